@@ -1,0 +1,104 @@
+package registry
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/generic-corp/platform/internal/tags"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Defaults, applied by withDefaults and nowhere else.
+var DefaultRepositories = []string{"api", "worker", "temporal-worker", "migrations"}
+
+const (
+	DefaultUntaggedExpiryDays = 14
+	DefaultKeepTagged         = 50
+)
+
+// RegistryArgs configures the ECR repositories.
+type RegistryArgs struct {
+	// NamePrefix is the repository namespace, e.g. "platform-prod": repositories are
+	// named "<NamePrefix>/<repository>". Required; lower-case letters, digits and single
+	// hyphens, starting with a letter.
+	NamePrefix string
+	// Repositories are the short repository names. Default ["api", "worker",
+	// "temporal-worker", "migrations"]. Lower-case letters, digits and single '-', '_'
+	// or '.' separators; unique.
+	Repositories []string
+	// KmsKeyArn is the customer-managed KMS key (ARN) that encrypts the images. Required.
+	KmsKeyArn pulumi.StringInput
+	// UntaggedExpiryDays expires untagged images (superseded layers of re-pushed builds)
+	// this many days after push. Default 14; at least 1.
+	UntaggedExpiryDays int
+	// KeepTagged keeps this many most recent tagged images per repository and expires
+	// older ones. Default 50; at least 1. Keep it above the number of releases you may
+	// need to roll back to.
+	KeepTagged int
+	// Protect adds pulumi.Protect to the repositories. Default false; true in prod.
+	Protect bool
+	// Tags is the stack-level tag set; every repository gets it plus Name.
+	Tags tags.Set
+}
+
+var (
+	prefixPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+	// repoPattern is one path component of an ECR repository name.
+	repoPattern = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+)
+
+// maxRepositoryName is ECR's limit on the full repository name.
+const maxRepositoryName = 256
+
+// withDefaults returns a copy of a with every documented default filled in. It is the
+// only place defaults are applied; the caller's struct is not modified.
+func (a RegistryArgs) withDefaults() RegistryArgs {
+	if len(a.Repositories) == 0 {
+		a.Repositories = DefaultRepositories
+	}
+	a.Repositories = append([]string(nil), a.Repositories...)
+	if a.UntaggedExpiryDays == 0 {
+		a.UntaggedExpiryDays = DefaultUntaggedExpiryDays
+	}
+	if a.KeepTagged == 0 {
+		a.KeepTagged = DefaultKeepTagged
+	}
+	return a
+}
+
+// validate reports every user error at once, each naming the field, the bad value and
+// what is allowed. It registers nothing.
+func (a RegistryArgs) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("registry: "+format, args...))
+	}
+	if !prefixPattern.MatchString(a.NamePrefix) {
+		bad("NamePrefix %q is not allowed (lower-case letters, digits and single hyphens, starting with a letter, e.g. \"platform-prod\")", a.NamePrefix)
+	}
+	seen := map[string]bool{}
+	for i, r := range a.Repositories {
+		switch {
+		case !repoPattern.MatchString(r):
+			bad("Repositories[%d] %q is not allowed (lower-case letters and digits, separated by single '-', '_' or '.')", i, r)
+		case seen[r]:
+			bad("Repositories[%d] %q is listed twice", i, r)
+		case len(repositoryName(a.NamePrefix, r)) > maxRepositoryName:
+			bad("Repositories[%d] %q makes the name %q longer than %d characters", i, r, repositoryName(a.NamePrefix, r), maxRepositoryName)
+		}
+		seen[r] = true
+	}
+	if a.KmsKeyArn == nil {
+		bad("KmsKeyArn is required (customer-managed KMS key for image encryption)")
+	}
+	if a.UntaggedExpiryDays < 1 {
+		bad("UntaggedExpiryDays %d is not allowed (at least 1 day)", a.UntaggedExpiryDays)
+	}
+	if a.KeepTagged < 1 {
+		bad("KeepTagged %d is not allowed (at least 1 image)", a.KeepTagged)
+	}
+	return errors.Join(errs...)
+}
+
+func repositoryName(prefix, repo string) string { return prefix + "/" + repo }

@@ -1,0 +1,169 @@
+package secrets
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Key purposes, also the suffix of each alias.
+const (
+	PurposeData    = "data"
+	PurposeSecrets = "secrets"
+	PurposeLogs    = "logs"
+)
+
+// keyDeletionWindowDays is the longest window KMS allows: a scheduled deletion can be
+// cancelled for a month, long enough to notice a backup that still needs the key.
+const keyDeletionWindowDays = 30
+
+type keySpec struct {
+	purpose     string
+	description string
+	// statements returns the purpose-specific statements after the root statement.
+	statements func(account, region string) []statement
+}
+
+var keySpecs = []keySpec{
+	{
+		purpose:     PurposeData,
+		description: "data at rest: RDS, ElastiCache, EBS, S3 data buckets, backups",
+		statements:  dataKeyStatements,
+	},
+	{
+		purpose:     PurposeSecrets,
+		description: "Secrets Manager secrets and EKS envelope encryption",
+		statements:  func(string, string) []statement { return nil },
+	},
+	{
+		purpose:     PurposeLogs,
+		description: "CloudWatch Logs log groups",
+		statements:  logsKeyStatements,
+	},
+}
+
+type statement struct {
+	Sid       string         `json:"Sid"`
+	Effect    string         `json:"Effect"`
+	Principal map[string]any `json:"Principal"`
+	Action    []string       `json:"Action"`
+	Resource  string         `json:"Resource"`
+	Condition map[string]any `json:"Condition,omitempty"`
+}
+
+type policyDoc struct {
+	Version   string      `json:"Version"`
+	Id        string      `json:"Id"`
+	Statement []statement `json:"Statement"`
+}
+
+// rootStatement delegates the key to IAM: without it nobody could ever change the key
+// policy again (KMS refuses such a policy unless the lockout check is bypassed).
+func rootStatement(account string) statement {
+	return statement{
+		Sid:       "EnableAccountRootAdministration",
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::%s:root", account)},
+		Action:    []string{"kms:*"},
+		Resource:  "*",
+	}
+}
+
+// dataKeyStatements mirror the aws/ebs managed key: EC2 may use the key for principals
+// of this account only. The Auto Scaling service-linked role of the EKS node groups needs
+// this to launch nodes with encrypted volumes.
+func dataKeyStatements(account, region string) []statement {
+	via := map[string]any{
+		"kms:CallerAccount": account,
+		"kms:ViaService":    fmt.Sprintf("ec2.%s.amazonaws.com", region),
+	}
+	return []statement{
+		{
+			Sid:       "AllowEc2EbsEncryptionForAccount",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": "*"},
+			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			Resource:  "*",
+			Condition: map[string]any{"StringEquals": via},
+		},
+		{
+			Sid:       "AllowEc2EbsGrantsForAccount",
+			Effect:    "Allow",
+			Principal: map[string]any{"AWS": "*"},
+			Action:    []string{"kms:CreateGrant"},
+			Resource:  "*",
+			Condition: map[string]any{
+				"StringEquals": via,
+				"Bool":         map[string]any{"kms:GrantIsForAWSResource": "true"},
+			},
+		},
+	}
+}
+
+// logsKeyStatements let CloudWatch Logs use the key, only for log groups of this account
+// in this region (the encryption context names the log group ARN).
+func logsKeyStatements(account, region string) []statement {
+	return []statement{{
+		Sid:       "AllowCloudWatchLogsOfThisAccount",
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": fmt.Sprintf("logs.%s.amazonaws.com", region)},
+		Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+		Resource:  "*",
+		Condition: map[string]any{"ArnLike": map[string]any{
+			"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:aws:logs:%s:%s:*", region, account),
+		}},
+	}}
+}
+
+// keyPolicy renders the policy of one key; pure so tests can read it directly.
+func keyPolicy(spec keySpec, account, region string) (string, error) {
+	doc := policyDoc{
+		Version:   "2012-10-17",
+		Id:        "platform-" + spec.purpose + "-key",
+		Statement: append([]statement{rootStatement(account)}, spec.statements(account, region)...),
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("rendering the %s key policy (please report): %w", spec.purpose, err)
+	}
+	return string(b), nil
+}
+
+type createdKey struct {
+	key   *kms.Key
+	alias *kms.Alias
+}
+
+func (c *Secrets) newKey(ctx *pulumi.Context, name string, spec keySpec, args SecretsArgs) (createdKey, error) {
+	region := args.Region
+	policy := args.AccountId.ToStringOutput().ApplyT(func(account string) (string, error) {
+		return keyPolicy(spec, account, region)
+	}).(pulumi.StringOutput)
+
+	physical := args.NamePrefix + "-" + spec.purpose
+	keyOpts := []pulumi.ResourceOption{pulumi.Parent(c)}
+	if args.Protect {
+		keyOpts = append(keyOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	}
+	key, err := kms.NewKey(ctx, name+"-"+spec.purpose, &kms.KeyArgs{
+		Description:          pulumi.String(fmt.Sprintf("%s: %s", args.NamePrefix, spec.description)),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(keyDeletionWindowDays),
+		KeyUsage:             pulumi.String("ENCRYPT_DECRYPT"),
+		Policy:               policy,
+		Tags:                 args.Tags.AWS(physical),
+	}, keyOpts...)
+	if err != nil {
+		return createdKey{}, err
+	}
+	alias, err := kms.NewAlias(ctx, name+"-"+spec.purpose, &kms.AliasArgs{
+		Name:        pulumi.String("alias/" + physical),
+		TargetKeyId: key.KeyId,
+	}, pulumi.Parent(c))
+	if err != nil {
+		return createdKey{}, err
+	}
+	return createdKey{key: key, alias: alias}, nil
+}

@@ -1,0 +1,296 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// fakeProvider stands in for every resource provider. In Preview it echoes the inputs
+// (so computed outputs stay unknown, as in a real preview of a new stack). In Update it
+// adds deterministic ids, ARNs and endpoints derived from the type and logical name, so
+// two captures of one program are byte-for-byte equal.
+type fakeProvider struct {
+	region string
+}
+
+func newFakeProvider(region string) *fakeProvider { return &fakeProvider{region: region} }
+
+// FakeSecret is the value every generated secret gets in Update mode, prefixed so that
+// tests can search a plan for leaked plaintext.
+const FakeSecretPrefix = "fake-secret-"
+
+func short(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "/")))
+	return hex.EncodeToString(sum[:])[:12]
+}
+
+// service returns the AWS service segment of a type token: aws:rds/instance:Instance -> rds.
+func service(typ string) string {
+	mod := strings.SplitN(strings.TrimPrefix(typ, "aws:"), "/", 2)[0]
+	switch mod {
+	case "cloudwatch":
+		return "logs"
+	case "vpc":
+		return "ec2"
+	}
+	return mod
+}
+
+func (f *fakeProvider) create(mode Mode, typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
+	state := inputs.Copy()
+	if mode == Preview {
+		f.autoname(typ, name, state)
+		return "", state
+	}
+	h := short(typ, name)
+	id := name + "-" + h[:8]
+	f.autoname(typ, name, state)
+	set := func(k string, v any) {
+		if cur, ok := state[resource.PropertyKey(k)]; !ok || cur.IsNull() {
+			state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+		}
+	}
+	if strings.HasPrefix(typ, "aws:") {
+		set("arn", fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", service(typ), f.region, AccountID, typeName(typ), id))
+		set("tagsAll", tagsOf(state))
+	}
+	if extra, ok := fakeOutputs[typ]; ok {
+		for k, v := range extra(fakeCtx{region: f.region, name: name, id: id, hash: h, inputs: state}) {
+			state[resource.PropertyKey(k)] = resource.NewPropertyValue(v)
+		}
+		if v, ok := state["id"]; ok && v.IsString() {
+			id = v.StringValue()
+			delete(state, "id")
+		}
+	}
+	return id, state
+}
+
+// autoname fills the physical name a provider would generate in Check (so it is known
+// even in preview) for the kinds of resources our program leaves unnamed.
+func (f *fakeProvider) autoname(typ, name string, state resource.PropertyMap) {
+	key, ok := autonamed[typ]
+	if strings.HasPrefix(typ, "kubernetes:") && !strings.HasPrefix(typ, "kubernetes:helm") && typ != "pulumi:providers:kubernetes" {
+		meta := state["metadata"]
+		if meta.IsObject() {
+			m := meta.ObjectValue()
+			if v, has := m["name"]; !has || v.IsNull() {
+				m["name"] = resource.NewProperty(name + "-" + short(typ, name)[:8])
+			}
+		}
+		return
+	}
+	if !ok {
+		return
+	}
+	if v, has := state[resource.PropertyKey(key)]; !has || v.IsNull() {
+		if p, has := state["namePrefix"]; has && p.IsString() {
+			state[resource.PropertyKey(key)] = resource.NewProperty(p.StringValue() + short(typ, name)[:12])
+			return
+		}
+		state[resource.PropertyKey(key)] = resource.NewProperty(name + "-" + short(typ, name)[:7])
+	}
+}
+
+var autonamed = map[string]string{
+	"aws:iam/role:Role":                             "name",
+	"aws:iam/policy:Policy":                         "name",
+	"aws:iam/instanceProfile:InstanceProfile":       "name",
+	"aws:ec2/securityGroup:SecurityGroup":           "name",
+	"aws:ec2/launchTemplate:LaunchTemplate":         "name",
+	"aws:cloudwatch/logGroup:LogGroup":              "name",
+	"aws:sns/topic:Topic":                           "name",
+	"aws:s3/bucketV2:BucketV2":                      "bucket",
+	"aws:rds/parameterGroup:ParameterGroup":         "name",
+	"aws:rds/subnetGroup:SubnetGroup":               "name",
+	"aws:elasticache/parameterGroup:ParameterGroup": "name",
+	"aws:elasticache/subnetGroup:SubnetGroup":       "name",
+	"aws:secretsmanager/secret:Secret":              "name",
+	"aws:kms/alias:Alias":                           "name",
+	"aws:ecr/repository:Repository":                 "name",
+	"aws:eks/cluster:Cluster":                       "name",
+	"aws:eks/nodeGroup:NodeGroup":                   "nodeGroupName",
+	"aws:cloudwatch/metricAlarm:MetricAlarm":        "name",
+	"aws:backup/vault:Vault":                        "name",
+	"aws:backup/plan:Plan":                          "name",
+	"aws:wafv2/webAcl:WebAcl":                       "name",
+}
+
+func typeName(typ string) string {
+	parts := strings.Split(typ, ":")
+	return strings.ToLower(parts[len(parts)-1])
+}
+
+func tagsOf(state resource.PropertyMap) resource.PropertyMap {
+	if t, ok := state["tags"]; ok && t.IsObject() {
+		return t.ObjectValue().Copy()
+	}
+	return resource.PropertyMap{}
+}
+
+type fakeCtx struct {
+	region, name, id, hash string
+	inputs                 resource.PropertyMap
+}
+
+func (c fakeCtx) str(key, def string) string {
+	if v, ok := c.inputs[resource.PropertyKey(key)]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return def
+}
+
+func (c fakeCtx) secret(kind string) string {
+	return FakeSecretPrefix + kind + "-" + c.hash
+}
+
+// fakeOutputs adds the computed outputs other resources read. Keys are Pulumi schema
+// names; an "id" entry overrides the generated physical id.
+var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
+	"aws:ec2/vpc:Vpc": func(c fakeCtx) map[string]any {
+		return map[string]any{"id": "vpc-" + c.hash[:12], "defaultSecurityGroupId": "sg-d" + c.hash[:11],
+			"mainRouteTableId": "rtb-m" + c.hash[:11], "defaultRouteTableId": "rtb-d" + c.hash[:11], "ownerId": AccountID}
+	},
+	"aws:ec2/subnet:Subnet":                   idPrefix("subnet-"),
+	"aws:ec2/securityGroup:SecurityGroup":     idPrefix("sg-"),
+	"aws:ec2/internetGateway:InternetGateway": idPrefix("igw-"),
+	"aws:ec2/natGateway:NatGateway":           idPrefix("nat-"),
+	"aws:ec2/eip:Eip": func(c fakeCtx) map[string]any {
+		return map[string]any{"id": "eipalloc-" + c.hash[:12], "allocationId": "eipalloc-" + c.hash[:12], "publicIp": "198.51.100.10"}
+	},
+	"aws:ec2/routeTable:RouteTable":   idPrefix("rtb-"),
+	"aws:ec2/vpcEndpoint:VpcEndpoint": idPrefix("vpce-"),
+	"aws:ec2/launchTemplate:LaunchTemplate": func(c fakeCtx) map[string]any {
+		return map[string]any{"id": "lt-" + c.hash[:12], "latestVersion": 1.0, "defaultVersion": 1.0}
+	},
+	"aws:kms/key:Key": func(c fakeCtx) map[string]any {
+		keyID := c.hash[:8] + "-" + c.hash[8:12] + "-4" + c.hash[:3] + "-8" + c.hash[3:6] + "-" + c.hash
+		return map[string]any{"id": keyID, "keyId": keyID, "arn": fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", c.region, AccountID, keyID)}
+	},
+	"aws:secretsmanager/secret:Secret": func(c fakeCtx) map[string]any {
+		arn := fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-%s", c.region, AccountID, c.str("name", c.name), c.hash[:6])
+		return map[string]any{"id": arn, "arn": arn}
+	},
+	"aws:rds/instance:Instance": func(c fakeCtx) map[string]any {
+		ident := c.str("identifier", c.id)
+		addr := fmt.Sprintf("%s.c%s.%s.rds.amazonaws.com", ident, c.hash[:10], c.region)
+		return map[string]any{"id": "db-" + strings.ToUpper(c.hash[:12]), "identifier": ident, "address": addr,
+			"endpoint": addr + ":5432", "port": 5432.0, "resourceId": "db-" + strings.ToUpper(c.hash),
+			"arn": fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", c.region, AccountID, ident), "hostedZoneId": "Z2R2ITUGPM61AM"}
+	},
+	"aws:elasticache/replicationGroup:ReplicationGroup": func(c fakeCtx) map[string]any {
+		rg := c.str("replicationGroupId", c.id)
+		return map[string]any{"id": rg,
+			"primaryEndpointAddress": fmt.Sprintf("master.%s.%s.%s.cache.amazonaws.com", rg, c.hash[:6], c.region),
+			"readerEndpointAddress":  fmt.Sprintf("replica.%s.%s.%s.cache.amazonaws.com", rg, c.hash[:6], c.region),
+			"arn":                    fmt.Sprintf("arn:aws:elasticache:%s:%s:replicationgroup:%s", c.region, AccountID, rg),
+			"memberClusters":         memberClusters(rg, c.inputs)}
+	},
+	"aws:eks/cluster:Cluster": func(c fakeCtx) map[string]any {
+		name := c.str("name", c.id)
+		oidc := fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", c.region, strings.ToUpper(c.hash+c.hash[:8]))
+		return map[string]any{"id": name,
+			"endpoint":             fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", strings.ToUpper(c.hash), c.region),
+			"certificateAuthority": map[string]any{"data": base64.StdEncoding.EncodeToString([]byte("fake-ca-" + c.hash))},
+			"identities":           []any{map[string]any{"oidcs": []any{map[string]any{"issuer": oidc}}}},
+			"vpcConfig":            mergeMap(c.inputs, "vpcConfig", map[string]any{"clusterSecurityGroupId": "sg-c" + c.hash[:11], "vpcId": "vpc-" + c.hash[:12]}),
+			"arn":                  fmt.Sprintf("arn:aws:eks:%s:%s:cluster/%s", c.region, AccountID, name),
+			"status":               "ACTIVE"}
+	},
+	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": func(c fakeCtx) map[string]any {
+		url := strings.TrimPrefix(c.str("url", "oidc.example"), "https://")
+		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url)}
+	},
+	"aws:iam/role:Role": func(c fakeCtx) map[string]any {
+		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:role/%s", AccountID, c.str("name", c.id)), "uniqueId": "AROA" + strings.ToUpper(c.hash)}
+	},
+	"aws:iam/policy:Policy": func(c fakeCtx) map[string]any {
+		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:policy/%s", AccountID, c.str("name", c.id))}
+	},
+	"aws:s3/bucketV2:BucketV2": func(c fakeCtx) map[string]any {
+		b := c.str("bucket", c.id)
+		return map[string]any{"id": b, "arn": "arn:aws:s3:::" + b, "bucketRegionalDomainName": b + ".s3." + c.region + ".amazonaws.com",
+			"bucketDomainName": b + ".s3.amazonaws.com"}
+	},
+	"aws:cloudfront/distribution:Distribution": func(c fakeCtx) map[string]any {
+		id := "E" + strings.ToUpper(c.hash[:12])
+		return map[string]any{"id": id, "domainName": "d" + c.hash[:12] + ".cloudfront.net", "hostedZoneId": "Z2FDTNDATAQYW2",
+			"arn": fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", AccountID, id)}
+	},
+	"aws:route53/zone:Zone": func(c fakeCtx) map[string]any {
+		return map[string]any{"id": "Z" + strings.ToUpper(c.hash[:12]), "zoneId": "Z" + strings.ToUpper(c.hash[:12]),
+			"nameServers": []any{"ns-1.awsdns-00.org", "ns-2.awsdns-00.net"}}
+	},
+	"aws:acm/certificate:Certificate": func(c fakeCtx) map[string]any {
+		domain := c.str("domainName", "example.com")
+		return map[string]any{"arn": fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", c.region, AccountID, c.hash),
+			"domainValidationOptions": []any{map[string]any{"domainName": domain, "resourceRecordName": "_" + c.hash[:8] + "." + domain + ".",
+				"resourceRecordType": "CNAME", "resourceRecordValue": "_" + c.hash[4:12] + ".acm-validations.aws."}}}
+	},
+	"aws:ecr/repository:Repository": func(c fakeCtx) map[string]any {
+		name := c.str("name", c.id)
+		return map[string]any{"registryId": AccountID, "repositoryUrl": fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", AccountID, c.region, name),
+			"arn": fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", c.region, AccountID, name)}
+	},
+	"aws:lb/loadBalancer:LoadBalancer": func(c fakeCtx) map[string]any {
+		return map[string]any{"dnsName": c.id + ".elb." + c.region + ".amazonaws.com", "zoneId": "Z35SXDOTRQ7X7K", "arnSuffix": "app/" + c.id + "/" + c.hash[:16]}
+	},
+	"random:index/randomPassword:RandomPassword": func(c fakeCtx) map[string]any {
+		return map[string]any{"result": c.secret("password"), "bcryptHash": "$2a$10$" + c.hash}
+	},
+	"random:index/randomString:RandomString": func(c fakeCtx) map[string]any { return map[string]any{"result": c.secret("string")} },
+	"random:index/randomId:RandomId": func(c fakeCtx) map[string]any {
+		return map[string]any{"hex": c.hash[:8], "b64Url": c.hash[:6], "b64Std": c.hash[:6], "dec": "1234567"}
+	},
+}
+
+func memberClusters(rg string, inputs resource.PropertyMap) []any {
+	n := 1
+	if v, ok := inputs["numCacheClusters"]; ok && v.IsNumber() {
+		n = int(v.NumberValue())
+	}
+	out := make([]any, 0, n)
+	for i := 1; i <= n; i++ {
+		out = append(out, fmt.Sprintf("%s-%03d", rg, i))
+	}
+	return out
+}
+
+func idPrefix(prefix string) func(c fakeCtx) map[string]any {
+	return func(c fakeCtx) map[string]any { return map[string]any{"id": prefix + c.hash[:12]} }
+}
+
+func mergeMap(inputs resource.PropertyMap, key string, extra map[string]any) map[string]any {
+	out := map[string]any{}
+	if v, ok := inputs[resource.PropertyKey(key)]; ok && v.IsObject() {
+		for k, e := range v.ObjectValue().Mappable() {
+			out[k] = e
+		}
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
+
+// invoke answers the data-source calls the program may make. Anything else is an error
+// that names the call, so a new look-up is noticed rather than silently faked.
+func (f *fakeProvider) invoke(tok string, args resource.PropertyMap) (resource.PropertyMap, error) {
+	switch tok {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{"accountId": AccountID, "id": AccountID,
+			"arn": "arn:aws:sts::" + AccountID + ":assumed-role/platform-deployer/offline", "userId": "AROAOFFLINE:offline"}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{"name": f.region, "id": f.region, "region": f.region,
+			"endpoint": "ec2." + f.region + ".amazonaws.com"}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "id": "aws", "dnsSuffix": "amazonaws.com"}), nil
+	}
+	return nil, fmt.Errorf("offline capture: invoke %s is not supported (the program must not depend on "+
+		"look-ups of live infrastructure; build the value in Go or take it from stack config)", tok)
+}

@@ -1,0 +1,151 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/generic-corp/platform/components/database"
+)
+
+func loadCluster(r *reader) ClusterConfig {
+	c := ClusterConfig{
+		KubernetesVersion: r.oneOf("kubernetesVersion", KubernetesVersions...),
+		PublicAccessCidrs: r.list("clusterPublicAccessCidrs"),
+		AdminRoleArns:     r.list("clusterAdminRoleArns"),
+		NodeInstanceTypes: r.list("nodeInstanceTypes"),
+		NodeMin:           r.integer("nodeMinSize", 1, 100),
+		NodeDesired:       r.integer("nodeDesiredSize", 1, 100),
+		NodeMax:           r.integer("nodeMaxSize", 1, 100),
+		NodeDiskGiB:       r.integer("nodeDiskGiB", 20, 1000),
+	}
+	for _, cidr := range c.PublicAccessCidrs {
+		if cidr == "0.0.0.0/0" || cidr == "::/0" {
+			r.errs.add("clusterPublicAccessCidrs", cidr, "opens the Kubernetes API to the internet (allowed: specific office/VPN CIDRs, or an empty list for a private endpoint)")
+		} else if !validCIDR(cidr) {
+			r.errs.add("clusterPublicAccessCidrs", cidr, "is not a CIDR (allowed: e.g. 203.0.113.0/24)")
+		}
+	}
+	for _, arn := range c.AdminRoleArns {
+		if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":role/") {
+			r.errs.add("clusterAdminRoleArns", arn, "is not an IAM role ARN (allowed: arn:aws:iam::<account>:role/<name>)")
+		}
+	}
+	if r.raw["nodeInstanceTypes"] != "" && len(c.NodeInstanceTypes) == 0 {
+		r.errs.add("nodeInstanceTypes", "[]", "must name at least one instance type")
+	}
+	for _, t := range c.NodeInstanceTypes {
+		if !hasAnyPrefix(t, NodeInstanceFamilies) {
+			r.errs.add("nodeInstanceTypes", t, "is not an allowed node type (allowed: Graviton families %s)", strings.Join(NodeInstanceFamilies, " "))
+		}
+	}
+	if c.NodeMin > c.NodeDesired || c.NodeDesired > c.NodeMax {
+		r.errs.add("nodeDesiredSize", fmt.Sprint(c.NodeDesired), "must satisfy nodeMinSize (%d) <= nodeDesiredSize <= nodeMaxSize (%d)", c.NodeMin, c.NodeMax)
+	}
+	return c
+}
+
+func loadDatabase(r *reader) DatabaseConfig {
+	d := DatabaseConfig{
+		InstanceClass:       r.str("dbInstanceClass"),
+		EngineVersion:       r.str("dbEngineVersion"),
+		AllocatedGiB:        r.integer("dbAllocatedStorageGiB", 20, 65536),
+		MaxAllocatedGiB:     r.integer("dbMaxAllocatedStorageGiB", 20, 65536),
+		MultiAz:             r.boolean("dbMultiAz"),
+		BackupRetentionDays: r.integer("dbBackupRetentionDays", 1, 35),
+		DeletionProtection:  r.boolean("dbDeletionProtection"),
+		ReadReplica:         r.boolean("dbReadReplica"),
+		PgBouncerReplicas:   r.integer("pgbouncerReplicas", 2, 20),
+		DefaultPoolSize:     r.integer("pgbouncerDefaultPoolSize", 1, 500),
+		ReservePoolSize:     r.integer("pgbouncerReservePoolSize", 0, 100),
+		MaxClientConn:       r.integer("pgbouncerMaxClientConn", 10, 100000),
+		DirectConnections:   r.integer("dbDirectConnections", 0, 5000),
+		ConnectionMargin:    r.integer("dbConnectionMargin", 3, 1000),
+	}
+	if d.InstanceClass != "" {
+		if _, err := database.MaxConnections(d.InstanceClass); err != nil {
+			r.errs.add("dbInstanceClass", d.InstanceClass, "is not an allowed RDS class (allowed: %s)", strings.Join(database.SupportedClasses(), ", "))
+		}
+	}
+	if d.EngineVersion != "" && !strings.HasPrefix(d.EngineVersion, "16.") {
+		r.errs.add("dbEngineVersion", d.EngineVersion, "is not PostgreSQL 16 (allowed: 16.x; a major upgrade is its own change)")
+	}
+	if d.MaxAllocatedGiB != 0 && d.MaxAllocatedGiB <= d.AllocatedGiB {
+		r.errs.add("dbMaxAllocatedStorageGiB", fmt.Sprint(d.MaxAllocatedGiB), "must be above dbAllocatedStorageGiB (%d) so storage can autoscale", d.AllocatedGiB)
+	}
+	return d
+}
+
+func loadCache(r *reader) CacheConfig {
+	c := CacheConfig{
+		EngineVersion:         r.str("redisEngineVersion"),
+		QueueNodeType:         r.str("redisQueueNodeType"),
+		CacheNodeType:         r.str("redisCacheNodeType"),
+		Replicas:              r.integer("redisReplicas", 0, 5),
+		SnapshotRetentionDays: r.integer("redisSnapshotRetentionDays", 1, 35),
+	}
+	if c.EngineVersion != "" && !strings.HasPrefix(c.EngineVersion, "7.") {
+		r.errs.add("redisEngineVersion", c.EngineVersion, "is not Redis 7 (allowed: 7.0, 7.1)")
+	}
+	for key, t := range map[string]string{"redisQueueNodeType": c.QueueNodeType, "redisCacheNodeType": c.CacheNodeType} {
+		if t != "" && !hasAnyPrefix(t, RedisNodeFamilies) {
+			r.errs.add(key, t, "is not an allowed node type (allowed: Graviton families %s)", strings.Join(RedisNodeFamilies, " "))
+		}
+	}
+	return c
+}
+
+// validateCrossField holds the rules that relate keys to each other and to the
+// environment: what prod may never relax.
+func validateCrossField(c *Config, errs *problems) {
+	azs := len(c.Network.AvailabilityZones)
+	if c.Network.NatGateways != 1 && c.Network.NatGateways != azs {
+		errs.add("natGateways", fmt.Sprint(c.Network.NatGateways), "must be 1 or one per availability zone (%d)", azs)
+	}
+	if c.Strict() {
+		if c.Network.NatGateways != azs {
+			errs.add("natGateways", fmt.Sprint(c.Network.NatGateways), "must be one per availability zone (%d) in %s: a single NAT is a single point of failure", azs, c.Environment)
+		}
+		if !c.Database.MultiAz {
+			errs.add("dbMultiAz", "false", "must be true in %s (99.9%% uptime needs a standby)", c.Environment)
+		}
+		if !c.Database.DeletionProtection {
+			errs.add("dbDeletionProtection", "false", "must be true in %s", c.Environment)
+		}
+		if c.Database.BackupRetentionDays < 30 {
+			errs.add("dbBackupRetentionDays", fmt.Sprint(c.Database.BackupRetentionDays), "must be at least 30 in %s (seed: 30-day retention)", c.Environment)
+		}
+		if c.Cache.Replicas < 1 {
+			errs.add("redisReplicas", fmt.Sprint(c.Cache.Replicas), "must be at least 1 in %s (automatic failover needs a replica)", c.Environment)
+		}
+		if c.Cluster.NodeMin < 2 {
+			errs.add("nodeMinSize", fmt.Sprint(c.Cluster.NodeMin), "must be at least 2 in %s (pods spread over zones)", c.Environment)
+		}
+	}
+	maxConns, err := database.MaxConnections(c.Database.InstanceClass)
+	if err != nil {
+		return
+	}
+	budget := database.ConnectionBudget{
+		// One extra pod: a rolling update surges before it retires an old pod.
+		Replicas:        c.Database.PgBouncerReplicas + 1,
+		DefaultPoolSize: c.Database.DefaultPoolSize,
+		ReservePoolSize: c.Database.ReservePoolSize,
+		OtherClients:    c.Database.DirectConnections,
+		Margin:          c.Database.ConnectionMargin,
+		MaxConnections:  maxConns,
+	}
+	if err := budget.Check(); err != nil {
+		errs.add("pgbouncerReplicas", fmt.Sprint(c.Database.PgBouncerReplicas),
+			"(+1 surge pod during a rollout) breaks the connection budget of %s: %v (lower pgbouncerReplicas or pgbouncerDefaultPoolSize, or pick a larger dbInstanceClass)",
+			c.Database.InstanceClass, err)
+	}
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,183 @@
+package stacks
+
+import (
+	"errors"
+	"maps"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func stackConfig(t testing.TB, stack string) map[string]string {
+	t.Helper()
+	cfg, err := ReadStackFile("..", stack)
+	require.NoError(t, err)
+	return cfg
+}
+
+func TestCommittedStacksLoad(t *testing.T) {
+	for _, stack := range []string{"staging", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			cfg, err := Load(stack, stackConfig(t, stack))
+			require.NoError(t, err)
+			require.Equal(t, stack, cfg.Environment)
+			require.Equal(t, "us-east-1", cfg.Region)
+		})
+	}
+}
+
+func TestProdIsStrictAndStagingIsNot(t *testing.T) {
+	prod, err := Load("prod", stackConfig(t, "prod"))
+	require.NoError(t, err)
+	require.True(t, prod.Strict())
+	require.True(t, prod.Database.MultiAz)
+	require.Equal(t, 30, prod.Database.BackupRetentionDays)
+	require.Equal(t, len(prod.Network.AvailabilityZones), prod.Network.NatGateways)
+
+	staging, err := Load("staging", stackConfig(t, "staging"))
+	require.NoError(t, err)
+	require.False(t, staging.Strict())
+	require.Equal(t, 1, staging.Network.NatGateways)
+	require.Equal(t, 7, staging.Database.BackupRetentionDays)
+}
+
+// TestMalformedConfigs: each case breaks one thing and must get an error that names the
+// key, shows the bad value and says what is allowed.
+func TestMalformedConfigs(t *testing.T) {
+	cases := []struct {
+		name     string
+		stack    string
+		set      map[string]string
+		drop     []string
+		key      string
+		contains []string
+	}{
+		{"unknown key with suggestion", "prod", map[string]string{"platform:dbInstanceClas": "db.t4g.medium"}, nil,
+			"platform:dbInstanceClas", []string{"not a platform config key", "did you mean platform:dbInstanceClass"}},
+		{"wrong type integer", "prod", map[string]string{"platform:nodeMinSize": "three"}, nil,
+			"platform:nodeMinSize", []string{`"three"`, "not an integer"}},
+		{"wrong type boolean", "prod", map[string]string{"platform:dbMultiAz": "yes please"}, nil,
+			"platform:dbMultiAz", []string{"not a boolean", "true, false"}},
+		{"wrong type list", "prod", map[string]string{"platform:availabilityZones": "us-east-1a"}, nil,
+			"platform:availabilityZones", []string{"not a list of strings"}},
+		{"bad environment enum", "prod", map[string]string{"platform:environment": "production"}, nil,
+			"platform:environment", []string{`"production"`, "allowed: staging, prod, dr"}},
+		{"bad rds class", "prod", map[string]string{"platform:dbInstanceClass": "db.x9.huge"}, nil,
+			"platform:dbInstanceClass", []string{`"db.x9.huge"`, "not an allowed RDS class", "db.t4g.medium"}},
+		{"bad cidr", "prod", map[string]string{"platform:vpcCidr": "10.300.0.0/16"}, nil,
+			"platform:vpcCidr", []string{"not an IPv4 CIDR"}},
+		{"cidr too small", "prod", map[string]string{"platform:vpcCidr": "10.30.0.0/24"}, nil,
+			"platform:vpcCidr", []string{"/16 to /20"}},
+		{"public cidr", "prod", map[string]string{"platform:vpcCidr": "8.8.0.0/16"}, nil,
+			"platform:vpcCidr", []string{"private range"}},
+		{"cidr host bits", "prod", map[string]string{"platform:vpcCidr": "10.30.1.0/16"}, nil,
+			"platform:vpcCidr", []string{"host bits", "10.30.0.0/16"}},
+		{"prod without multi-az", "prod", map[string]string{"platform:dbMultiAz": "false"}, nil,
+			"platform:dbMultiAz", []string{"must be true in prod"}},
+		{"prod without deletion protection", "prod", map[string]string{"platform:dbDeletionProtection": "false"}, nil,
+			"platform:dbDeletionProtection", []string{"must be true in prod"}},
+		{"prod short backups", "prod", map[string]string{"platform:dbBackupRetentionDays": "7"}, nil,
+			"platform:dbBackupRetentionDays", []string{"at least 30"}},
+		{"prod single nat", "prod", map[string]string{"platform:natGateways": "1"}, nil,
+			"platform:natGateways", []string{"one per availability zone (3)"}},
+		{"nat count neither 1 nor per-az", "staging", map[string]string{"platform:natGateways": "2"}, nil,
+			"platform:natGateways", []string{"must be 1 or one per availability zone"}},
+		{"prod without redis replica", "prod", map[string]string{"platform:redisReplicas": "0"}, nil,
+			"platform:redisReplicas", []string{"at least 1"}},
+		{"replicas out of range", "prod", map[string]string{"platform:pgbouncerReplicas": "1"}, nil,
+			"platform:pgbouncerReplicas", []string{"out of range", "2 to 20"}},
+		{"broken connection budget", "prod", map[string]string{"platform:pgbouncerReplicas": "12", "platform:pgbouncerDefaultPoolSize": "40"}, nil,
+			"platform:pgbouncerReplicas", []string{"connection budget", "13 PgBouncer pods", "max_connections 405"}},
+		{"az of another region", "prod", map[string]string{"platform:availabilityZones": `["eu-west-1a","eu-west-1b"]`}, nil,
+			"platform:availabilityZones", []string{"not a zone of aws:region us-east-1"}},
+		{"duplicate az", "staging", map[string]string{"platform:availabilityZones": `["us-east-1a","us-east-1a"]`}, nil,
+			"platform:availabilityZones", []string{"listed twice"}},
+		{"public eks endpoint open to the world", "prod", map[string]string{"platform:clusterPublicAccessCidrs": `["0.0.0.0/0"]`}, nil,
+			"platform:clusterPublicAccessCidrs", []string{"opens the Kubernetes API to the internet"}},
+		{"non-graviton nodes", "prod", map[string]string{"platform:nodeInstanceTypes": `["m5.24xlarge"]`}, nil,
+			"platform:nodeInstanceTypes", []string{"not an allowed node type"}},
+		{"node sizes out of order", "prod", map[string]string{"platform:nodeDesiredSize": "9"}, nil,
+			"platform:nodeDesiredSize", []string{"nodeMinSize (3) <= nodeDesiredSize <= nodeMaxSize (6)"}},
+		{"missing env-specific key", "prod", nil, []string{"platform:dbInstanceClass"},
+			"platform:dbInstanceClass", []string{"is required"}},
+		{"missing region", "prod", nil, []string{"aws:region"},
+			"aws:region", []string{"is required"}},
+		{"storage ceiling below size", "prod", map[string]string{"platform:dbMaxAllocatedStorageGiB": "40"}, nil,
+			"platform:dbMaxAllocatedStorageGiB", []string{"must be above dbAllocatedStorageGiB (50)"}},
+		{"bad log retention", "prod", map[string]string{"platform:logRetentionDays": "45"}, nil,
+			"platform:logRetentionDays", []string{"not a CloudWatch retention"}},
+		{"redis 6", "prod", map[string]string{"platform:redisEngineVersion": "6.2"}, nil,
+			"platform:redisEngineVersion", []string{"not Redis 7"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			raw := maps.Clone(stackConfig(t, tc.stack))
+			maps.Copy(raw, tc.set)
+			for _, k := range tc.drop {
+				delete(raw, k)
+			}
+			_, err := Load(tc.stack, raw)
+			var cerr *ConfigError
+			require.True(t, errors.As(err, &cerr), "want a ConfigError, got %v", err)
+			require.True(t, cerr.Has(tc.key), "no problem names %s in:\n%v", tc.key, err)
+			for _, s := range tc.contains {
+				require.Contains(t, err.Error(), s)
+			}
+		})
+	}
+}
+
+func TestAllProblemsReportedAtOnce(t *testing.T) {
+	raw := stackConfig(t, "prod")
+	raw["platform:dbMultiAzz"] = "true"
+	raw["platform:nodeMinSize"] = "x"
+	raw["platform:vpcCidr"] = "nope"
+	_, err := Load("prod", raw)
+	var cerr *ConfigError
+	require.ErrorAs(t, err, &cerr)
+	require.GreaterOrEqual(t, len(cerr.Problems), 3)
+	for _, k := range []string{"dbMultiAzz", "nodeMinSize", "vpcCidr"} {
+		require.True(t, cerr.Has(k), k)
+	}
+}
+
+func TestDefaultsApplyOnlyToKeysThatHaveOne(t *testing.T) {
+	cfg, err := Load("prod", stackConfig(t, "prod"))
+	require.NoError(t, err)
+	require.Equal(t, "1.33", cfg.Cluster.KubernetesVersion)
+	require.Equal(t, 90, cfg.LogRetentionDays)
+	require.Empty(t, cfg.Cluster.PublicAccessCidrs)
+	for _, k := range Keys {
+		if k.Default == nil {
+			_, ok := stackConfig(t, "prod")[Namespace+":"+k.Name]
+			require.True(t, ok, "prod must set %s explicitly", k.Name)
+		}
+	}
+}
+
+// FuzzLoad: whatever a stack file says, Load returns a Config or a ConfigError, never
+// panics, and never accepts a prod config that relaxes a production rule.
+func FuzzLoad(f *testing.F) {
+	f.Add("platform:dbMultiAz", "false")
+	f.Add("platform:vpcCidr", "10.0.0.0/8")
+	f.Add("platform:availabilityZones", `["us-east-1a"]`)
+	f.Add("platform:pgbouncerReplicas", "20")
+	f.Add("platform:natGateways", "-1")
+	base := stackConfig(f, "prod")
+	f.Fuzz(func(t *testing.T, key, value string) {
+		raw := maps.Clone(base)
+		raw[key] = value
+		cfg, err := Load("prod", raw)
+		if err != nil {
+			var cerr *ConfigError
+			require.ErrorAs(t, err, &cerr)
+			require.NotEmpty(t, cerr.Problems)
+			return
+		}
+		require.True(t, cfg.Database.MultiAz)
+		require.True(t, cfg.Database.DeletionProtection)
+		require.GreaterOrEqual(t, cfg.Database.BackupRetentionDays, 30)
+		require.Equal(t, len(cfg.Network.AvailabilityZones), cfg.Network.NatGateways)
+	})
+}

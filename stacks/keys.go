@@ -1,0 +1,88 @@
+package stacks
+
+// Namespace is the config namespace every platform key lives in.
+const Namespace = "platform"
+
+// Kind is a key's type as Pulumi.yaml declares it.
+type Kind string
+
+const (
+	KindString  Kind = "string"
+	KindInteger Kind = "integer"
+	KindBoolean Kind = "boolean"
+	KindArray   Kind = "array" // of strings
+)
+
+// Key declares one config key. Default nil means the key has no default: every stack
+// file must set it, so nothing that differs between environments is ever silently
+// defaulted in prod. Pulumi.yaml is checked against this table by a test
+// (TestPulumiYamlMatchesKeyTable; regenerate with -update), so the two never drift.
+type Key struct {
+	Name        string
+	Kind        Kind
+	Description string
+	Default     any
+}
+
+// Keys is the single list of every platform config key.
+var Keys = []Key{
+	// Identity and tagging.
+	{"environment", KindString, "Environment class: staging, prod or dr. prod and dr get the strict rules (Multi-AZ, deletion protection, protect, 30-day backups).", nil},
+	{"owner", KindString, "Team that owns the stack; the owner tag on every resource.", "sre"},
+	{"costCenter", KindString, "Cost centre for billing; the cost-center tag on every resource.", "platform"},
+	{"serviceName", KindString, "Service tag and physical name stem.", "agent-platform"},
+	{"drRegion", KindString, "Region that holds backup copies and hosts a disaster-recovery rebuild.", nil},
+	{"monthlyBudgetUsd", KindInteger, "Monthly budget in USD; the modeled cost must stay below it (cost-stack-budget policy) and AWS Budgets alerts at 80 and 100 percent.", nil},
+
+	// Network.
+	{"vpcCidr", KindString, "VPC IPv4 CIDR, /16 to /20; subnets are carved from it per tier and AZ.", nil},
+	{"availabilityZones", KindArray, "Availability zones (2 to 6) in the stack's aws:region.", nil},
+	{"natGateways", KindInteger, "NAT gateways: 1 (shared, staging only) or one per availability zone (required in prod).", nil},
+	{"interfaceEndpoints", KindArray, "Interface VPC endpoints to create, by service short name (ecr.api, ecr.dkr, secretsmanager, sts, logs, ...). The S3 gateway endpoint is always created.", nil},
+	{"logRetentionDays", KindInteger, "Retention of CloudWatch log groups (flow logs, EKS, Redis), in days; one of CloudWatch's allowed values.", 90},
+
+	// Cluster.
+	{"kubernetesVersion", KindString, "EKS Kubernetes version, pinned (e.g. 1.33). Bump together with the add-on versions.", "1.33"},
+	{"clusterPublicAccessCidrs", KindArray, "CIDRs allowed to reach the public EKS API endpoint. Empty keeps the endpoint private only. 0.0.0.0/0 is refused.", []string{}},
+	{"clusterAdminRoleArns", KindArray, "IAM role ARNs granted cluster-admin through EKS access entries.", []string{}},
+	{"nodeInstanceTypes", KindArray, "Instance types of the general node group (Graviton families are allowed by policy).", nil},
+	{"nodeMinSize", KindInteger, "Minimum nodes in the general node group.", nil},
+	{"nodeDesiredSize", KindInteger, "Initial desired nodes in the general node group (the autoscaler owns it afterwards).", nil},
+	{"nodeMaxSize", KindInteger, "Maximum nodes in the general node group.", nil},
+	{"nodeDiskGiB", KindInteger, "Root volume size of each node, GiB (gp3, encrypted).", 50},
+
+	// Database.
+	{"dbInstanceClass", KindString, "RDS PostgreSQL instance class (Graviton: db.t4g, db.m7g, db.r7g, db.m6g, db.r6g).", nil},
+	{"dbEngineVersion", KindString, "PostgreSQL engine version (major 16).", "16.6"},
+	{"dbAllocatedStorageGiB", KindInteger, "Initial gp3 storage, GiB (20 to 65536).", nil},
+	{"dbMaxAllocatedStorageGiB", KindInteger, "Storage autoscaling ceiling, GiB; above dbAllocatedStorageGiB.", nil},
+	{"dbMultiAz", KindBoolean, "Multi-AZ standby. Required true in prod.", nil},
+	{"dbBackupRetentionDays", KindInteger, "Automated backup retention, days (1 to 35; at least 30 in prod).", nil},
+	{"dbDeletionProtection", KindBoolean, "RDS deletion protection. Required true in prod.", nil},
+	{"dbReadReplica", KindBoolean, "Create a read replica of the primary.", nil},
+	{"pgbouncerReplicas", KindInteger, "PgBouncer pods (2 to 20). Each opens up to default+reserve pool connections to RDS.", nil},
+	{"pgbouncerDefaultPoolSize", KindInteger, "PgBouncer default_pool_size: server connections per user/database pair per pod.", 20},
+	{"pgbouncerReservePoolSize", KindInteger, "PgBouncer reserve_pool_size: extra connections per pod under load.", 5},
+	{"pgbouncerMaxClientConn", KindInteger, "PgBouncer max_client_conn per pod.", 1000},
+	{"dbDirectConnections", KindInteger, "Connections opened to RDS without PgBouncer (Temporal pools, migrations, operators); counted in the connection budget.", 60},
+	{"dbConnectionMargin", KindInteger, "Connections kept free below max_connections (superuser reserve, failover, admin).", 20},
+
+	// Cache.
+	{"redisEngineVersion", KindString, "ElastiCache Redis OSS engine version (7.x).", "7.1"},
+	{"redisQueueNodeType", KindString, "Node type of the BullMQ queue group (maxmemory-policy noeviction).", nil},
+	{"redisCacheNodeType", KindString, "Node type of the cache group (maxmemory-policy allkeys-lru).", nil},
+	{"redisReplicas", KindInteger, "Read replicas per Redis group (0 to 5); at least 1 in prod for automatic failover.", nil},
+	{"redisSnapshotRetentionDays", KindInteger, "Redis snapshot retention, days (1 to 35).", nil},
+
+	// Secrets.
+	{"secretRecoveryWindowDays", KindInteger, "Days a deleted Secrets Manager secret can still be recovered (7 to 30).", 30},
+}
+
+func keyByName(name string) (Key, bool) {
+	for _, k := range Keys {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Key{}, false
+}

@@ -1,0 +1,31 @@
+package stacks
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/generic-corp/platform/components/secrets"
+)
+
+// export publishes what operators and other stacks need. Anything that embeds a
+// credential (kubeconfig, database URLs) is a secret output.
+func (p *Platform) export(ctx *pulumi.Context) {
+	ctx.Export("environment", pulumi.String(p.Config.Environment))
+	ctx.Export("region", pulumi.String(p.Config.Region))
+	ctx.Export("vpcId", p.Network.VpcId)
+	ctx.Export("privateSubnetIds", p.Network.PrivateSubnetIds)
+	ctx.Export("dataSubnetIds", p.Network.DataSubnetIds)
+	ctx.Export("clusterName", p.Cluster.ClusterName)
+	ctx.Export("clusterEndpoint", p.Cluster.Endpoint)
+	ctx.Export("kubeconfig", pulumi.ToSecret(p.Cluster.Kubeconfig))
+	ctx.Export("oidcProviderArn", p.Cluster.OidcProviderArn)
+	ctx.Export("dbEndpoint", p.Database.Endpoint)
+	ctx.Export("dbPooledHost", p.Database.PooledHost)
+	ctx.Export("DATABASE_URL", pulumi.ToSecret(p.Database.DatabaseUrl))
+	ctx.Export("DATABASE_URL_POOLED", pulumi.ToSecret(p.Database.DatabaseUrlPooled))
+	ctx.Export("redisEndpoints", p.Cache.Endpoints)
+	ctx.Export("secretArns", p.Secrets.SecretArns)
+	ctx.Export("dbSecretName", pulumi.String(p.Secrets.SecretNames[secrets.DbSecret]))
+	ctx.Export("kmsKeyArns", pulumi.StringMap{
+		"data": p.Secrets.DataKeyArn, "secrets": p.Secrets.SecretsKeyArn, "logs": p.Secrets.LogsKeyArn,
+	})
+}
