@@ -227,10 +227,24 @@ var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
 			"nameServers": []any{"ns-1.awsdns-00.org", "ns-2.awsdns-00.net"}}
 	},
 	"aws:acm/certificate:Certificate": func(c fakeCtx) map[string]any {
-		domain := c.str("domainName", "example.com")
+		// ACM returns one validation option per name; a wildcard shares its apex's record.
+		names := []string{c.str("domainName", "example.com")}
+		if v, ok := c.inputs["subjectAlternativeNames"]; ok && v.IsArray() {
+			for _, n := range v.ArrayValue() {
+				if n.IsString() {
+					names = append(names, n.StringValue())
+				}
+			}
+		}
+		var options []any
+		for _, n := range names {
+			base := strings.TrimPrefix(n, "*.")
+			h := short("acm", base)
+			options = append(options, map[string]any{"domainName": n, "resourceRecordName": "_" + h[:8] + "." + base + ".",
+				"resourceRecordType": "CNAME", "resourceRecordValue": "_" + h[4:12] + ".acm-validations.aws."})
+		}
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", c.region, AccountID, c.hash),
-			"domainValidationOptions": []any{map[string]any{"domainName": domain, "resourceRecordName": "_" + c.hash[:8] + "." + domain + ".",
-				"resourceRecordType": "CNAME", "resourceRecordValue": "_" + c.hash[4:12] + ".acm-validations.aws."}}}
+			"domainValidationOptions": options}
 	},
 	"aws:ecr/repository:Repository": func(c fakeCtx) map[string]any {
 		name := c.str("name", c.id)
