@@ -11,6 +11,7 @@ import (
 func (p *Platform) export(ctx *pulumi.Context) {
 	ctx.Export("environment", pulumi.String(p.Config.Environment))
 	ctx.Export("region", pulumi.String(p.Config.Region))
+	ctx.Export("monthlyBudgetUsd", pulumi.Int(p.Config.BudgetUSD))
 	ctx.Export("vpcId", p.Network.VpcId)
 	ctx.Export("privateSubnetIds", p.Network.PrivateSubnetIds)
 	ctx.Export("dataSubnetIds", p.Network.DataSubnetIds)

@@ -1,0 +1,97 @@
+// Package verdict runs the policy rules over a captured plan: it converts the plan into
+// the rules' neutral stack, prices it with the cost model (for cost-stack-budget), and
+// loads the stack's policy config, so tests and preflight judge a plan the same way.
+package verdict
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/generic-corp/platform/cost"
+	"github.com/generic-corp/platform/plan"
+	"github.com/generic-corp/platform/policies/rules"
+)
+
+// Report is the verdict on one plan.
+type Report struct {
+	Stack    string
+	Findings []rules.Finding
+	Cost     *cost.Estimate
+	Budget   float64 // USD per month, from the stack output monthlyBudgetUsd (0 when absent)
+}
+
+// Blocking returns the findings that must stop a deployment.
+func (r *Report) Blocking() []rules.Finding {
+	var out []rules.Finding
+	for _, f := range r.Findings {
+		if f.Blocking() {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ConfigPath is where the policy config of a stack lives.
+func ConfigPath(root, stack string) string {
+	return filepath.Join(root, "policies", "config", stack+".json")
+}
+
+// Stack converts a plan into the rules' view. Outputs and ids are passed along so that
+// joins by value work on update-mode captures.
+func Stack(p *plan.Plan) rules.Stack {
+	s := rules.Stack{Name: p.Stack, Resources: make([]rules.Resource, 0, len(p.Resources))}
+	for _, r := range p.Resources {
+		s.Resources = append(s.Resources, rules.Resource{
+			URN: r.URN, Type: r.Type, Name: r.Name, Inputs: r.Inputs, Parent: r.Parent,
+			Dependencies: r.Dependencies, PropertyDependencies: r.PropertyDependencies,
+			Protect: r.Protect, RetainOnDelete: r.RetainOnDelete, Custom: r.Custom,
+			ID: r.ID, Outputs: r.Outputs,
+		})
+	}
+	return s
+}
+
+// Check prices the plan, feeds the modeled cost and the stack's budget to
+// cost-stack-budget, and evaluates every rule under cfg.
+func Check(p *plan.Plan, cfg rules.Config) (*Report, error) {
+	table, err := cost.Load()
+	if err != nil {
+		return nil, fmt.Errorf("loading the price table: %w", err)
+	}
+	assumptions, err := table.Assumptions(p.Stack)
+	if err != nil {
+		return nil, fmt.Errorf("cost assumptions of %s: %w", p.Stack, err)
+	}
+	est := table.Estimate(p, assumptions)
+	rep := &Report{Stack: p.Stack, Cost: est}
+	if b := p.Outputs.Get("monthlyBudgetUsd"); b.IsNumber() {
+		rep.Budget = b.AsNumber()
+	}
+	cfg = withCost(cfg, est, rep.Budget)
+	rep.Findings, err = rules.Evaluate(Stack(p), cfg)
+	return rep, err
+}
+
+// withCost returns a copy of cfg whose cost-stack-budget params carry the modeled cost
+// and the budget from stack config. A cost with unpriced items is a lower bound; it is
+// passed only when complete, so an incomplete model gives an unknown verdict, not a pass.
+func withCost(cfg rules.Config, est *cost.Estimate, budget float64) rules.Config {
+	out := rules.Config{All: cfg.All, Rules: map[string]rules.RuleConfig{}}
+	for k, v := range cfg.Rules {
+		out.Rules[k] = v
+	}
+	rc := out.Rules["cost-stack-budget"]
+	params := map[string]any{}
+	for k, v := range rc.Params {
+		params[k] = v
+	}
+	if len(est.Unknown) == 0 {
+		params["modeledMonthlyUSD"] = est.MonthlyUSD
+	}
+	if budget > 0 {
+		params["budgetUSD"] = budget
+	}
+	rc.Params = params
+	out.Rules["cost-stack-budget"] = rc
+	return out
+}

@@ -1,0 +1,156 @@
+package tests
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/plan"
+	"github.com/generic-corp/platform/policies/rules"
+	"github.com/generic-corp/platform/policies/verdict"
+)
+
+const (
+	rds       = "aws:rds/instance:Instance"
+	rdsParams = "aws:rds/parameterGroup:ParameterGroup"
+	redis     = "aws:elasticache/replicationGroup:ReplicationGroup"
+	redisPG   = "aws:elasticache/parameterGroup:ParameterGroup"
+	eks       = "aws:eks/cluster:Cluster"
+	lt        = "aws:ec2/launchTemplate:LaunchTemplate"
+	nodeGroup = "aws:eks/nodeGroup:NodeGroup"
+	kmsKey    = "aws:kms/key:Key"
+	sgType    = "aws:ec2/securityGroup:SecurityGroup"
+	ingress   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	deploy    = "kubernetes:apps/v1:Deployment"
+	logGroup  = "aws:cloudwatch/logGroup:LogGroup"
+)
+
+func foundationMutations() []mutation {
+	return []mutation{
+		{"rds storage unencrypted", "rds-encrypted", setInput(rds, "database", "storageEncrypted", false)},
+		{"rds default aws key", "rds-encrypted", deleteInput(rds, "database", "kmsKeyId")},
+		{"rds public", "rds-not-public", setInput(rds, "database", "publiclyAccessible", true)},
+		{"rds short backups", "rds-backup-retention", setInput(rds, "database", "backupRetentionPeriod", 7)},
+		{"rds single az", "rds-multi-az", setInput(rds, "database", "multiAz", false)},
+		{"rds no deletion protection", "rds-deletion-protection", setInput(rds, "database", "deletionProtection", false)},
+		{"rds skips final snapshot", "rds-deletion-protection", setInput(rds, "database", "skipFinalSnapshot", true)},
+		{"rds tls optional", "rds-force-ssl", setParam(rdsParams, "database", "rds.force_ssl", "0")},
+		{"rds no performance insights", "rds-performance-insights", setInput(rds, "database", "performanceInsightsEnabled", false)},
+		{"rds PI default key", "rds-performance-insights", deleteInput(rds, "database", "performanceInsightsKmsKeyId")},
+		{"rds no log exports", "rds-logs", setInput(rds, "database", "enabledCloudwatchLogsExports", []any{})},
+		{"rds slow query log off", "rds-logs", setParam(rdsParams, "database", "log_min_duration_statement", "-1")},
+		{"rds minor upgrades off", "rds-minor-upgrades", setInput(rds, "database", "autoMinorVersionUpgrade", false)},
+		{"rds tags not copied", "rds-copy-tags", setInput(rds, "database", "copyTagsToSnapshot", false)},
+		{"redis at rest off", "redis-at-rest", setInput(redis, "queue", "atRestEncryptionEnabled", false)},
+		{"redis default key", "redis-at-rest", deleteInput(redis, "queue", "kmsKeyId")},
+		{"redis in transit off", "redis-in-transit", setInput(redis, "cache-cache", "transitEncryptionEnabled", false)},
+		{"redis no auth token", "redis-in-transit", deleteInput(redis, "cache-cache", "authToken")},
+		{"redis no failover", "redis-failover", setInput(redis, "queue", "automaticFailoverEnabled", false)},
+		{"redis single az", "redis-failover", setInput(redis, "cache-cache", "multiAzEnabled", false)},
+		{"redis no snapshots", "redis-snapshots", setInput(redis, "queue", "snapshotRetentionLimit", 0)},
+		{"bullmq queue evicts", "redis-queue-noeviction", setParam(redisPG, "queue", "maxmemory-policy", "allkeys-lru")},
+		{"eks secrets unencrypted", "eks-secrets-kms", deleteInput(eks, "cluster", "encryptionConfig")},
+		{"eks public to the world", "eks-endpoint-private", func(p *plan.Plan) error {
+			if err := setInput(eks, "cluster", "vpcConfig.endpointPublicAccess", true)(p); err != nil {
+				return err
+			}
+			return setInput(eks, "cluster", "vpcConfig.publicAccessCidrs", []any{"0.0.0.0/0"})(p)
+		}},
+		{"eks some logs only", "eks-control-plane-logs", setInput(eks, "cluster", "enabledClusterLogTypes", []any{"api"})},
+		{"eks old version", "eks-version-floor", setInput(eks, "cluster", "version", "1.29")},
+		{"nodes imdsv1", "eks-nodes-imdsv2", setInput(lt, "general", "metadataOptions.httpTokens", "optional")},
+		{"nodes hop limit 3", "eks-nodes-imdsv2", setInput(lt, "general", "metadataOptions.httpPutResponseHopLimit", 3)},
+		{"nodes unencrypted ebs", "eks-nodes-imdsv2", setInput(lt, "general", "blockDeviceMappings[0].ebs.encrypted", "false")},
+		{"nodes ssh", "eks-nodes-no-ssh", setInput(nodeGroup, "general", "remoteAccess", map[string]any{"ec2SshKey": "ops"})},
+		{"ssh from the internet", "sg-no-public-admin", addCopy(ingress, "database-ingress", "ssh-world", map[string]any{
+			"cidrIpv4": "0.0.0.0/0", "fromPort": 22, "toPort": 22, "referencedSecurityGroupId": nil})},
+		{"rds from a cidr", "sg-data-tier-from-sg", addCopy(ingress, "database-ingress", "db-from-cidr", map[string]any{
+			"cidrIpv4": "10.0.0.0/8", "referencedSecurityGroupId": nil})},
+		{"sg without description", "sg-descriptions", deleteInput(sgType, "database", "description")},
+		{"vpc without flow logs", "vpc-flow-logs", removeAll("aws:ec2/flowLog:FlowLog")},
+		{"private subnet public ips", "subnet-no-auto-public-ip", setInput("aws:ec2/subnet:Subnet", "private", "mapPublicIpOnLaunch", true)},
+		{"admin role policy", "iam-no-admin", setInput("aws:iam/rolePolicy:RolePolicy", "flow-logs", "policy",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
+		{"role assumable by anyone", "iam-trust-scoped", setInput("aws:iam/role:Role", "database-monitoring", "assumeRolePolicy",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}`)},
+		{"kms no rotation", "kms-rotation", setInput(kmsKey, "data", "enableKeyRotation", false)},
+		{"kms open policy", "kms-no-wildcard-principal", setInput(kmsKey, "secrets-secrets", "policy",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`)},
+		{"secret with aws key", "secrets-cmk", deleteInput("aws:secretsmanager/secret:Secret", "db-app", "kmsKeyId")},
+		{"logs kept forever", "logs-retention", deleteInput(logGroup, "flow-logs", "retentionInDays")},
+		{"logs unencrypted", "logs-retention", deleteInput(logGroup, "control-plane", "kmsKeyId")},
+		{"privileged pgbouncer", "k8s-pss-restricted", editContainer("pgbouncer", "securityContext.privileged", true)},
+		{"pgbouncer as root", "k8s-pss-restricted", editContainer("pgbouncer", "securityContext.runAsNonRoot", false)},
+		{"pgbouncer host network", "k8s-pss-restricted", setInput(deploy, "pgbouncer", "spec.template.spec.hostNetwork", true)},
+		{"pgbouncer escalates", "k8s-pss-restricted", editContainer("pgbouncer", "securityContext.allowPrivilegeEscalation", true)},
+		{"latest image", "k8s-hygiene", editContainer("pgbouncer", "image", "edoburu/pgbouncer:latest")},
+		{"no resources", "k8s-hygiene", editContainer("pgbouncer", "resources", map[string]any{})},
+		{"no readiness probe", "k8s-hygiene", editContainer("pgbouncer", "readinessProbe", nil)},
+		{"image from docker hub", "k8s-hygiene", editContainer("pgbouncer", "image", "docker.io/library/postgres:16")},
+		{"single replica", "k8s-ha", setInput(deploy, "pgbouncer", "spec.replicas", 1)},
+		{"no pdb", "k8s-ha", removeAll("kubernetes:policy/v1:PodDisruptionBudget")},
+		{"loadbalancer service", "k8s-ha", setInput("kubernetes:core/v1:Service", "pgbouncer", "spec.type", "LoadBalancer")},
+		{"pgbouncer scaled past the budget", "pgbouncer-connection-budget", setInput(deploy, "pgbouncer", "spec.replicas", 40)},
+		{"missing cost-center tag", "cost-required-tags", setInput(rds, "database", "tags", map[string]any{"environment": "prod"})},
+		{"huge rds class", "cost-instance-allowlist", setInput(rds, "database", "instanceClass", "db.m5.24xlarge")},
+		{"x86 redis", "cost-instance-allowlist", setInput(redis, "queue", "nodeType", "cache.r5.large")},
+		{"x86 nodes", "cost-instance-allowlist", setInput(nodeGroup, "general", "instanceTypes", []any{"m5.large"})},
+		{"gp2 rds", "cost-gp3", setInput(rds, "database", "storageType", "gp2")},
+		{"gp2 nodes", "cost-gp3", setInput(lt, "general", "blockDeviceMappings[0].ebs.volumeType", "gp2")},
+		{"fourth nat", "cost-nat-count", addCopy("aws:ec2/natGateway:NatGateway", "us-east-1a", "extra-nat", nil)},
+		{"forty nodes", "cost-stack-budget", setInput(nodeGroup, "general", "scalingConfig.desiredSize", 40)},
+		{"rds unprotected", "stateful-protected", unprotect(rds, "database")},
+		{"kms unprotected", "stateful-protected", unprotect(kmsKey, "data")},
+		{"redis unprotected", "stateful-protected", unprotect(redis, "queue")},
+	}
+}
+
+// TestMutationsAreKilled: every mutation of the prod plan must be caught by its rule.
+func TestMutationsAreKilled(t *testing.T) {
+	base := capture(t, "prod", plan.Update)
+	cfg := policyConfig(t, "prod")
+	baseline, err := verdict.Check(base, cfg)
+	require.NoError(t, err)
+
+	all := foundationMutations()
+	covered := map[string]bool{}
+	killed := 0
+	for _, m := range all {
+		covered[m.rule] = true
+		p := clonePlan(base)
+		require.NoError(t, m.apply(p), m.name)
+		rep, err := verdict.Check(p, cfg)
+		require.NoError(t, err, m.name)
+		if hasNew(rep.Findings, baseline.Findings, m.rule) {
+			killed++
+		} else {
+			t.Errorf("mutation %q survived: rule %s reported nothing new", m.name, m.rule)
+		}
+	}
+	t.Logf("mutations: killed %d of %d", killed, len(all))
+	require.GreaterOrEqual(t, len(all), 60)
+	require.Equal(t, len(all), killed)
+	var missing []string
+	for _, r := range rules.All() {
+		if !covered[r.ID] && !pendingMutationRules[r.ID] {
+			missing = append(missing, r.ID)
+		}
+	}
+	t.Logf("rules without a mutation yet (their resources are not in the plan): %v", missing)
+}
+
+// hasNew reports a finding of rule that the baseline did not have (same rule, same resource).
+func hasNew(got, baseline []rules.Finding, rule string) bool {
+	seen := map[string]bool{}
+	for _, f := range baseline {
+		seen[f.RuleID+"|"+f.URN+"|"+f.Message] = true
+	}
+	for _, f := range got {
+		if f.RuleID == rule && !seen[f.RuleID+"|"+f.URN+"|"+f.Message] {
+			return true
+		}
+	}
+	return false
+}
+
+var pendingMutationRules = map[string]bool{}
