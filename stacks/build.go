@@ -23,6 +23,7 @@ type Platform struct {
 	Cluster  *cluster.Cluster
 	Database *database.Postgres
 	Cache    *cache.Redis
+	Edge     *Edge
 }
 
 // Build creates every component of the platform from a validated Config. The order
@@ -91,6 +92,9 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	}
 
 	if err := p.buildDataStores(ctx); err != nil {
+		return nil, err
+	}
+	if err := p.buildEdge(ctx, caller.AccountId); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -18,6 +18,7 @@ type Config struct {
 	ServiceName string
 	BudgetUSD   int
 
+	Edge     EdgeConfig
 	Network  NetworkConfig
 	Cluster  ClusterConfig
 	Database DatabaseConfig
@@ -32,6 +33,28 @@ func (c *Config) Strict() bool { return c.Environment == "prod" || c.Environment
 
 // NamePrefix is the stem of physical names: <service>-<stack>.
 func (c *Config) NamePrefix() string { return c.ServiceName + "-" + c.Stack }
+
+type EdgeConfig struct {
+	Domain           string
+	ZoneID           string // "" = create the zone
+	ImageTag         string
+	WafRateLimit     int
+	CorsExtraOrigins []string
+}
+
+// AppDomain, ApiDomain and LandingDomains name the stack's public hosts.
+func (e EdgeConfig) AppDomain() string        { return "app." + e.Domain }
+func (e EdgeConfig) ApiDomain() string        { return "api." + e.Domain }
+func (e EdgeConfig) LandingDomains() []string { return []string{e.Domain, "www." + e.Domain} }
+
+// CorsOrigins are the browser origins the API accepts.
+func (e EdgeConfig) CorsOrigins() []string {
+	out := []string{"https://" + e.AppDomain()}
+	for _, d := range e.LandingDomains() {
+		out = append(out, "https://"+d)
+	}
+	return append(out, e.CorsExtraOrigins...)
+}
 
 type NetworkConfig struct {
 	VpcCidr            string
@@ -120,6 +143,7 @@ func Load(stack string, all map[string]string) (*Config, error) {
 	}
 	c.SecretRecoveryWindowDays = r.integer("secretRecoveryWindowDays", 7, 30)
 
+	c.Edge = loadEdge(r)
 	c.Network = loadNetwork(r, c)
 	c.Cluster = loadCluster(r)
 	c.Database = loadDatabase(r)

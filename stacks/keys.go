@@ -74,6 +74,13 @@ var Keys = []Key{
 	{"redisReplicas", KindInteger, "Read replicas per Redis group (0 to 5); at least 1 in prod for automatic failover.", nil},
 	{"redisSnapshotRetentionDays", KindInteger, "Redis snapshot retention, days (1 to 35).", nil},
 
+	// Edge, DNS and releases.
+	{"domain", KindString, "Apex domain of the stack: the landing page is served at the apex and www., the React app at app., the API at api.", nil},
+	{"dnsZoneId", KindString, "Existing Route 53 hosted zone id of the domain. Empty: the stack creates (and protects in prod) the zone; delegate it at the registrar.", ""},
+	{"imageTag", KindString, "Release tag of our images (api, worker, temporal-worker, migrations) in ECR. Never latest: tags are immutable.", nil},
+	{"wafRateLimitPer5Min", KindInteger, "Requests per client IP per 5 minutes before the WAF blocks it (seed: rate limiting per IP).", 2000},
+	{"corsExtraOrigins", KindArray, "Browser origins allowed by the API besides the stack's own app., apex and www. origins.", []string{}},
+
 	// Secrets.
 	{"secretRecoveryWindowDays", KindInteger, "Days a deleted Secrets Manager secret can still be recovered (7 to 30).", 30},
 }

@@ -26,6 +26,12 @@ func (p *Platform) export(ctx *pulumi.Context) {
 	ctx.Export("redisEndpoints", p.Cache.Endpoints)
 	ctx.Export("secretArns", p.Secrets.SecretArns)
 	ctx.Export("dbSecretName", pulumi.String(p.Secrets.SecretNames[secrets.DbSecret]))
+	ctx.Export("repositoryUrls", p.Edge.Registry.RepositoryUrls)
+	ctx.Export("nameServers", p.Edge.Dns.NameServers)
+	ctx.Export("appUrl", pulumi.String("https://"+p.Config.Edge.AppDomain()))
+	ctx.Export("apiUrl", pulumi.String("https://"+p.Config.Edge.ApiDomain()))
+	ctx.Export("siteBuckets", pulumi.StringMap{"app": p.Edge.App.BucketName, "landing": p.Edge.Landing.BucketName})
+	ctx.Export("distributionIds", pulumi.StringMap{"app": p.Edge.App.DistributionId, "landing": p.Edge.Landing.DistributionId})
 	ctx.Export("kmsKeyArns", pulumi.StringMap{
 		"data": p.Secrets.DataKeyArn, "secrets": p.Secrets.SecretsKeyArn, "logs": p.Secrets.LogsKeyArn,
 	})

@@ -105,6 +105,34 @@ func foundationMutations() []mutation {
 	}
 }
 
+const (
+	dist = "aws:cloudfront/distribution:Distribution"
+	pab  = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+)
+
+func edgeMutations() []mutation {
+	return []mutation{
+		{"bucket public acls allowed", "s3-public-access-block", setInput(pab, "app-bucket", "blockPublicAcls", false)},
+		{"bucket without public access block", "s3-public-access-block", removeAll(pab)},
+		{"site bucket sse-s3", "s3-sse-kms", setInput("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+			"app-bucket", "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256")},
+		{"versioning suspended", "s3-versioning", setInput("aws:s3/bucketVersioningV2:BucketVersioningV2", "landing-bucket", "versioningConfiguration.status", "Suspended")},
+		{"no access logging", "s3-logging", removeAll("aws:s3/bucketLoggingV2:BucketLoggingV2")},
+		{"acls enabled", "s3-acls-disabled", setInput("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "app-bucket", "rule.objectOwnership", "ObjectWriter")},
+		{"bucket policy allows plain http", "s3-tls-only", setInput("aws:s3/bucketPolicy:BucketPolicy", "landing-bucket", "policy",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)},
+		{"viewer http allowed", "cf-https-viewers", setInput(dist, "app", "defaultCacheBehavior.viewerProtocolPolicy", "allow-all")},
+		{"assets over http", "cf-https-viewers", setInput(dist, "landing", "orderedCacheBehaviors[0].viewerProtocolPolicy", "allow-all")},
+		{"tls 1.0 viewers", "cf-tls-min", setInput(dist, "app", "viewerCertificate.minimumProtocolVersion", "TLSv1")},
+		{"s3 origin without oac", "cf-oac", setInput(dist, "app", "origins[0].originAccessControlId", "")},
+		{"no web acl", "cf-waf", deleteInput(dist, "landing", "webAclId")},
+		{"no cloudfront logs", "cf-logging", deleteInput(dist, "app", "loggingConfig")},
+		{"no security headers", "cf-security-headers", setInput(dist, "app", "defaultCacheBehavior.responseHeadersPolicyId", "")},
+		{"mutable image tags", "ecr-immutable-scan", setInput("aws:ecr/repository:Repository", "registry-api", "imageTagMutability", "MUTABLE")},
+		{"no scan on push", "ecr-immutable-scan", setInput("aws:ecr/repository:Repository", "registry-worker", "imageScanningConfiguration.scanOnPush", false)},
+	}
+}
+
 // TestMutationsAreKilled: every mutation of the prod plan must be caught by its rule.
 func TestMutationsAreKilled(t *testing.T) {
 	base := capture(t, "prod", plan.Update)
@@ -112,7 +140,7 @@ func TestMutationsAreKilled(t *testing.T) {
 	baseline, err := verdict.Check(base, cfg)
 	require.NoError(t, err)
 
-	all := foundationMutations()
+	all := append(foundationMutations(), edgeMutations()...)
 	covered := map[string]bool{}
 	killed := 0
 	for _, m := range all {

@@ -99,6 +99,18 @@ func dataKeyStatements(account, region string) []statement {
 				"Bool":         map[string]any{"kms:GrantIsForAWSResource": "true"},
 			},
 		},
+		{
+			// CloudFront origin access control reads the SSE-KMS encrypted site objects;
+			// only distributions of this account may use the key.
+			Sid:       "AllowCloudFrontOriginAccessOfThisAccount",
+			Effect:    "Allow",
+			Principal: map[string]any{"Service": "cloudfront.amazonaws.com"},
+			Action:    []string{"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*"},
+			Resource:  "*",
+			Condition: map[string]any{"ArnLike": map[string]any{
+				"AWS:SourceArn": fmt.Sprintf("arn:aws:cloudfront::%s:distribution/*", account),
+			}},
+		},
 	}
 }
 

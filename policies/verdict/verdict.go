@@ -73,8 +73,9 @@ func Check(p *plan.Plan, cfg rules.Config) (*Report, error) {
 }
 
 // withCost returns a copy of cfg whose cost-stack-budget params carry the modeled cost
-// and the budget from stack config. A cost with unpriced items is a lower bound; it is
-// passed only when complete, so an incomplete model gives an unknown verdict, not a pass.
+// and the budget from stack config. A cost with unpriced items is a lower bound: it is
+// passed when complete, or when even the lower bound breaks the budget (a sure fail);
+// otherwise the verdict stays unknown rather than becoming a pass.
 func withCost(cfg rules.Config, est *cost.Estimate, budget float64) rules.Config {
 	out := rules.Config{All: cfg.All, Rules: map[string]rules.RuleConfig{}}
 	for k, v := range cfg.Rules {
@@ -85,7 +86,7 @@ func withCost(cfg rules.Config, est *cost.Estimate, budget float64) rules.Config
 	for k, v := range rc.Params {
 		params[k] = v
 	}
-	if len(est.Unknown) == 0 {
+	if len(est.Unknown) == 0 || (budget > 0 && est.MonthlyUSD > budget) {
 		params["modeledMonthlyUSD"] = est.MonthlyUSD
 	}
 	if budget > 0 {

@@ -1,0 +1,46 @@
+// Package services owns the platform's own Kubernetes workloads: one reusable Workload
+// component (API, BullMQ workers, Temporal workers), the database migration Job, and the
+// namespaces and External Secrets stores they run with.
+//
+// Components:
+//   - Workload (platform:services:Workload): ServiceAccount with an IRSA role scoped to
+//     exactly the Secrets Manager secrets the workload reads, a SecretStore and an
+//     ExternalSecret that deliver those secrets as environment variables, a Deployment
+//     with restricted pod security, a ClusterIP Service, a PodDisruptionBudget, an
+//     autoscaler (CPU HPA, or KEDA ScaledObject on BullMQ wait lists or a Temporal task
+//     queue), a NetworkPolicy that denies everything but the listed flows, and optionally
+//     an Ingress for the AWS Load Balancer Controller (internet-facing ALB, HTTPS only).
+//   - MigrationJob (platform:services:Migration): a batch/v1 Job named after the image
+//     tag that runs the schema migration with the unpooled DATABASE_URL. Pulumi waits
+//     for a Job to complete, so passing the Job in WorkloadArgs.RolloutDependsOn makes a
+//     rollout start only after migrations succeeded.
+//   - Namespace (platform:services:Namespace): a namespace that enforces the restricted
+//     Pod Security Standard, with a namespace-wide default-deny NetworkPolicy.
+//   - SecretStore (platform:services:SecretStore): ServiceAccount + IRSA role + an
+//     external-secrets.io/v1 SecretStore backed by AWS Secrets Manager.
+//
+// Secrets never pass through Pulumi here: ExternalSecret objects name Secrets Manager
+// secrets and properties; the External Secrets operator reads them with the
+// ServiceAccount's IRSA role (jwt auth: the operator requests a token for that
+// ServiceAccount, so the workload's pods need no AWS credentials of their own) and
+// renders the Kubernetes Secret from templates (SecretEnv), e.g. a DATABASE_URL built
+// from the user and password properties.
+//
+// ServiceAccount tokens are not automounted: none of our pods talks to the Kubernetes
+// API. IRSA does not need the automounted token either: the EKS pod identity webhook
+// injects its own projected volume (aws-iam-token, audience sts.amazonaws.com) into
+// every pod whose ServiceAccount carries eks.amazonaws.com/role-arn, independently of
+// automountServiceAccountToken (amazon-eks-pod-identity-webhook, pkg/handler), and
+// fsGroup makes that token readable by the non-root user.
+//
+// Health: every container is probed over HTTP on HealthPath (default /health, the
+// seed's endpoint). Workloads without a Service port (workers) must serve the same
+// endpoint on HealthPort (default 8081): an exec probe could only prove that a process
+// exists, not that the worker's event loop and Redis connection are alive.
+//
+// Graceful shutdown: HTTP workloads get a preStop sleep (the Kubernetes >= 1.30 sleep
+// action, so distroless images need no shell) long enough for the ALB to stop sending
+// traffic, then SIGTERM; terminationGracePeriodSeconds covers the seed's 30 s forced
+// shutdown. Workers get a long grace period (default one hour) so that an agent task is
+// not killed mid-run when KEDA scales in or a node drains.
+package services
