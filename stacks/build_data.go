@@ -28,16 +28,18 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 		DataSubnetIds:          p.Network.DataSubnetIds,
 		VpcId:                  p.Network.VpcId,
 		// Nodes and pods carry only the node security group (no security groups for pods).
-		AllowedSecurityGroupIds: pulumi.StringArray{p.Cluster.NodeSecurityGroupId},
-		BackupRetentionDays:     cfg.Database.BackupRetentionDays,
-		MultiAz:                 cfg.Database.MultiAz,
-		DeletionProtection:      cfg.Database.DeletionProtection,
-		Protect:                 protect,
-		ReadReplica:             cfg.Database.ReadReplica,
-		LogsKmsKeyArn:           p.Secrets.LogsKeyArn,
-		LogRetentionDays:        cfg.LogRetentionDays,
-		OtherClients:            cfg.Database.DirectConnections,
-		ConnectionMargin:        cfg.Database.ConnectionMargin,
+		AllowedSecurityGroupIds:   pulumi.StringArray{p.Cluster.NodeSecurityGroupId},
+		BackupRetentionDays:       cfg.Database.BackupRetentionDays,
+		MultiAz:                   cfg.Database.MultiAz,
+		DeletionProtection:        cfg.Database.DeletionProtection,
+		Protect:                   protect,
+		ReadReplica:               cfg.Database.ReadReplica,
+		RestoreSnapshotIdentifier: cfg.Restore.SnapshotID,
+		RestorePointInTime:        pointInTime(cfg.Restore),
+		LogsKmsKeyArn:             p.Secrets.LogsKeyArn,
+		LogRetentionDays:          cfg.LogRetentionDays,
+		OtherClients:              cfg.Database.DirectConnections,
+		ConnectionMargin:          cfg.Database.ConnectionMargin,
 		PgBouncer: database.PgBouncerArgs{
 			Replicas:            cfg.Database.PgBouncerReplicas,
 			DefaultPoolSize:     cfg.Database.DefaultPoolSize,
@@ -54,7 +56,7 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 
 	replicas := cfg.Cache.Replicas
 	multiAz := cfg.Strict() && replicas > 0
-	group := func(role, policy, nodeType string) cache.GroupArgs {
+	group := func(role, policy, nodeType, snapshot string) cache.GroupArgs {
 		return cache.GroupArgs{
 			Name:            role,
 			Role:            role,
@@ -63,6 +65,7 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 			Replicas:        &replicas,
 			MultiAz:         &multiAz,
 			AuthToken:       p.Secrets.RedisAuthTokens[role],
+			SnapshotName:    snapshot,
 		}
 	}
 	p.Cache, err = cache.NewRedis(ctx, "cache", &cache.RedisArgs{
@@ -79,9 +82,22 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 		Protect:                 protect,
 		Tags:                    p.Tags,
 		Groups: []cache.GroupArgs{
-			group(cache.RoleQueue, "noeviction", cfg.Cache.QueueNodeType),
-			group(cache.RoleCache, "allkeys-lru", cfg.Cache.CacheNodeType),
+			group(cache.RoleQueue, "noeviction", cfg.Cache.QueueNodeType, cfg.Restore.RedisQueueSnapshot),
+			group(cache.RoleCache, "allkeys-lru", cfg.Cache.CacheNodeType, cfg.Restore.RedisCacheSnapshot),
 		},
 	})
 	return err
+}
+
+func pointInTime(r RestoreConfig) *database.RestorePointInTimeArgs {
+	if r.PointInTime == "" {
+		return nil
+	}
+	pit := &database.RestorePointInTimeArgs{SourceDbInstanceAutomatedBackupsArn: r.SourceBackupsArn}
+	if r.PointInTime == "latest" {
+		pit.UseLatestRestorableTime = true
+	} else {
+		pit.RestoreTime = r.PointInTime
+	}
+	return pit
 }

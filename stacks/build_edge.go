@@ -7,6 +7,7 @@ import (
 	"github.com/generic-corp/platform/components/cdn"
 	"github.com/generic-corp/platform/components/dns"
 	"github.com/generic-corp/platform/components/registry"
+	"github.com/generic-corp/platform/components/secrets"
 )
 
 // Edge is what the edge layer hands to the workloads: where images come from, the
@@ -52,9 +53,20 @@ func (p *Platform) buildEdge(ctx *pulumi.Context, accountID string) error {
 	}, pulumi.Parent(e.Dns)); err != nil {
 		return err
 	}
+	// The CloudFront web ACL logs to a us-east-1 log group, which needs a key of that region.
+	edgeLogsKey := p.Secrets.LogsKeyArn
+	if cfg.Region != "us-east-1" {
+		k, err := secrets.NewEdgeLogsKey(ctx, "edge-logs-key", &secrets.EdgeLogsKeyArgs{
+			NamePrefix: prefix, AccountId: pulumi.String(accountID), Region: "us-east-1", Protect: protect, Tags: p.Tags,
+		}, pulumi.Provider(e.EdgeProvider))
+		if err != nil {
+			return err
+		}
+		edgeLogsKey = k.KeyArn
+	}
 	if e.CloudFrontWaf, err = cdn.NewEdgeWaf(ctx, "edge-waf", &cdn.EdgeWafArgs{
 		NamePrefix: prefix, Scope: "CLOUDFRONT", Provider: e.EdgeProvider,
-		RateLimitPer5Min: cfg.Edge.WafRateLimit, LogsKmsKeyArn: p.Secrets.LogsKeyArn,
+		RateLimitPer5Min: cfg.Edge.WafRateLimit, LogsKmsKeyArn: edgeLogsKey,
 		LogRetentionDays: cfg.LogRetentionDays, Tags: p.Tags,
 	}); err != nil {
 		return err

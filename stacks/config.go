@@ -19,6 +19,7 @@ type Config struct {
 	BudgetUSD   int
 
 	Edge     EdgeConfig
+	Restore  RestoreConfig
 	Network  NetworkConfig
 	Cluster  ClusterConfig
 	Database DatabaseConfig
@@ -144,6 +145,7 @@ func Load(stack string, all map[string]string) (*Config, error) {
 	c.SecretRecoveryWindowDays = r.integer("secretRecoveryWindowDays", 7, 30)
 
 	c.Edge = loadEdge(r)
+	c.Restore = loadRestore(r, c.Environment)
 	c.Network = loadNetwork(r, c)
 	c.Cluster = loadCluster(r)
 	c.Database = loadDatabase(r)

@@ -81,6 +81,13 @@ var Keys = []Key{
 	{"wafRateLimitPer5Min", KindInteger, "Requests per client IP per 5 minutes before the WAF blocks it (seed: rate limiting per IP).", 2000},
 	{"corsExtraOrigins", KindArray, "Browser origins allowed by the API besides the stack's own app., apex and www. origins.", []string{}},
 
+	// Disaster recovery (the restore* family; only a dr stack may set them).
+	{"restoreSnapshotId", KindString, "DR: RDS snapshot identifier or ARN (e.g. the AWS Backup copy in this region) to create the database from.", ""},
+	{"restorePointInTime", KindString, "DR: point-in-time restore instead of a snapshot: an RFC 3339 UTC time or \"latest\"; needs restoreSourceBackupsArn.", ""},
+	{"restoreSourceBackupsArn", KindString, "DR: ARN of the prod instance's automated backups replicated to this region (arn:aws:rds:<region>:<account>:auto-backup:ab-...).", ""},
+	{"restoreRedisQueueSnapshot", KindString, "DR: ElastiCache snapshot to seed the queue group from (empty: start empty).", ""},
+	{"restoreRedisCacheSnapshot", KindString, "DR: ElastiCache snapshot to seed the cache group from (empty: start empty; a cache refills itself).", ""},
+
 	// Secrets.
 	{"secretRecoveryWindowDays", KindInteger, "Days a deleted Secrets Manager secret can still be recovered (7 to 30).", 30},
 }

@@ -85,4 +85,4 @@ func params(r *plan.Resource) map[string]string {
 	return out
 }
 
-var stacksUnderTest = []string{"staging", "prod"}
+var stacksUnderTest = []string{"staging", "prod", "dr"}

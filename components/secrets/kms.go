@@ -148,7 +148,7 @@ type createdKey struct {
 	alias *kms.Alias
 }
 
-func (c *Secrets) newKey(ctx *pulumi.Context, name string, spec keySpec, args SecretsArgs) (createdKey, error) {
+func newKey(ctx *pulumi.Context, c pulumi.Resource, name string, spec keySpec, args SecretsArgs) (createdKey, error) {
 	region := args.Region
 	policy := args.AccountId.ToStringOutput().ApplyT(func(account string) (string, error) {
 		return keyPolicy(spec, account, region)

@@ -66,7 +66,7 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 
 	keys := map[string]createdKey{}
 	for _, spec := range keySpecs {
-		k, err := c.newKey(ctx, name, spec, a)
+		k, err := newKey(ctx, c, name, spec, a)
 		if err != nil {
 			return nil, err
 		}

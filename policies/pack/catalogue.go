@@ -164,15 +164,6 @@ func exceptionsSchema() map[string]any {
 	}
 }
 
-// policyNames lists the pack's policies in catalogue order (main, then companion).
-func (c *catalogue) policyNames() []string {
-	out := make([]string, 0, len(c.pack.Policies()))
-	for _, p := range c.pack.Policies() {
-		out = append(out, p.Name())
-	}
-	return out
-}
-
 // level is a policy's effective level under a config: the policy's own entry, then "all",
 // then the default (the rule's default for the stack; advisory for companions). It mirrors
 // rules.Config's resolution, which is unexported.

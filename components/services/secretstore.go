@@ -1,0 +1,245 @@
+package services
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/generic-corp/platform/components/cluster"
+	"github.com/generic-corp/platform/internal/naming"
+	"github.com/generic-corp/platform/internal/tags"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// SecretStoreType is the component's type token.
+const SecretStoreType = "platform:services:SecretStore"
+
+// External Secrets API objects we create (external-secrets.io/v1, ESO >= 0.16).
+const (
+	esoAPIVersion = "external-secrets.io/v1"
+	// DefaultSecretStoreName is the per-namespace store components/database expects.
+	DefaultSecretStoreName = "aws-secrets-manager"
+	// DefaultReaderServiceAccount is the ServiceAccount of a shared namespace store.
+	DefaultReaderServiceAccount = "external-secrets-reader"
+	// roleArnAnnotation is read by both the EKS pod identity webhook and the External
+	// Secrets operator's jwt auth (providers/v1/aws/auth).
+	roleArnAnnotation = "eks.amazonaws.com/role-arn"
+)
+
+// SecretStoreArgs configure one namespaced SecretStore reading AWS Secrets Manager
+// with its own IRSA role.
+type SecretStoreArgs struct {
+	// NamePrefix starts the IAM role name, e.g. "platform-prod". Required.
+	NamePrefix string
+	// Namespace holds the ServiceAccount and the store. Required; must exist (or be in
+	// KubernetesDependsOn).
+	Namespace string
+	// StoreName is the SecretStore's name. Default "aws-secrets-manager".
+	StoreName string
+	// ServiceAccountName is the ServiceAccount the operator authenticates as (and, for
+	// a workload, the pods' ServiceAccount). Default "external-secrets-reader".
+	ServiceAccountName string
+	// App is the app.kubernetes.io/name label of the ServiceAccount. Default
+	// ServiceAccountName.
+	App string
+	// SecretArns are exactly the secrets the store may read. Required, at least one.
+	SecretArns []pulumi.StringInput
+	// KmsKeyArn is the key the secrets are encrypted with; kms:Decrypt is allowed only
+	// through Secrets Manager. Required.
+	KmsKeyArn pulumi.StringInput
+	// Region is Secrets Manager's region, e.g. "us-east-1". Required.
+	Region string
+	// OidcProviderArn and OidcIssuer are the cluster's IRSA provider. Required.
+	OidcProviderArn pulumi.StringInput
+	OidcIssuer      pulumi.StringInput
+	// KubernetesProvider is the cluster's provider. Required.
+	KubernetesProvider *kubernetes.Provider
+	// KubernetesDependsOn are waited for by the Kubernetes objects (the External Secrets
+	// chart, whose CRDs the store needs; the namespace).
+	KubernetesDependsOn []pulumi.Resource
+	// Tags is the stack tag set.
+	Tags tags.Set
+}
+
+// SecretStore is a ServiceAccount with an IRSA role and the SecretStore that uses it.
+type SecretStore struct {
+	pulumi.ResourceState
+
+	// StoreName is the SecretStore's name, for ExternalSecret secretStoreRef.name.
+	StoreName string
+	// ServiceAccountName is the ServiceAccount's name.
+	ServiceAccountName string
+	// RoleArn is the IRSA role's ARN.
+	RoleArn pulumi.StringOutput
+	// Store is the SecretStore object; depend on it before creating ExternalSecrets.
+	Store *apiextensions.CustomResource
+	// ServiceAccount is the ServiceAccount object.
+	ServiceAccount *corev1.ServiceAccount
+}
+
+func (a SecretStoreArgs) withDefaults() SecretStoreArgs {
+	setS(&a.StoreName, DefaultSecretStoreName)
+	setS(&a.ServiceAccountName, DefaultReaderServiceAccount)
+	setS(&a.App, a.ServiceAccountName)
+	return a
+}
+
+func (a SecretStoreArgs) validate() error {
+	p := &problems{where: fmt.Sprintf("services: secret store %q", a.StoreName)}
+	checkPrefix(p, a.NamePrefix)
+	checkNamespace(p, a.Namespace)
+	if !dnsLabel.MatchString(a.StoreName) || len(a.StoreName) > 63 {
+		p.add("StoreName %q must be a DNS-1123 label", a.StoreName)
+	}
+	if !dnsLabel.MatchString(a.ServiceAccountName) || len(a.ServiceAccountName) > 63 {
+		p.add("ServiceAccountName %q must be a DNS-1123 label", a.ServiceAccountName)
+	}
+	if len(a.SecretArns) == 0 {
+		p.add("SecretArns is empty; list the secrets the store may read (an empty grant is not a store)")
+	}
+	for i, arn := range a.SecretArns {
+		if arn == nil {
+			p.add("SecretArns[%d] is nil", i)
+		}
+	}
+	if a.KubernetesProvider == nil {
+		p.add("KubernetesProvider is required (the cluster's provider)")
+	}
+	checkIdentity(p, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer)
+	checkTags(p, a.Tags)
+	return p.err()
+}
+
+// NewSecretStore registers the IRSA role, its inline policy, the ServiceAccount and the
+// SecretStore.
+func NewSecretStore(ctx *pulumi.Context, name string, args *SecretStoreArgs, opts ...pulumi.ResourceOption) (*SecretStore, error) {
+	if args == nil {
+		return nil, fmt.Errorf("services: secret store %q: args are required", name)
+	}
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, err
+	}
+	c := &SecretStore{StoreName: a.StoreName, ServiceAccountName: a.ServiceAccountName}
+	if err := ctx.RegisterComponentResource(SecretStoreType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	parent := pulumi.Parent(c)
+
+	roleName := naming.Name(naming.MaxIAMRole, a.NamePrefix, a.Namespace, a.ServiceAccountName)
+	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name:             pulumi.String(roleName),
+		Description:      pulumi.String(fmt.Sprintf("IRSA: Kubernetes ServiceAccount %s/%s reads its Secrets Manager secrets", a.Namespace, a.ServiceAccountName)),
+		AssumeRolePolicy: cluster.IRSATrustPolicy(a.OidcProviderArn, a.OidcIssuer, a.Namespace, a.ServiceAccountName),
+		Tags:             a.Tags.AWS(roleName),
+	}, parent)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
+		Name:   pulumi.String("read-own-secrets"),
+		Role:   role.Name,
+		Policy: readSecretsPolicy(a.SecretArns, a.KmsKeyArn, a.Region),
+	}, parent); err != nil {
+		return nil, err
+	}
+
+	k8sOpts := []pulumi.ResourceOption{parent, pulumi.Provider(a.KubernetesProvider), pulumi.DependsOn(a.KubernetesDependsOn)}
+	labels := a.Tags.Labels(a.App, "secrets")
+	sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:        pulumi.String(a.ServiceAccountName),
+			Namespace:   pulumi.String(a.Namespace),
+			Labels:      labels,
+			Annotations: pulumi.StringMap{roleArnAnnotation: role.Arn},
+		},
+		AutomountServiceAccountToken: pulumi.Bool(false),
+	}, k8sOpts...)
+	if err != nil {
+		return nil, err
+	}
+	store, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String(esoAPIVersion),
+		Kind:       pulumi.String("SecretStore"),
+		Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(a.StoreName), Namespace: pulumi.String(a.Namespace), Labels: labels},
+		OtherFields: map[string]any{
+			"spec": pulumi.Map{
+				"provider": pulumi.Map{
+					"aws": pulumi.Map{
+						"service": pulumi.String("SecretsManager"),
+						"region":  pulumi.String(a.Region),
+						"auth": pulumi.Map{
+							"jwt": pulumi.Map{
+								// The operator requests a token for this ServiceAccount and
+								// assumes the role named in its annotation.
+								"serviceAccountRef": pulumi.Map{"name": sa.Metadata.Name().Elem()},
+							},
+						},
+					},
+				},
+			},
+		},
+	}, k8sOpts...)
+	if err != nil {
+		return nil, err
+	}
+
+	c.RoleArn = role.Arn
+	c.Store = store
+	c.ServiceAccount = sa
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"storeName":          pulumi.String(c.StoreName),
+		"serviceAccountName": pulumi.String(c.ServiceAccountName),
+		"roleArn":            c.RoleArn,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// readSecretsPolicy grants read access to exactly these secrets, and decryption with
+// their key only when Secrets Manager asks for it.
+func readSecretsPolicy(arns []pulumi.StringInput, kmsKeyArn pulumi.StringInput, region string) pulumi.StringOutput {
+	inputs := make([]any, 0, len(arns)+1)
+	inputs = append(inputs, kmsKeyArn)
+	for _, a := range arns {
+		inputs = append(inputs, a)
+	}
+	return pulumi.All(inputs...).ApplyT(func(v []any) string {
+		resources := make([]string, 0, len(v)-1)
+		for _, a := range v[1:] {
+			resources = append(resources, a.(string))
+		}
+		return mustJSON(map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []any{
+				map[string]any{
+					"Sid":      "ReadOwnSecrets",
+					"Effect":   "Allow",
+					"Action":   []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
+					"Resource": resources,
+				},
+				map[string]any{
+					"Sid":       "DecryptThroughSecretsManager",
+					"Effect":    "Allow",
+					"Action":    "kms:Decrypt",
+					"Resource":  v[0].(string),
+					"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"}},
+				},
+			},
+		})
+	}).(pulumi.StringOutput)
+}
+
+// mustJSON marshals documents built from maps, slices and strings only, which cannot fail.
+func mustJSON(doc any) string {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		panic("services: bug, please report: marshalling a policy document: " + err.Error())
+	}
+	return string(b)
+}
