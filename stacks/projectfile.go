@@ -32,3 +32,36 @@ func ProjectYAML() string {
 	}
 	return b.String()
 }
+
+// ConfigurationDoc renders docs/configuration.md: every key with its type, default and
+// the value each committed stack sets.
+func ConfigurationDoc(stackValues map[string]map[string]string, stacks []string) string {
+	var b strings.Builder
+	b.WriteString("# Stack configuration\n\n")
+	b.WriteString("Generated from `stacks/keys.go` and the stack files by\n")
+	b.WriteString("`go test ./stacks -run TestConfigurationDocIsCurrent -update`.\n")
+	b.WriteString("Keys without a default must be set in every stack file: they are the ones that differ per\n")
+	b.WriteString("environment, so nothing is silently defaulted in prod. Unknown `platform:` keys are an error.\n\n")
+	fmt.Fprintf(&b, "| Key | Type | Default | %s | Description |\n", strings.Join(stacks, " | "))
+	b.WriteString("|---|---|---|" + strings.Repeat("---|", len(stacks)) + "---|\n")
+	for _, k := range Keys {
+		def := "*(required)*"
+		if k.Default != nil {
+			d, _ := json.Marshal(k.Default)
+			def = "`" + string(d) + "`"
+		}
+		row := []string{"`" + k.Name + "`", string(k.Kind), def}
+		for _, st := range stacks {
+			v, ok := stackValues[st][Namespace+":"+k.Name]
+			if !ok {
+				v = ""
+			} else {
+				v = "`" + v + "`"
+			}
+			row = append(row, v)
+		}
+		row = append(row, strings.ReplaceAll(k.Description, "|", "\\|"))
+		b.WriteString("| " + strings.Join(row, " | ") + " |\n")
+	}
+	return b.String()
+}

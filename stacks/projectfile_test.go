@@ -47,3 +47,18 @@ func TestStackFilesHoldNoSecrets(t *testing.T) {
 		require.NotContains(t, string(data), "encryptionsalt")
 	}
 }
+
+func TestConfigurationDocIsCurrent(t *testing.T) {
+	names := []string{"staging", "prod", "dr"}
+	values := map[string]map[string]string{}
+	for _, st := range names {
+		values[st] = stackConfig(t, st)
+	}
+	want := ConfigurationDoc(values, names)
+	if *update {
+		require.NoError(t, os.WriteFile("../docs/configuration.md", []byte(want), 0o644))
+	}
+	got, err := os.ReadFile("../docs/configuration.md")
+	require.NoError(t, err)
+	require.Equal(t, want, string(got), "docs/configuration.md is stale: go test ./stacks -run TestConfigurationDocIsCurrent -update")
+}
