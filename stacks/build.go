@@ -24,6 +24,7 @@ type Platform struct {
 	Database *database.Postgres
 	Cache    *cache.Redis
 	Edge     *Edge
+	Ops      *Ops
 }
 
 // Build creates every component of the platform from a validated Config. The order
@@ -95,6 +96,9 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		return nil, err
 	}
 	if err := p.buildEdge(ctx, caller.AccountId); err != nil {
+		return nil, err
+	}
+	if err := p.buildOps(ctx, caller.AccountId); err != nil {
 		return nil, err
 	}
 	return p, nil

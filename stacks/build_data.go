@@ -3,6 +3,7 @@ package stacks
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/generic-corp/platform/components/backup"
 	"github.com/generic-corp/platform/components/cache"
 	"github.com/generic-corp/platform/components/database"
 	"github.com/generic-corp/platform/components/secrets"
@@ -49,7 +50,8 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 		},
 		KubernetesProvider: p.Cluster.Provider,
 		DbSecretName:       p.Secrets.SecretNames[secrets.DbSecret],
-		Tags:               p.Tags,
+		// AWS Backup selects by this tag (and by ARN): a restored or renamed instance stays covered.
+		Tags: p.Tags.With(map[string]string{backup.SelectionTagKey: backup.SelectionTagValue}),
 	}); err != nil {
 		return err
 	}

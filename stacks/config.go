@@ -20,6 +20,7 @@ type Config struct {
 
 	Edge     EdgeConfig
 	Restore  RestoreConfig
+	Ops      OpsConfig
 	Network  NetworkConfig
 	Cluster  ClusterConfig
 	Database DatabaseConfig
@@ -146,6 +147,7 @@ func Load(stack string, all map[string]string) (*Config, error) {
 
 	c.Edge = loadEdge(r)
 	c.Restore = loadRestore(r, c.Environment)
+	c.Ops = loadOps(r)
 	c.Network = loadNetwork(r, c)
 	c.Cluster = loadCluster(r)
 	c.Database = loadDatabase(r)

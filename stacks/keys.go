@@ -81,6 +81,11 @@ var Keys = []Key{
 	{"wafRateLimitPer5Min", KindInteger, "Requests per client IP per 5 minutes before the WAF blocks it (seed: rate limiting per IP).", 2000},
 	{"corsExtraOrigins", KindArray, "Browser origins allowed by the API besides the stack's own app., apex and www. origins.", []string{}},
 
+	// Operations.
+	{"alertEmails", KindArray, "Addresses subscribed to the critical and warning SNS topics (e.g. the PagerDuty service's email integration and the SRE list). Credentials such as PagerDuty routing keys stay in Secrets Manager.", nil},
+	{"replicateRdsBackups", KindBoolean, "Replicate RDS automated backups to drRegion, so a DR rebuild can restore to a point in time (restorePointInTime).", nil},
+	{"apiLoadBalancerArnSuffix", KindString, "ARN suffix (app/<name>/<id>) of the API load balancer that the AWS Load Balancer Controller created; set it after the first deploy to turn on the ALB 5xx and latency alarms.", ""},
+
 	// Disaster recovery (the restore* family; only a dr stack may set them).
 	{"restoreSnapshotId", KindString, "DR: RDS snapshot identifier or ARN (e.g. the AWS Backup copy in this region) to create the database from.", ""},
 	{"restorePointInTime", KindString, "DR: point-in-time restore instead of a snapshot: an RFC 3339 UTC time or \"latest\"; needs restoreSourceBackupsArn.", ""},

@@ -32,6 +32,9 @@ func (p *Platform) export(ctx *pulumi.Context) {
 	ctx.Export("apiUrl", pulumi.String("https://"+p.Config.Edge.ApiDomain()))
 	ctx.Export("siteBuckets", pulumi.StringMap{"app": p.Edge.App.BucketName, "landing": p.Edge.Landing.BucketName})
 	ctx.Export("distributionIds", pulumi.StringMap{"app": p.Edge.App.DistributionId, "landing": p.Edge.Landing.DistributionId})
+	ctx.Export("alertTopicArns", p.Ops.Alerting.TopicArns)
+	ctx.Export("backupVaults", pulumi.StringMap{"primary": p.Ops.Backup.VaultArn, "dr": p.Ops.Backup.DRVaultArn})
+	ctx.Export("auditTrailArn", p.Ops.Audit.TrailArn)
 	ctx.Export("kmsKeyArns", pulumi.StringMap{
 		"data": p.Secrets.DataKeyArn, "secrets": p.Secrets.SecretsKeyArn, "logs": p.Secrets.LogsKeyArn,
 	})

@@ -11,9 +11,8 @@ import (
 
 // Comparison operators and missing-data treatments, named so specs read as sentences.
 const (
-	above   = "GreaterThanThreshold"
-	below   = "LessThanThreshold"
-	atLeast = "GreaterThanOrEqualToThreshold"
+	above = "GreaterThanThreshold"
+	below = "LessThanThreshold"
 
 	// missingIsOK: no data means nothing happened (no requests, no jobs, no evictions).
 	missingIsOK = "notBreaching"
@@ -52,14 +51,14 @@ type alarmSpec struct {
 	metric  *metric
 	queries []query
 	// period is the metric period in seconds.
-	period             int
-	threshold          float64
-	comparison         string
-	evaluationPeriods  int
-	datapointsToAlarm  int
-	treatMissingData   string
-	provider           pulumi.ResourceOption // nil: the stack region's provider
-	topicOverride      *sns.Topic            // nil: the topic of severity in the stack region
+	period            int
+	threshold         float64
+	comparison        string
+	evaluationPeriods int
+	datapointsToAlarm int
+	treatMissingData  string
+	provider          pulumi.ResourceOption // nil: the stack region's provider
+	topicOverride     *sns.Topic            // nil: the topic of severity in the stack region
 }
 
 func percentile(stat string) bool { return strings.HasPrefix(stat, "p") }

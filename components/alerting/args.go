@@ -29,20 +29,20 @@ const (
 // "Alerting Rules") turned into CloudWatch numbers, plus the database and Redis limits
 // behind its incident runbook.
 var DefaultThresholds = Thresholds{
-	ApiErrorRateCriticalPercent:         5,
-	ApiErrorRateWarningPercent:          1,
-	ApiLatencyP95WarningSeconds:         1,
-	DbCpuWarningPercent:                 80,
-	DbFreeStorageCriticalPercent:        10,
-	DbConnectionsWarningPercent:         80,
-	DbConnectionsCriticalPercent:        95,
-	DbReplicaLagWarningSeconds:          60,
-	RedisMemoryWarningPercent:           80,
+	ApiErrorRateCriticalPercent:          5,
+	ApiErrorRateWarningPercent:           1,
+	ApiLatencyP95WarningSeconds:          1,
+	DbCpuWarningPercent:                  80,
+	DbFreeStorageCriticalPercent:         10,
+	DbConnectionsWarningPercent:          80,
+	DbConnectionsCriticalPercent:         95,
+	DbReplicaLagWarningSeconds:           60,
+	RedisMemoryWarningPercent:            80,
 	RedisNoEvictionMemoryCriticalPercent: 95,
-	RedisEngineCpuWarningPercent:        80,
-	NodeDiskCriticalPercent:             90,
-	BudgetWarningPercent:                80,
-	BudgetCriticalPercent:               100,
+	RedisEngineCpuWarningPercent:         80,
+	NodeDiskCriticalPercent:              90,
+	BudgetWarningPercent:                 80,
+	BudgetCriticalPercent:                100,
 }
 
 // Thresholds are the alarm limits. A zero field takes its DefaultThresholds value.
@@ -188,7 +188,10 @@ type AlertingArgs struct {
 // withDefaults returns a copy with every documented default applied.
 func (a AlertingArgs) withDefaults() AlertingArgs {
 	t, d := &a.Thresholds, DefaultThresholds
-	for _, f := range []struct{ p *float64; v float64 }{
+	for _, f := range []struct {
+		p *float64
+		v float64
+	}{
 		{&t.ApiErrorRateCriticalPercent, d.ApiErrorRateCriticalPercent},
 		{&t.ApiErrorRateWarningPercent, d.ApiErrorRateWarningPercent},
 		{&t.ApiLatencyP95WarningSeconds, d.ApiLatencyP95WarningSeconds},

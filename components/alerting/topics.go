@@ -114,8 +114,9 @@ func (c *Alerting) subscribe(ctx *pulumi.Context, logical, severity string, topi
 		}
 	}
 	if severity == Critical || severity == Warning {
-		for i, e := range a.EmailAddresses {
-			subs = append(subs, sub{fmt.Sprintf("email-%d", i), "email", pulumi.String(e), false})
+		// Named by address, so reordering the list replaces nothing.
+		for _, e := range a.EmailAddresses {
+			subs = append(subs, sub{"email-" + e, "email", pulumi.String(e), false})
 		}
 	}
 	for _, s := range subs {

@@ -38,10 +38,12 @@ func (a AlertingArgs) validate() error {
 	if !regionRe.MatchString(a.Region) {
 		bad("Region", a.Region, "want an AWS region such as us-east-1")
 	}
+	emails := map[string]bool{}
 	for _, e := range a.EmailAddresses {
-		if !emailRe.MatchString(e) {
-			bad("EmailAddresses", e, "want an e-mail address such as oncall@generic-corp.io")
+		if !emailRe.MatchString(e) || emails[e] {
+			bad("EmailAddresses", e, "want distinct e-mail addresses such as oncall@generic-corp.io")
 		}
+		emails[e] = true
 	}
 	if a.MonthlyBudgetUSD < 1 {
 		bad("MonthlyBudgetUSD", a.MonthlyBudgetUSD, "want a positive number of US dollars per month")

@@ -3,7 +3,6 @@ package backup_test
 import (
 	"encoding/json"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -169,6 +168,7 @@ func TestProdBackupUpdate(t *testing.T) {
 	t.Run("primary vault uses the data CMK, is protected and never force-destroyed", func(t *testing.T) {
 		require.Equal(t, dataKeyArn, str(t, vault.Input("kmsKeyArn")))
 		require.Equal(t, "platform-prod-vault", str(t, vault.Input("name")))
+		require.Equal(t, backup.VaultName("platform-prod"), str(t, vault.Input("name")), "VaultName predicts the name")
 		require.False(t, vault.Input("forceDestroy").AsBool())
 		require.True(t, vault.Protect)
 		require.Empty(t, vault.Provider, "the primary vault is in the stack region")
@@ -257,6 +257,8 @@ func TestProdBackupUpdate(t *testing.T) {
 		require.ElementsMatch(t, []string{
 			"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
 			"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+			"arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup",
+			"arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore",
 		}, attached)
 	})
 
@@ -360,59 +362,4 @@ func TestOptionalPartsCanBeOff(t *testing.T) {
 	require.False(t, pl.Input("rules[0].enableContinuousBackup").AsBool())
 	require.Equal(t, 90.0, num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
 	require.Equal(t, "", str(t, property.New(p.Outputs).AsMap().Get("restoreTestingPlanArn")))
-}
-
-func TestValidation(t *testing.T) {
-	cases := []struct {
-		name string
-		edit func(a *backup.BackupArgs)
-		want []string
-	}{
-		{"bad prefix and region", func(a *backup.BackupArgs) { a.NamePrefix = "Platform_Prod"; a.DRRegion = "west" },
-			[]string{`NamePrefix "Platform_Prod"`, `DRRegion "west"`}},
-		{"missing inputs", func(a *backup.BackupArgs) { a.AccountId = nil; a.KmsKeyArn = nil },
-			[]string{"AccountId is required", "KmsKeyArn is required"}},
-		{"continuous caps retention", func(a *backup.BackupArgs) { a.RetentionDays = 40 },
-			[]string{`RetentionDays "40"`, "at most 35 days"}},
-		{"lock range excludes the retention", func(a *backup.BackupArgs) {
-			a.VaultLock = true
-			a.VaultLockMinRetentionDays = 14
-		}, []string{`RetentionDays "7"`, `DRRetentionDays "7"`, "locked vaults accept 14..365"}},
-		{"lock grace under the AWS minimum", func(a *backup.BackupArgs) { a.VaultLock = true; a.VaultLockChangeableForDays = 1 },
-			[]string{`VaultLockChangeableForDays "1"`}},
-		{"deprecated event", func(a *backup.BackupArgs) { a.NotificationEvents = []string{"BACKUP_JOB_FAILED"} },
-			[]string{`NotificationEvents "BACKUP_JOB_FAILED"`, "deprecated"}},
-		{"restore tests need the data tier", func(a *backup.BackupArgs) {
-			a.RestoreTestDbSubnetGroupName = nil
-			a.RestoreTestSecurityGroupIds = nil
-			a.RestoreTestValidationWindowHours = 200
-		}, []string{"RestoreTestDbSubnetGroupName is required", "RestoreTestSecurityGroupIds is required", `RestoreTestValidationWindowHours "200"`}},
-		{"bad schedule", func(a *backup.BackupArgs) { a.Schedule = "rate(1 day)" }, []string{`Schedule "rate(1 day)"`}},
-		{"replication needs the instance", func(a *backup.BackupArgs) {
-			a.ReplicateRdsBackups = true
-			a.RdsReplicationRetentionDays = 36
-		}, []string{"RdsInstanceArn is required", `RdsReplicationRetentionDays "36"`}},
-		{"missing tag", func(a *backup.BackupArgs) { a.Tags = tags.Set{"environment": "x"} }, []string{`required tag "owner"`}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			a := stagingArgs()
-			tc.edit(a)
-			p, err := plan.Capture(func(ctx *pulumi.Context) error {
-				dr, err := aws.NewProvider(ctx, "dr", &aws.ProviderArgs{Region: pulumi.String("us-west-2")})
-				if err != nil {
-					return err
-				}
-				a.DRProvider = dr
-				_, err = backup.NewBackup(ctx, "backup", a)
-				return err
-			}, plan.Options{Mode: plan.Preview})
-			require.Error(t, err)
-			for _, w := range tc.want {
-				require.Contains(t, err.Error(), w)
-			}
-			require.False(t, slices.ContainsFunc(p.Resources, func(r *plan.Resource) bool { return strings.HasPrefix(r.Type, "aws:") }),
-				"nothing is registered when args are invalid")
-		})
-	}
 }

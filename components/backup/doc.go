@@ -23,8 +23,9 @@
 //     and a copy action to the DR vault with its own retention;
 //   - a selection by tag: every supported resource tagged backup=true (SelectionTagKey /
 //     SelectionTagValue) plus any explicit Args.ResourceArns, through an IAM role with
-//     the AWS managed backup and restore policies. The database component's instance and
-//     any other stateful resource join the plan by carrying that tag;
+//     the AWS managed backup and restore policies (S3's own included, so a tagged bucket
+//     works too). The database component's instance and any other stateful resource
+//     join the plan by carrying that tag;
 //   - vault notifications to Args.NotificationTopicArn. AWS deprecated BACKUP_JOB_FAILED:
 //     BACKUP_JOB_COMPLETED reports failures too (its State attribute says which), so a
 //     subscriber that wants failures only filters on State;

@@ -8,12 +8,15 @@ import (
 	"github.com/generic-corp/platform/internal/naming"
 )
 
-// The AWS managed policies of the backup role: create recovery points (and copy them)
-// for every supported service, and restore them (restore tests included, which also
-// delete the restored resource afterwards).
-var managedPolicyArns = []string{
-	"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-	"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+// The AWS managed policies of the backup role, by short name: create recovery points
+// (and copy them) and restore them (restore tests included, which also delete the
+// restored resource afterwards), for every supported service; S3 has policies of its
+// own, attached so that a bucket tagged backup=true is backed up rather than failing.
+var managedPolicyArns = []struct{ logical, arn string }{
+	{"backup", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"},
+	{"restores", "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"},
+	{"s3-backup", "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup"},
+	{"s3-restore", "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore"},
 }
 
 // maxPlanName is AWS Backup's limit on plan and selection names.
@@ -45,11 +48,10 @@ func (c *Backup) newRole(ctx *pulumi.Context, name string, a BackupArgs) (*iam.R
 	if err != nil {
 		return nil, err
 	}
-	for i, arn := range managedPolicyArns {
-		logical := []string{"backup", "restores"}[i]
-		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-role-"+logical, &iam.RolePolicyAttachmentArgs{
+	for _, p := range managedPolicyArns {
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-role-"+p.logical, &iam.RolePolicyAttachmentArgs{
 			Role:      role.Name,
-			PolicyArn: pulumi.String(arn),
+			PolicyArn: pulumi.String(p.arn),
 		}, pulumi.Parent(c)); err != nil {
 			return nil, err
 		}

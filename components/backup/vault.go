@@ -10,6 +10,11 @@ import (
 // maxVaultName is AWS Backup's limit on vault names (2..50 letters, digits, '-', '_').
 const maxVaultName = 50
 
+// VaultName is the primary vault's name for a NamePrefix, known before the vault
+// exists: the alerting component's backup alarm needs it, and the backup component
+// needs the alerting topic, so one of the two must be named up front.
+func VaultName(namePrefix string) string { return naming.Name(maxVaultName, namePrefix, "vault") }
+
 // vaultSpec is one vault: the primary in the stack's region or the DR copy target.
 type vaultSpec struct {
 	logical   string // suffix of the logical name and of the physical name
@@ -21,8 +26,7 @@ type vaultSpec struct {
 // never force-destroys: deleting a vault that holds recovery points must fail.
 func (c *Backup) newVault(ctx *pulumi.Context, name string, spec vaultSpec, a BackupArgs) (*backup.Vault, error) {
 	physical := naming.Name(maxVaultName, a.NamePrefix, spec.logical)
-	opts := append([]pulumi.ResourceOption{pulumi.Parent(c)}, spec.providers...)
-	stateful := append(opts, pulumi.Protect(a.Protect))
+	stateful := append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Protect(a.Protect)}, spec.providers...)
 	vault, err := backup.NewVault(ctx, name+"-"+spec.logical, &backup.VaultArgs{
 		Name:         pulumi.String(physical),
 		KmsKeyArn:    spec.keyArn,

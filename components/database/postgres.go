@@ -42,6 +42,8 @@ type Postgres struct {
 	SecurityGroupId pulumi.StringOutput
 	// ParameterGroupName is the custom parameter group.
 	ParameterGroupName pulumi.StringOutput
+	// SubnetGroupName is the DB subnet group in the data tier (restore tests land there).
+	SubnetGroupName pulumi.StringOutput
 	// ReplicaEndpoint is the read replica's "host:port", "" without a replica.
 	ReplicaEndpoint pulumi.StringOutput
 	// ReplicaIdentifier is the read replica's identifier, "" without a replica.
@@ -126,6 +128,7 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	c.Endpoint, c.Address, c.Port = primary.Endpoint, primary.Address, primary.Port
 	c.InstanceIdentifier, c.InstanceArn = primary.Identifier, primary.Arn
 	c.SecurityGroupId = nw.securityGroup.ID().ToStringOutput()
+	c.SubnetGroupName = nw.subnetGroup.Name
 	c.ParameterGroupName = params.Name
 	c.PooledHost = pulumi.String(pool.Host).ToStringOutput()
 	c.PooledPort = pulumi.Int(pool.Port).ToIntOutput()

@@ -1,0 +1,100 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/generic-corp/platform/internal/naming"
+	"github.com/generic-corp/platform/internal/tags"
+)
+
+// Defaults, applied by withDefaults and nowhere else.
+const (
+	DefaultRetentionDays  = 365
+	DefaultNoncurrentDays = 30
+)
+
+// AuditArgs configure the trail, its key and its bucket.
+type AuditArgs struct {
+	// NamePrefix starts every physical name, e.g. "platform-prod". Required; lower-case
+	// letters, digits and '-', starting with a letter, at most 40 characters.
+	NamePrefix string
+	// AccountId is the AWS account id (12 digits); the key and bucket policies name it.
+	// Required; may be unknown at construction.
+	AccountId pulumi.StringInput
+	// Region is the trail's home region (the stack's region), e.g. "us-east-1". Required.
+	Region string
+	// BucketName is the log bucket's name. Default "<NamePrefix>-audit-trail". S3 names
+	// are global across all accounts: set it when the default is taken.
+	BucketName string
+	// RetentionDays deletes log files this many days after delivery. Default 365;
+	// 90..3650 (shorter would lose the trail an investigation needs).
+	RetentionDays int
+	// NoncurrentDays deletes noncurrent versions (left by expiry or an overwrite) after
+	// this many more days. Default 30; 1..3650.
+	NoncurrentDays int
+	// AccessLogBucket is the bucket (name) receiving this bucket's S3 server access logs
+	// under "s3/<BucketName>/", e.g. the cdn LogBucket. Optional: nil means none.
+	AccessLogBucket pulumi.StringInput
+	// Protect adds pulumi.Protect to the key, the bucket and the trail, and
+	// RetainOnDelete to the key and the bucket. Default false; true in prod.
+	Protect bool
+	// Tags is the stack tag set; must carry tags.Required.
+	Tags tags.Set
+}
+
+func (a AuditArgs) withDefaults() AuditArgs {
+	if a.BucketName == "" {
+		a.BucketName = naming.Name(naming.MaxS3Bucket, a.NamePrefix, "audit-trail")
+	}
+	if a.RetentionDays == 0 {
+		a.RetentionDays = DefaultRetentionDays
+	}
+	if a.NoncurrentDays == 0 {
+		a.NoncurrentDays = DefaultNoncurrentDays
+	}
+	return a
+}
+
+var (
+	prefixRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
+	bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
+)
+
+// validate reports every user error at once, each naming the field, the value and what
+// is allowed. It runs before anything is registered.
+func (a AuditArgs) validate() error {
+	var errs []error
+	bad := func(field string, value any, allowed string) {
+		errs = append(errs, fmt.Errorf("audit: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
+	}
+	if !prefixRe.MatchString(a.NamePrefix) {
+		bad("NamePrefix", a.NamePrefix, "want 1-40 lower-case letters, digits or '-', starting with a letter")
+	}
+	if a.AccountId == nil {
+		errs = append(errs, errors.New("audit: AccountId is required (the account the key and bucket policies name)"))
+	}
+	if !regionRe.MatchString(a.Region) {
+		bad("Region", a.Region, "want an AWS region such as us-east-1")
+	}
+	if !bucketRe.MatchString(a.BucketName) || strings.Contains(a.BucketName, "--") || strings.HasPrefix(a.BucketName, "xn--") {
+		bad("BucketName", a.BucketName, "want 3..63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit")
+	}
+	if a.RetentionDays < 90 || a.RetentionDays > 3650 {
+		bad("RetentionDays", a.RetentionDays, "want 90..3650 days")
+	}
+	if a.NoncurrentDays < 1 || a.NoncurrentDays > 3650 {
+		bad("NoncurrentDays", a.NoncurrentDays, "want 1..3650 days")
+	}
+	for _, k := range tags.Required {
+		if a.Tags[k] == "" {
+			errs = append(errs, fmt.Errorf("audit: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,122 @@
+package audit
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+type statement struct {
+	Sid       string         `json:"Sid"`
+	Effect    string         `json:"Effect"`
+	Principal any            `json:"Principal"`
+	Action    []string       `json:"Action"`
+	Resource  any            `json:"Resource"`
+	Condition map[string]any `json:"Condition,omitempty"`
+}
+
+type policyDoc struct {
+	Version   string      `json:"Version"`
+	Id        string      `json:"Id,omitempty"`
+	Statement []statement `json:"Statement"`
+}
+
+func render(doc policyDoc) (string, error) {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("audit: rendering a policy (please report): %w", err)
+	}
+	return string(b), nil
+}
+
+const cloudtrailService = "cloudtrail.amazonaws.com"
+
+// trailArn is known before the trail exists, so the policies (and the checks on them)
+// are known in a preview.
+func trailArn(region, account, name string) string {
+	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, name)
+}
+
+// keyPolicy holds the statements the CloudTrail documentation gives for a trail key.
+func keyPolicy(account, trail string) (string, error) {
+	context := map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:aws:cloudtrail:*:%s:trail/*", account)}
+	return render(policyDoc{
+		Version: "2012-10-17",
+		Id:      "platform-audit-trail-key",
+		Statement: []statement{
+			{
+				Sid:       "EnableAccountRootAdministration",
+				Effect:    "Allow",
+				Principal: map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::%s:root", account)},
+				Action:    []string{"kms:*"},
+				Resource:  "*",
+			},
+			{
+				Sid:       "AllowCloudTrailToEncryptLogs",
+				Effect:    "Allow",
+				Principal: map[string]any{"Service": cloudtrailService},
+				Action:    []string{"kms:GenerateDataKey*"},
+				Resource:  "*",
+				Condition: map[string]any{
+					"StringEquals": map[string]any{"aws:SourceArn": trail},
+					"StringLike":   context,
+				},
+			},
+			{
+				Sid:       "AllowCloudTrailToDescribeKey",
+				Effect:    "Allow",
+				Principal: map[string]any{"Service": cloudtrailService},
+				Action:    []string{"kms:DescribeKey"},
+				Resource:  "*",
+				Condition: map[string]any{"StringEquals": map[string]any{"aws:SourceArn": trail}},
+			},
+			{
+				Sid:       "AllowAccountPrincipalsToDecryptLogs",
+				Effect:    "Allow",
+				Principal: map[string]any{"AWS": "*"},
+				Action:    []string{"kms:Decrypt", "kms:ReEncryptFrom"},
+				Resource:  "*",
+				Condition: map[string]any{
+					"StringEquals": map[string]any{"kms:CallerAccount": account},
+					"StringLike":   context,
+				},
+			},
+		},
+	})
+}
+
+// bucketPolicy lets this trail, and nothing else, check the bucket ACL and write log
+// files under AWSLogs/<account>/, and denies any request without TLS.
+func bucketPolicy(bucketArn, account, trail string) (string, error) {
+	return render(policyDoc{
+		Version: "2012-10-17",
+		Statement: []statement{
+			{
+				Sid:       "AWSCloudTrailAclCheck",
+				Effect:    "Allow",
+				Principal: map[string]any{"Service": cloudtrailService},
+				Action:    []string{"s3:GetBucketAcl"},
+				Resource:  bucketArn,
+				Condition: map[string]any{"StringEquals": map[string]any{"aws:SourceArn": trail}},
+			},
+			{
+				Sid:       "AWSCloudTrailWrite",
+				Effect:    "Allow",
+				Principal: map[string]any{"Service": cloudtrailService},
+				Action:    []string{"s3:PutObject"},
+				Resource:  fmt.Sprintf("%s/AWSLogs/%s/*", bucketArn, account),
+				Condition: map[string]any{"StringEquals": map[string]any{
+					"s3:x-amz-acl":  "bucket-owner-full-control",
+					"aws:SourceArn": trail,
+				}},
+			},
+			{
+				Sid:       "DenyInsecureTransport",
+				Effect:    "Deny",
+				Principal: "*",
+				Action:    []string{"s3:*"},
+				Resource:  []string{bucketArn, bucketArn + "/*"},
+				Condition: map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+			},
+		},
+	})
+}
