@@ -254,6 +254,10 @@ var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
 	"aws:lb/loadBalancer:LoadBalancer": func(c fakeCtx) map[string]any {
 		return map[string]any{"dnsName": c.id + ".elb." + c.region + ".amazonaws.com", "zoneId": "Z35SXDOTRQ7X7K", "arnSuffix": "app/" + c.id + "/" + c.hash[:16]}
 	},
+	"kubernetes:networking.k8s.io/v1:Ingress": func(c fakeCtx) map[string]any {
+		host := fmt.Sprintf("k8s-%s-%s.%s.elb.amazonaws.com", c.hash[:8], c.hash[8:12], c.region)
+		return map[string]any{"status": map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"hostname": host}}}}}
+	},
 	"random:index/randomPassword:RandomPassword": func(c fakeCtx) map[string]any {
 		return map[string]any{"result": c.secret("password"), "bcryptHash": "$2a$10$" + c.hash}
 	},

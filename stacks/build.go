@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/generic-corp/platform/components/addons"
 	"github.com/generic-corp/platform/components/cache"
 	"github.com/generic-corp/platform/components/cluster"
 	"github.com/generic-corp/platform/components/database"
@@ -25,6 +26,8 @@ type Platform struct {
 	Cache    *cache.Redis
 	Edge     *Edge
 	Ops      *Ops
+	Addons   *addons.Addons
+	Apps     *Apps
 }
 
 // Build creates every component of the platform from a validated Config. The order
@@ -44,6 +47,7 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		AccountId:            pulumi.String(caller.AccountId),
 		Region:               cfg.Region,
 		RedisGroups:          []string{cache.RoleQueue, cache.RoleCache},
+		ExternalSecrets:      externalSecretNames(),
 		RecoveryWindowInDays: cfg.SecretRecoveryWindowDays,
 		Protect:              protect,
 		Tags:                 p.Tags,
@@ -92,6 +96,9 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		return nil, err
 	}
 
+	if err := p.buildAddons(ctx, caller.AccountId); err != nil {
+		return nil, err
+	}
 	if err := p.buildDataStores(ctx); err != nil {
 		return nil, err
 	}
@@ -99,6 +106,9 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		return nil, err
 	}
 	if err := p.buildOps(ctx, caller.AccountId); err != nil {
+		return nil, err
+	}
+	if err := p.buildApps(ctx, caller.AccountId); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -39,7 +39,7 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 		RestorePointInTime:        pointInTime(cfg.Restore),
 		LogsKmsKeyArn:             p.Secrets.LogsKeyArn,
 		LogRetentionDays:          cfg.LogRetentionDays,
-		OtherClients:              cfg.Database.DirectConnections,
+		OtherClients:              cfg.Database.DirectConnections + cfg.TemporalPoolConnections(),
 		ConnectionMargin:          cfg.Database.ConnectionMargin,
 		PgBouncer: database.PgBouncerArgs{
 			Replicas:            cfg.Database.PgBouncerReplicas,
@@ -48,8 +48,11 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 			ReservePoolSizeZero: cfg.Database.ReservePoolSize == 0,
 			MaxClientConn:       cfg.Database.MaxClientConn,
 		},
-		KubernetesProvider: p.Cluster.Provider,
-		DbSecretName:       p.Secrets.SecretNames[secrets.DbSecret],
+		KubernetesProvider:  p.Cluster.Provider,
+		Namespace:           nsData,
+		SkipNamespace:       true,
+		KubernetesDependsOn: p.storeReady(nsData),
+		DbSecretName:        p.Secrets.SecretNames[secrets.DbSecret],
 		// AWS Backup selects by this tag (and by ARN): a restored or renamed instance stays covered.
 		Tags: p.Tags.With(map[string]string{backup.SelectionTagKey: backup.SelectionTagValue}),
 	}); err != nil {

@@ -21,6 +21,7 @@ type Config struct {
 	Edge     EdgeConfig
 	Restore  RestoreConfig
 	Ops      OpsConfig
+	Apps     AppsConfig
 	Network  NetworkConfig
 	Cluster  ClusterConfig
 	Database DatabaseConfig
@@ -148,6 +149,7 @@ func Load(stack string, all map[string]string) (*Config, error) {
 	c.Edge = loadEdge(r)
 	c.Restore = loadRestore(r, c.Environment)
 	c.Ops = loadOps(r)
+	c.Apps = loadApps(r)
 	c.Network = loadNetwork(r, c)
 	c.Cluster = loadCluster(r)
 	c.Database = loadDatabase(r)

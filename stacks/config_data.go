@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/generic-corp/platform/components/database"
+	"github.com/generic-corp/platform/components/temporal"
 )
 
 func loadCluster(r *reader) ClusterConfig {
@@ -130,15 +131,29 @@ func validateCrossField(c *Config, errs *problems) {
 		Replicas:        c.Database.PgBouncerReplicas + 1,
 		DefaultPoolSize: c.Database.DefaultPoolSize,
 		ReservePoolSize: c.Database.ReservePoolSize,
-		OtherClients:    c.Database.DirectConnections,
+		OtherClients:    c.Database.DirectConnections + c.TemporalPoolConnections(),
 		Margin:          c.Database.ConnectionMargin,
 		MaxConnections:  maxConns,
 	}
 	if err := budget.Check(); err != nil {
 		errs.add("pgbouncerReplicas", fmt.Sprint(c.Database.PgBouncerReplicas),
-			"(+1 surge pod during a rollout) breaks the connection budget of %s: %v (lower pgbouncerReplicas or pgbouncerDefaultPoolSize, or pick a larger dbInstanceClass)",
-			c.Database.InstanceClass, err)
+			"(+1 surge pod during a rollout, plus Temporal's %d pool connections) breaks the connection budget of %s: %v (lower pgbouncerReplicas or pgbouncerDefaultPoolSize, or pick a larger dbInstanceClass)",
+			c.TemporalPoolConnections(), c.Database.InstanceClass, err)
 	}
+}
+
+// TemporalReplicas is how many pods each Temporal service runs: two in prod for HA.
+func (c *Config) TemporalReplicas() int {
+	if c.Strict() {
+		return 2
+	}
+	return 1
+}
+
+// TemporalPoolConnections is what Temporal's own connection pools may open to RDS
+// directly (Temporal cannot run behind PgBouncer's transaction pooling).
+func (c *Config) TemporalPoolConnections() int {
+	return temporal.PoolConnections(temporal.TemporalArgs{Replicas: c.TemporalReplicas()})
 }
 
 func hasAnyPrefix(s string, prefixes []string) bool {

@@ -64,7 +64,7 @@ var Keys = []Key{
 	{"pgbouncerDefaultPoolSize", KindInteger, "PgBouncer default_pool_size: server connections per user/database pair per pod.", 20},
 	{"pgbouncerReservePoolSize", KindInteger, "PgBouncer reserve_pool_size: extra connections per pod under load.", 5},
 	{"pgbouncerMaxClientConn", KindInteger, "PgBouncer max_client_conn per pod.", 1000},
-	{"dbDirectConnections", KindInteger, "Connections opened to RDS without PgBouncer (Temporal pools, migrations, operators); counted in the connection budget.", 60},
+	{"dbDirectConnections", KindInteger, "Connections opened to RDS without PgBouncer besides Temporal's pools (migrations, operators' psql); counted in the connection budget together with Temporal's pools.", 10},
 	{"dbConnectionMargin", KindInteger, "Connections kept free below max_connections (superuser reserve, failover, admin).", 20},
 
 	// Cache.
@@ -80,6 +80,15 @@ var Keys = []Key{
 	{"imageTag", KindString, "Release tag of our images (api, worker, temporal-worker, migrations) in ECR. Never latest: tags are immutable.", nil},
 	{"wafRateLimitPer5Min", KindInteger, "Requests per client IP per 5 minutes before the WAF blocks it (seed: rate limiting per IP).", 2000},
 	{"corsExtraOrigins", KindArray, "Browser origins allowed by the API besides the stack's own app., apex and www. origins.", []string{}},
+
+	// Workloads.
+	{"apiMaxReplicas", KindInteger, "Most API pods the CPU autoscaler may run (at least 2 always run; seed: 2 to 10 instances).", 10},
+	{"workerQueues", KindArray, "BullMQ queues the workers consume; KEDA scales workers on the length of each queue's wait list.", []string{"agent-tasks"}},
+	{"bullmqPrefix", KindString, "BullMQ key prefix: the wait list of queue q is <prefix>:<q>:wait.", "bull"},
+	{"workerMaxReplicas", KindInteger, "Most BullMQ worker pods KEDA may run.", 10},
+	{"temporalTaskQueue", KindString, "Temporal task queue the Temporal workers poll (and KEDA scales on).", "agent-orchestration"},
+	{"temporalHistoryShards", KindInteger, "Temporal numHistoryShards, a power of two. FIXED FOREVER: it can never be changed after the stack's first deploy (changing it corrupts Temporal's history store); size it for the largest load you expect.", 512},
+	{"migrationCommand", KindArray, "Command of the migration Job that runs before each release's API and workers roll out.", []string{"npx", "prisma", "migrate", "deploy"}},
 
 	// Operations.
 	{"alertEmails", KindArray, "Addresses subscribed to the critical and warning SNS topics (e.g. the PagerDuty service's email integration and the SRE list). Credentials such as PagerDuty routing keys stay in Secrets Manager.", nil},

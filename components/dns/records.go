@@ -54,3 +54,21 @@ func AliasRecord(ctx *pulumi.Context, name string, zoneId pulumi.StringInput, re
 	}
 	return out, nil
 }
+
+// CnameRecord points recordName at a host name that Pulumi does not own (e.g. the ALB the
+// AWS Load Balancer Controller creates from an Ingress, whose zone id is not known to
+// the program, so an alias cannot be used). TTL 60 so a DR cut-over takes effect fast.
+func CnameRecord(ctx *pulumi.Context, name string, zoneId pulumi.StringInput, recordName string,
+	target pulumi.StringInput, parent pulumi.Resource, opts ...pulumi.ResourceOption,
+) (*route53.Record, error) {
+	if !ValidDomain(recordName, false) {
+		return nil, fmt.Errorf("dns: CnameRecord recordName %q is not allowed (a lower-case domain such as \"api.generic-corp.io\")", recordName)
+	}
+	return route53.NewRecord(ctx, name, &route53.RecordArgs{
+		ZoneId:  zoneId,
+		Name:    pulumi.String(recordName),
+		Type:    pulumi.String("CNAME"),
+		Ttl:     pulumi.Int(60),
+		Records: pulumi.StringArray{target},
+	}, append([]pulumi.ResourceOption{pulumi.Parent(parent)}, opts...)...)
+}

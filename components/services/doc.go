@@ -38,6 +38,23 @@
 // endpoint on HealthPort (default 8081): an exec probe could only prove that a process
 // exists, not that the worker's event loop and Redis connection are alive.
 //
+// Scaling: with an autoscaler (HPA or KEDA) the Deployment leaves spec.replicas unset,
+// so Pulumi never owns the field the autoscaler writes (with server-side apply it would
+// conflict with the scale subresource's manager); a new Deployment starts at one pod
+// until the autoscaler applies its minimum. KEDA triggers take string metadata; the
+// BullMQ trigger reads the wait list "<prefix>:<queue>:wait" (delayed and prioritized
+// jobs live in sorted sets and are not counted).
+//
+// Network policy: each workload's own NetworkPolicy lists both policy types, so its pods
+// accept and open only the listed flows (DNS always; the VPC CIDR for the data tier,
+// Temporal and the ALB, whose targets are pod IPs; HTTPS out). Kubelet probes come from
+// the node and are always allowed. Enforcement needs a network-policy engine (the VPC
+// CNI's, enableNetworkPolicy in the vpc-cni add-on configuration).
+//
+// Migrations: the Job keeps its name for a release and gets a new one per image tag. It
+// has no ttlSecondsAfterFinished by default: a Job deleted behind Pulumi's back would be
+// re-created (and the migration re-run) by the next `pulumi up --refresh`.
+//
 // Graceful shutdown: HTTP workloads get a preStop sleep (the Kubernetes >= 1.30 sleep
 // action, so distroless images need no shell) long enough for the ALB to stop sending
 // traffic, then SIGTERM; terminationGracePeriodSeconds covers the seed's 30 s forced

@@ -19,11 +19,16 @@ const DefaultRefreshInterval = "1h"
 // PostgresURL returns a SecretEnv template for a PostgreSQL URL whose user and
 // password come from the template variables userVar and passwordVar (both
 // URL-escaped: generated passwords contain '#', '?' and brackets). host may be unknown
-// until deploy (the RDS address).
-func PostgresURL(userVar, passwordVar string, host pulumi.StringInput, port int, database, sslmode string) pulumi.StringOutput {
+// until deploy (the RDS address). params are extra query parameters "key=value", e.g.
+// "pgbouncer=true", which Prisma needs behind PgBouncer's transaction pooling.
+func PostgresURL(userVar, passwordVar string, host pulumi.StringInput, port int, database, sslmode string, params ...string) pulumi.StringOutput {
+	query := "sslmode=" + sslmode
+	for _, p := range params {
+		query += "&" + p
+	}
 	return host.ToStringOutput().ApplyT(func(h string) string {
-		return fmt.Sprintf("postgresql://{{ .%s | urlquery }}:{{ .%s | urlquery }}@%s:%d/%s?sslmode=%s",
-			userVar, passwordVar, h, port, database, sslmode)
+		return fmt.Sprintf("postgresql://{{ .%s | urlquery }}:{{ .%s | urlquery }}@%s:%d/%s?%s",
+			userVar, passwordVar, h, port, database, query)
 	}).(pulumi.StringOutput)
 }
 

@@ -106,9 +106,9 @@ func (s podSpec) build() *corev1.PodSpecArgs {
 	}
 
 	spec := &corev1.PodSpecArgs{
-		ServiceAccountName:           pulumi.String(s.serviceAccount),
-		AutomountServiceAccountToken: pulumi.Bool(false),
-		EnableServiceLinks:           pulumi.Bool(false),
+		ServiceAccountName:            pulumi.String(s.serviceAccount),
+		AutomountServiceAccountToken:  pulumi.Bool(false),
+		EnableServiceLinks:            pulumi.Bool(false),
 		TerminationGracePeriodSeconds: pulumi.Int(s.grace),
 		SecurityContext: &corev1.PodSecurityContextArgs{
 			RunAsNonRoot:   pulumi.Bool(true),

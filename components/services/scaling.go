@@ -111,12 +111,11 @@ func newRedisScaler(ctx *pulumi.Context, name string, a *WorkloadArgs, meta func
 				"listLength": pulumi.String(fmt.Sprint(k.ListLength)),
 				"enableTLS":  pulumi.String(fmt.Sprint(!k.DisableTLS)),
 			},
-			// Referenced through the object's name output, so the ScaledObject waits
-			// for the TriggerAuthentication.
-			"authenticationRef": pulumi.Map{"name": auth.Metadata.Name().Elem()},
+			"authenticationRef": pulumi.Map{"name": pulumi.String(authName)},
 		})
 	}
-	return newScaledObject(ctx, name, a.Name, meta(a.Name), k.Min, k.Max, k.PollingInterval, k.CooldownPeriod, triggers, opts)
+	return newScaledObject(ctx, name, a.Name, meta(a.Name), k.Min, k.Max, k.PollingInterval, k.CooldownPeriod, triggers,
+		append(opts, pulumi.DependsOn([]pulumi.Resource{auth})))
 }
 
 func newScaledObject(ctx *pulumi.Context, name, target string, meta *metav1.ObjectMetaArgs, lo, hi, polling, cooldown int,

@@ -176,14 +176,14 @@ func NewSecretStore(ctx *pulumi.Context, name string, args *SecretStoreArgs, opt
 							"jwt": pulumi.Map{
 								// The operator requests a token for this ServiceAccount and
 								// assumes the role named in its annotation.
-								"serviceAccountRef": pulumi.Map{"name": sa.Metadata.Name().Elem()},
+								"serviceAccountRef": pulumi.Map{"name": pulumi.String(a.ServiceAccountName)},
 							},
 						},
 					},
 				},
 			},
 		},
-	}, k8sOpts...)
+	}, append(k8sOpts, pulumi.DependsOn([]pulumi.Resource{sa}))...)
 	if err != nil {
 		return nil, err
 	}

@@ -117,10 +117,13 @@ func (a WorkloadArgs) checkScaling(p *problems) {
 		if len(k.Queues) == 0 {
 			p.add("KedaRedis.Queues is empty; name the BullMQ queues this worker consumes")
 		}
+		triggers := map[string]bool{}
 		for i, q := range k.Queues {
-			if !queueRe.MatchString(q) || slices.Index(k.Queues, q) != i {
-				p.add("KedaRedis.Queues[%d] %q must be a unique queue name (letters, digits, '_', '.', '-', no ':')", i, q)
+			if !queueRe.MatchString(q) || triggers[triggerName("bullmq", q)] {
+				p.add("KedaRedis.Queues[%d] %q must be a unique queue name (letters, digits, '_', '.', '-', no ':'; "+
+					"names differing only in case or punctuation make the same trigger name)", i, q)
 			}
+			triggers[triggerName("bullmq", q)] = true
 		}
 		if k.ListLength < 1 {
 			p.add("KedaRedis.ListLength %d must be at least 1 job per replica", k.ListLength)

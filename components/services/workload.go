@@ -74,6 +74,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	// Identity and secrets: with Secrets, the SecretStore component creates the
 	// ServiceAccount with its IRSA role; without, a plain ServiceAccount.
 	var env *envSecret
+	var identity pulumi.Resource
 	if len(a.Secrets) > 0 {
 		store, err := NewSecretStore(ctx, name+"-secrets", &SecretStoreArgs{
 			NamePrefix: a.NamePrefix, Namespace: a.Namespace, StoreName: a.Name + "-secrets-manager",
@@ -85,21 +86,24 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 			return nil, err
 		}
 		c.RoleArn = store.RoleArn
+		identity = store
 		env, err = newEnvSecret(ctx, name+"-env", a.Name+"-env", meta(a.Name+"-env"), store.StoreName, a.Secrets, a.SecretEnv, k8s(store))
 		if err != nil {
 			return nil, err
 		}
 	} else {
-		if _, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
+		sa, err := corev1.NewServiceAccount(ctx, name, &corev1.ServiceAccountArgs{
 			Metadata:                     meta(a.Name),
 			AutomountServiceAccountToken: pulumi.Bool(false),
-		}, k8s()...); err != nil {
+		}, k8s()...)
+		if err != nil {
 			return nil, err
 		}
+		identity = sa
 		c.RoleArn = pulumi.String("").ToStringOutput()
 	}
 
-	if err := c.newDeployment(ctx, name, &a, labels, meta, selector, env, k8s); err != nil {
+	if err := c.newDeployment(ctx, name, &a, labels, meta, selector, env, identity, k8s); err != nil {
 		return nil, err
 	}
 	if _, err := policyv1.NewPodDisruptionBudget(ctx, name, &policyv1.PodDisruptionBudgetArgs{
@@ -164,7 +168,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 
 func (c *Workload) newDeployment(ctx *pulumi.Context, name string, a *WorkloadArgs, labels pulumi.StringMap,
 	meta func(string) *metav1.ObjectMetaArgs, selector func() *metav1.LabelSelectorArgs, env *envSecret,
-	k8s func(...pulumi.Resource) []pulumi.ResourceOption) error {
+	identity pulumi.Resource, k8s func(...pulumi.Resource) []pulumi.ResourceOption) error {
 	pod := podSpec{
 		app: a.Name, image: a.Image, command: a.Command, args: a.Args, env: a.Env,
 		serviceAccount: a.Name, runAsUser: a.RunAsUser, resources: a.Resources,
@@ -172,7 +176,8 @@ func (c *Workload) newDeployment(ctx *pulumi.Context, name string, a *WorkloadAr
 		grace: a.GracePeriodSeconds, preStop: a.PreStopSeconds,
 	}
 	annotations := pulumi.StringMap{}
-	waitFor := append([]pulumi.Resource{}, a.RolloutDependsOn...)
+	// Pods need their ServiceAccount (and Secret) to be admitted and to start.
+	waitFor := append([]pulumi.Resource{identity}, a.RolloutDependsOn...)
 	if env != nil {
 		pod.secretName = env.name
 		// A change to the secret environment's definition rolls the pods (envFrom is

@@ -38,7 +38,7 @@ const (
 	DefaultPsqlImage               = "postgres:16.10-alpine"
 	DefaultLogLevel                = "info"
 	DefaultSecretStoreName         = "aws-secrets-manager"
-	DefaultSecretStoreKind         = "ClusterSecretStore"
+	DefaultSecretStoreKind         = "SecretStore"
 	DefaultRecoveryWindowInDays    = 30
 	DefaultIngressClassName        = "alb"
 )
@@ -106,9 +106,11 @@ type TemporalArgs struct {
 	// SecretStoreName is the External Secrets store that reads Secrets Manager. Default
 	// "aws-secrets-manager".
 	SecretStoreName string
-	// SecretStoreKind is "ClusterSecretStore" or "SecretStore". Default
-	// "ClusterSecretStore": a namespaced store would have to exist in Namespace before
-	// this component creates the namespace.
+	// SecretStoreKind is "SecretStore" (in Namespace, the platform's pattern: one store
+	// per namespace with an IRSA role scoped to exactly its secrets) or
+	// "ClusterSecretStore". Default "SecretStore". A namespaced store must exist before
+	// the ExternalSecrets can sync: create the namespace and the store first (SkipNamespace,
+	// KubernetesDependsOn), granting DbSecretName(NamePrefix) and AdminSecretName.
 	SecretStoreKind string
 
 	// NumHistoryShards is Temporal's numHistoryShards. Default 512; a power of two in
@@ -223,7 +225,10 @@ func (a TemporalArgs) withDefaults() TemporalArgs {
 }
 
 func (r Resources) withDefaults(d Resources) Resources {
-	for _, f := range []struct{ p *string; v string }{
+	for _, f := range []struct {
+		p *string
+		v string
+	}{
 		{&r.CPURequest, d.CPURequest}, {&r.MemoryRequest, d.MemoryRequest},
 		{&r.CPULimit, d.CPULimit}, {&r.MemoryLimit, d.MemoryLimit},
 	} {

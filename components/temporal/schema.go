@@ -34,14 +34,19 @@ const (
 // variable from the environment, never inside the script text; the role's CONNECTION
 // LIMIT is PoolConnections, so PostgreSQL enforces Temporal's share of the budget.
 // GRANT <role> TO CURRENT_USER is needed on PostgreSQL 16, where creating a role no
-// longer lets its creator SET ROLE to it, which CREATE DATABASE ... OWNER requires.
+// longer lets its creator SET ROLE to it, which CREATE DATABASE ... OWNER requires; the
+// final REVOKE takes that membership back, so the master user (which the application
+// also uses) keeps no access to Temporal's data. The
+// role keeps CREATE ROLE's defaults (no superuser, createdb or createrole); restating
+// them would need a superuser, which the RDS master user is not.
 const bootstrapSQL = `SELECT format('CREATE ROLE %I LOGIN', :'user') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'user')\gexec
-ALTER ROLE :"user" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE CONNECTION LIMIT :conn_limit PASSWORD :'pw';
+ALTER ROLE :"user" WITH LOGIN CONNECTION LIMIT :conn_limit PASSWORD :'pw';
 GRANT :"user" TO CURRENT_USER;
 SELECT format('CREATE DATABASE %I OWNER %I', :'db', :'user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'db')\gexec
 SELECT format('CREATE DATABASE %I OWNER %I', :'vdb', :'user') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'vdb')\gexec
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
 REVOKE ALL ON DATABASE :"vdb" FROM PUBLIC;
+REVOKE :"user" FROM CURRENT_USER;
 `
 
 // bootstrapScript runs bootstrapSQL with the variables taken from the environment.

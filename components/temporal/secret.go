@@ -19,6 +19,11 @@ const (
 	usernameKey     = "username"
 )
 
+// DbSecretName is the Secrets Manager name of Temporal's role password,
+// "<namePrefix>/temporal-db", known before the component exists (for the namespace's
+// SecretStore policy).
+func DbSecretName(namePrefix string) string { return namePrefix + "/temporal-db" }
+
 // dbSecret is Temporal's role password in Secrets Manager.
 type dbSecret struct {
 	name string // physical name, "<NamePrefix>/temporal-db"
@@ -38,7 +43,7 @@ func newDbSecret(ctx *pulumi.Context, name string, a TemporalArgs, parent pulumi
 	if a.Protect {
 		opts = append(opts, pulumi.Protect(true))
 	}
-	physical := a.NamePrefix + "/temporal-db"
+	physical := DbSecretName(a.NamePrefix)
 	pw, err := random.NewRandomPassword(ctx, name+"-db-password", &random.RandomPasswordArgs{
 		Length:     pulumi.Int(40),
 		Upper:      pulumi.Bool(true),
