@@ -10,6 +10,7 @@ import (
 	"github.com/generic-corp/platform/components/cache"
 	"github.com/generic-corp/platform/components/cluster"
 	"github.com/generic-corp/platform/components/database"
+	"github.com/generic-corp/platform/components/dns"
 	"github.com/generic-corp/platform/components/network"
 	"github.com/generic-corp/platform/components/secrets"
 	"github.com/generic-corp/platform/internal/tags"
@@ -17,17 +18,18 @@ import (
 
 // Platform holds the components of one stack, for wiring and for stack outputs.
 type Platform struct {
-	Config   *Config
-	Tags     tags.Set
-	Secrets  *secrets.Secrets
-	Network  *network.Network
-	Cluster  *cluster.Cluster
-	Database *database.Postgres
-	Cache    *cache.Redis
-	Edge     *Edge
-	Ops      *Ops
-	Addons   *addons.Addons
-	Apps     *Apps
+	Config    *Config
+	Tags      tags.Set
+	Secrets   *secrets.Secrets
+	Network   *network.Network
+	Cluster   *cluster.Cluster
+	Database  *database.Postgres
+	Cache     *cache.Redis
+	Edge      *Edge
+	Ops       *Ops
+	Addons    *addons.Addons
+	Identity  *Identity
+	InCluster *InCluster
 }
 
 // Build creates every component of the platform from a validated Config. The order
@@ -96,7 +98,7 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		return nil, err
 	}
 
-	if err := p.buildAddons(ctx, caller.AccountId); err != nil {
+	if err := p.buildAddons(ctx); err != nil {
 		return nil, err
 	}
 	if err := p.buildDataStores(ctx); err != nil {
@@ -108,7 +110,16 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	if err := p.buildOps(ctx, caller.AccountId); err != nil {
 		return nil, err
 	}
-	if err := p.buildApps(ctx, caller.AccountId); err != nil {
+	if err := p.buildIdentity(ctx); err != nil {
+		return nil, err
+	}
+	if p.InCluster, err = deployInCluster(ctx, cfg, p.clusterInputs(), p.Cluster.Provider,
+		inClusterOptions{charts: true, dependsOn: append(append([]pulumi.Resource{}, p.Addons.Ready...), p.Identity.Ready...)}); err != nil {
+		return nil, err
+	}
+	// The API's public name points at the load balancer its Ingress makes.
+	if _, err := dns.CnameRecord(ctx, "api-record", p.Edge.Dns.ZoneId, cfg.Edge.ApiDomain(),
+		p.InCluster.Api.LoadBalancerHostname, p.Edge.Dns); err != nil {
 		return nil, err
 	}
 	return p, nil

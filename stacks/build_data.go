@@ -48,11 +48,10 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 			ReservePoolSizeZero: cfg.Database.ReservePoolSize == 0,
 			MaxClientConn:       cfg.Database.MaxClientConn,
 		},
-		KubernetesProvider:  p.Cluster.Provider,
-		Namespace:           nsData,
-		SkipNamespace:       true,
-		KubernetesDependsOn: p.storeReady(nsData),
-		DbSecretName:        p.Secrets.SecretNames[secrets.DbSecret],
+		// PgBouncer belongs to the in-cluster layer; the instance still reports the pooled URL.
+		ExternalPgBouncer: true,
+		Namespace:         nsData,
+		DbSecretName:      p.Secrets.SecretNames[secrets.DbSecret],
 		// AWS Backup selects by this tag (and by ARN): a restored or renamed instance stays covered.
 		Tags: p.Tags.With(map[string]string{backup.SelectionTagKey: backup.SelectionTagValue}),
 	}); err != nil {

@@ -21,6 +21,10 @@ type Edge struct {
 	EdgeProvider  *aws.Provider
 	LogBucket     *cdn.LogBucket
 	CloudFrontWaf *cdn.EdgeWaf
+	// TemporalWebCertArn is the certificate of the internal Temporal Web UI.
+	TemporalWebCertArn pulumi.StringOutput
+	// Images are our images at the release tag, by repository.
+	Images map[string]pulumi.StringOutput
 }
 
 // buildEdge creates the registry, DNS, certificates, WAFs and the two CloudFront sites
@@ -97,6 +101,21 @@ func (p *Platform) buildEdge(ctx *pulumi.Context, accountID string) error {
 	if e.App, err = site("app", []string{cfg.Edge.AppDomain()}); err != nil {
 		return err
 	}
-	e.Landing, err = site("landing", cfg.Edge.LandingDomains())
-	return err
+	if e.Landing, err = site("landing", cfg.Edge.LandingDomains()); err != nil {
+		return err
+	}
+	if e.TemporalWebCertArn, err = dns.ValidatedCertificate(ctx, "temporal-ui-certificate", &dns.CertificateArgs{
+		DomainName: "temporal." + cfg.Edge.Domain, ZoneId: e.Dns.ZoneId, Tags: p.Tags,
+	}, pulumi.Parent(e.Dns)); err != nil {
+		return err
+	}
+	e.Images = map[string]pulumi.StringOutput{}
+	for _, repo := range []string{"api", "worker", "temporal-worker", "migrations"} {
+		ref, err := registry.ImageRefOutput(e.Registry.RepositoryUrls.MapIndex(pulumi.String(repo)), cfg.Edge.ImageTag)
+		if err != nil {
+			return err
+		}
+		e.Images[repo] = ref
+	}
+	return nil
 }

@@ -40,9 +40,11 @@ type ClusterArgs struct {
 	// LogsKmsKeyArn is the customer-managed KMS key for the control-plane log group; its
 	// key policy must allow the logs.<region>.amazonaws.com service principal. Required.
 	LogsKmsKeyArn pulumi.StringInput
-	// DataKmsKeyArn is the customer-managed KMS key for node root volumes; its key policy
-	// must allow the AWSServiceRoleForAutoScaling service-linked role to use it, or
-	// instances fail to launch. Required.
+	// DataKmsKeyArn is the customer-managed KMS key for node root volumes and for the
+	// persistent volumes the EBS CSI driver provisions (its IRSA role may use this key
+	// and no other); its key policy must allow the AWSServiceRoleForAutoScaling
+	// service-linked role to use it, or instances fail to launch, and must delegate to
+	// IAM (account root), or the driver's role policy has no effect. Required.
 	DataKmsKeyArn pulumi.StringInput
 	// LogRetentionDays is the control-plane log retention in days; a value CloudWatch
 	// accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, ...).
@@ -52,8 +54,11 @@ type ClusterArgs struct {
 	// NodeGroupArgs defaults and Min 2, Desired 2, Max 4.
 	NodeGroups []NodeGroupArgs
 	// Addons maps EKS add-on name to pinned version and is merged over DefaultAddons, so
-	// setting one entry overrides only that add-on; names not in DefaultAddons are added
-	// (installed after the node groups). Versions have the form "v1.2.3-eksbuild.N".
+	// setting one entry overrides only that add-on (a default add-on cannot be removed);
+	// names not in DefaultAddons are added (installed after the node groups). Versions
+	// have the form "v1.2.3-eksbuild.N". Whatever the version, vpc-cni is configured to
+	// enforce NetworkPolicy (so it must be v1.14.0 or later) and aws-ebs-csi-driver gets
+	// its own IRSA role that may use DataKmsKeyArn.
 	Addons map[string]string
 	// AdminRoleArns are IAM role (or user) ARNs given cluster-admin through EKS access
 	// entries; an assumed-role session ARN must be turned into its role ARN first.
@@ -107,14 +112,29 @@ const (
 // DefaultAddons are the EKS add-on versions pinned for Kubernetes 1.33 (latest
 // eksbuild per add-on in the EKS user guide's version tables, late 2025). They must be
 // bumped together with KubernetesVersion: kube-proxy's minor has to equal the control
-// plane's (validate enforces that), and coredns / vpc-cni have per-version compatibility
-// lists (`aws eks describe-addon-versions --kubernetes-version 1.XX --addon-name NAME`).
+// plane's (validate enforces that), and coredns / vpc-cni / aws-ebs-csi-driver have
+// per-version compatibility lists
+// (`aws eks describe-addon-versions --kubernetes-version 1.XX --addon-name NAME`).
+//
+//   - vpc-cni: pod networking, with the network-policy agent turned on.
+//   - kube-proxy: Service routing.
+//   - coredns: cluster DNS.
+//   - eks-pod-identity-agent: EKS Pod Identity credentials.
+//   - aws-ebs-csi-driver: provisions the EBS volumes behind PersistentVolumeClaims
+//     (Prometheus, Alertmanager, Loki); Kubernetes has had no in-tree EBS provisioner
+//     since 1.23, so without it every PVC of StorageClass provisioner ebs.csi.aws.com
+//     stays Pending.
 var DefaultAddons = map[string]string{
 	"vpc-cni":                "v1.20.1-eksbuild.3",
 	"kube-proxy":             "v1.33.5-eksbuild.2",
 	"coredns":                "v1.12.4-eksbuild.1",
 	"eks-pod-identity-agent": "v1.3.8-eksbuild.2",
+	"aws-ebs-csi-driver":     "v1.51.1-eksbuild.1",
 }
+
+// minVPCCNIMinor is the first VPC CNI minor (v1.14) whose node agent enforces
+// NetworkPolicy; older versions have no enableNetworkPolicy setting.
+const minVPCCNIMinor = 14
 
 // defaultNodeGroup is used when NodeGroups is empty.
 var defaultNodeGroup = NodeGroupArgs{Name: "general", Min: 2, Desired: 2, Max: 4}
@@ -245,6 +265,8 @@ func (a ClusterArgs) validate() error {
 			bad("Addons[%q] = %q is not a pinned add-on version like \"v1.20.1-eksbuild.3\"", n, v)
 		case n == "kube-proxy" && minor >= 0 && (m[1] != "1" || m[2] != strconv.Itoa(minor)):
 			bad("Addons[\"kube-proxy\"] = %q does not match KubernetesVersion %q; pin a v1.%d.x-eksbuild.N version (and check the other add-ons) when changing the Kubernetes version", v, a.KubernetesVersion, minor)
+		case n == "vpc-cni" && m[1] == "1" && atoi(m[2]) < minVPCCNIMinor:
+			bad("Addons[\"vpc-cni\"] = %q is older than v1.%d.0, the first VPC CNI that enforces NetworkPolicy (every workload relies on default-deny policies); pin v1.%d.0 or later", v, minVPCCNIMinor, minVPCCNIMinor)
 		}
 	}
 
@@ -294,6 +316,12 @@ func validateNodeGroups(groups []NodeGroupArgs) []string {
 		}
 	}
 	return errs
+}
+
+// atoi parses digits the caller's regexp already matched.
+func atoi(digits string) int {
+	n, _ := strconv.Atoi(digits)
+	return n
 }
 
 // isNil reports whether an Input interface holds nothing (a nil interface or a typed nil).

@@ -20,6 +20,7 @@ func TestDefaults(t *testing.T) {
 		Min: 2, Desired: 2, Max: 4, DiskSizeGiB: 50, CapacityType: "ON_DEMAND",
 	}}, a.NodeGroups)
 	require.Len(t, a.Addons, len(DefaultAddons))
+	require.Equal(t, "v1.51.1-eksbuild.1", a.Addons["aws-ebs-csi-driver"], "the EBS CSI driver is a default add-on")
 	require.Equal(t, "v1.12.1-eksbuild.2", a.Addons["coredns"])
 	require.Nil(t, args.NodeGroups, "withDefaults must not modify the caller's args")
 	require.Len(t, args.Addons, 1)
@@ -61,6 +62,8 @@ func TestValidateRejects(t *testing.T) {
 		}, "older than 1.29"},
 		{"version bumped without kube-proxy", func(a *ClusterArgs) { a.KubernetesVersion = "1.34" }, `Addons["kube-proxy"] = "v1.33.5-eksbuild.2" does not match KubernetesVersion "1.34"`},
 		{"unpinned add-on", func(a *ClusterArgs) { a.Addons = map[string]string{"coredns": "latest"} }, `Addons["coredns"] = "latest" is not a pinned add-on version`},
+		{"VPC CNI without network-policy support", func(a *ClusterArgs) { a.Addons = map[string]string{"vpc-cni": "v1.13.4-eksbuild.1"} },
+			`Addons["vpc-cni"] = "v1.13.4-eksbuild.1" is older than v1.14.0, the first VPC CNI that enforces NetworkPolicy`},
 		{"no admins", func(a *ClusterArgs) { a.AdminRoleArns = nil }, "AdminRoleArns is empty"},
 		{"admin is a session, not a role", func(a *ClusterArgs) {
 			a.AdminRoleArns = []string{"arn:aws:sts::123456789012:assumed-role/platform-deployer/ci"}

@@ -39,6 +39,9 @@ type Cluster struct {
 	ClusterSecurityGroupId pulumi.StringOutput
 	// NodeRoleArn is the IAM role of the nodes.
 	NodeRoleArn pulumi.StringOutput
+	// EbsCsiRoleArn is the IRSA role of the EBS CSI driver's controller
+	// (kube-system/ebs-csi-controller-sa), which may use the data KMS key.
+	EbsCsiRoleArn pulumi.StringOutput
 	// Provider is the Kubernetes provider for this cluster; pass it to every Kubernetes
 	// resource with pulumi.Provider(c.Provider).
 	Provider *kubernetes.Provider
@@ -81,9 +84,14 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
+	ebsCSIRole, ebsCSI, err := newEBSCSIRole(ctx, name, &a, oidc, issuer, parent)
+	if err != nil {
+		return nil, err
+	}
+	settings := addonSettingsFor(ebsCSI)
 	// Networking add-ons are DaemonSets that must be in place before nodes can turn
-	// Ready; everything else (coredns first) needs nodes to schedule on.
-	early, err := newAddons(ctx, name, &a, cluster, earlyAddons, nil, parent)
+	// Ready; everything else (coredns, the EBS CSI controller) needs nodes to schedule on.
+	early, err := newAddons(ctx, name, &a, cluster, settings, earlyAddons, nil, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +99,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err != nil {
 		return nil, err
 	}
-	late, err := newAddons(ctx, name, &a, cluster, lateAddons, nodes.groups, parent)
+	late, err := newAddons(ctx, name, &a, cluster, settings, lateAddons, nodes.groups, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +128,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	c.NodeSecurityGroupId = sec.nodeSG.ID().ToStringOutput()
 	c.ClusterSecurityGroupId = sec.clusterSGID
 	c.NodeRoleArn = nodes.role.Arn
+	c.EbsCsiRoleArn = ebsCSIRole.Arn
 	c.Provider = provider
 
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -132,6 +141,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		"nodeSecurityGroupId":    c.NodeSecurityGroupId,
 		"clusterSecurityGroupId": c.ClusterSecurityGroupId,
 		"nodeRoleArn":            c.NodeRoleArn,
+		"ebsCsiRoleArn":          c.EbsCsiRoleArn,
 	}); err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func TestCluster(t *testing.T) {
 			assertOIDC(t, p, comp, mode)
 			assertSecurityGroups(t, p, cl)
 			assertNodes(t, p)
-			assertAddons(t, p)
+			assertAddons(t, p, mode)
 			assertKubeconfig(t, p, comp, mode)
 
 			if mode == plan.Update {
@@ -100,6 +100,7 @@ func assertRoles(t *testing.T, p *plan.Plan, cl *plan.Resource, ssm bool) {
 		}
 	}
 	require.Equal(t, []string{"AmazonEKSClusterPolicy"}, attached["eks-cluster"])
+	require.Equal(t, []string{"AmazonEBSCSIDriverPolicy"}, attached["eks-ebs-csi"])
 	want := []string{"AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy"}
 	if ssm {
 		want = append(want, "AmazonSSMManagedInstanceCore")

@@ -102,24 +102,6 @@ func assertNodes(t *testing.T, p *plan.Plan) {
 	}
 }
 
-func assertAddons(t *testing.T, p *plan.Plan) {
-	t.Helper()
-	ng := one(t, p, tNodeGroup)
-	addons := p.ByType(tAddon)
-	require.Len(t, addons, len(DefaultAddons))
-	for _, a := range addons {
-		name := str(a.Input("addonName"))
-		require.Equal(t, DefaultAddons[name], str(a.Input("addonVersion")), "%s must be pinned", name)
-		require.Equal(t, "OVERWRITE", str(a.Input("resolveConflictsOnUpdate")))
-		if name == "coredns" {
-			require.True(t, waitsFor(a, ng.URN), "coredns must wait for nodes to schedule on")
-		} else {
-			require.False(t, waitsFor(a, ng.URN), "%s is a DaemonSet nodes need; it must not wait for them", name)
-			require.True(t, waitsFor(ng, a.URN), "node group must wait for %s", name)
-		}
-	}
-}
-
 func TestNodeGroupOverrides(t *testing.T) {
 	t.Parallel()
 	args := testArgs()
@@ -127,7 +109,7 @@ func TestNodeGroupOverrides(t *testing.T) {
 		{Name: "general", Min: 3, Desired: 3, Max: 9, DiskSizeGiB: 80, Labels: map[string]string{"workload": "api"}},
 		{Name: "batch", InstanceTypes: []string{"c7i.xlarge", "c6i.xlarge"}, AmiType: "AL2023_x86_64_STANDARD", CapacityType: "SPOT", Min: 0, Desired: 0, Max: 10},
 	}
-	args.Addons = map[string]string{"coredns": "v1.12.1-eksbuild.2", "aws-ebs-csi-driver": "v1.48.0-eksbuild.1"}
+	args.Addons = map[string]string{"coredns": "v1.12.1-eksbuild.2", "snapshot-controller": "v8.3.0-eksbuild.1"}
 	p := capture(t, plan.Preview, args)
 
 	general, batch := p.Named(tNodeGroup, "eks-general"), p.Named(tNodeGroup, "eks-batch")
@@ -148,7 +130,11 @@ func TestNodeGroupOverrides(t *testing.T) {
 	require.Len(t, versions, len(DefaultAddons)+1)
 	require.Equal(t, "v1.12.1-eksbuild.2", str(versions["coredns"].Input("addonVersion")), "override wins")
 	require.Equal(t, DefaultAddons["vpc-cni"], str(versions["vpc-cni"].Input("addonVersion")), "others keep defaults")
-	extra := versions["aws-ebs-csi-driver"]
+	extra := versions["snapshot-controller"]
 	require.True(t, waitsFor(extra, general.URN) && waitsFor(extra, batch.URN), "extra add-ons wait for nodes")
+	require.True(t, extra.Input("configurationValues").IsNull() && extra.Input("serviceAccountRoleArn").IsNull(),
+		"extra add-ons get no configuration or role of their own")
+	ebs := versions["aws-ebs-csi-driver"]
+	require.True(t, waitsFor(ebs, general.URN) && waitsFor(ebs, batch.URN), "the EBS CSI controller waits for every node group")
 	require.Equal(t, "v1.33.5-eksbuild.2", DefaultAddons["kube-proxy"], "args must not leak into DefaultAddons")
 }

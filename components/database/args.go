@@ -112,10 +112,18 @@ type PostgresArgs struct {
 	// ConnectionMargin is kept free of the budget: superuser_reserved_connections (3),
 	// rds.rds_superuser_reserved_connections (2) and admin headroom. Default 15.
 	ConnectionMargin int
-	// PgBouncer configures the pool on the cluster.
+	// PgBouncer configures the pool on the cluster. With ExternalPgBouncer it still
+	// describes that pool: the connection budget is checked against it and
+	// DatabaseUrlPooled follows its ClientTLSSecretName.
 	PgBouncer PgBouncerArgs
+	// ExternalPgBouncer leaves PgBouncer to a NewPgBouncer elsewhere (the in-cluster
+	// layer, given Address): NewPostgres then creates no Kubernetes object, does not need
+	// KubernetesProvider, KubernetesDependsOn or DbSecretName, and still outputs
+	// PooledHost (PgBouncerHost(Namespace)), PooledPort and DatabaseUrlPooled as if it had
+	// created the pool. Pass the same Namespace and PgBouncer args to both. Default false.
+	ExternalPgBouncer bool
 	// KubernetesProvider is the EKS cluster's provider; every Kubernetes object uses it.
-	// Required.
+	// Required unless ExternalPgBouncer.
 	KubernetesProvider *kubernetes.Provider
 	// KubernetesDependsOn are resources the Kubernetes objects wait for, e.g. the External
 	// Secrets operator chart and its SecretStore (the ExternalSecret needs its CRD).
@@ -126,7 +134,8 @@ type PostgresArgs struct {
 	// the Pod Security "restricted" level enforced.
 	SkipNamespace bool
 	// DbSecretName is the Secrets Manager name of the application user secret
-	// (secrets.SecretNames[secrets.DbSecret]), read by the ExternalSecret. Required.
+	// (secrets.SecretNames[secrets.DbSecret]), read by the ExternalSecret. Required unless
+	// ExternalPgBouncer.
 	DbSecretName string
 	// Tags is the stack tag set; must carry tags.Required.
 	Tags tags.Set
@@ -213,7 +222,23 @@ func (a PostgresArgs) withDefaults() PostgresArgs {
 	setI(&a.ConnectionMargin, DefaultConnectionMargin)
 	setS(&a.Namespace, DefaultNamespace)
 
-	b := &a.PgBouncer
+	a.PgBouncer = a.PgBouncer.withDefaults()
+	return a
+}
+
+// withDefaults returns a copy with the PgBouncer defaults applied; PostgresArgs and
+// PgBouncerStandaloneArgs both take them from here.
+func (b PgBouncerArgs) withDefaults() PgBouncerArgs {
+	setS := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	setI := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
 	setI(&b.Replicas, DefaultPgBouncerReplicas)
 	setI(&b.DefaultPoolSize, DefaultPgBouncerDefaultPoolSize)
 	if !b.ReservePoolSizeZero {
@@ -227,7 +252,7 @@ func (a PostgresArgs) withDefaults() PostgresArgs {
 	setS(&b.MemoryRequest, DefaultPgBouncerMemoryRequest)
 	setS(&b.CPULimit, DefaultPgBouncerCPULimit)
 	setS(&b.MemoryLimit, DefaultPgBouncerMemoryLimit)
-	return a
+	return b
 }
 
 // surge is the Deployment's maxSurge: one extra pod, with its pools, during a rollout.

@@ -23,6 +23,13 @@
 // "pgbouncer.ini" holds a [pgbouncer] section with default_pool_size and
 // reserve_pool_size; it does not depend on any cloud output, so it is known in preview.
 //
+// In-cluster layer on its own: NewPgBouncer (PgBouncerStandaloneArgs) creates the same
+// pool in front of an RDS address it is given, and PostgresArgs.ExternalPgBouncer makes
+// NewPostgres leave the pool to it (no Kubernetes object; PooledHost, PooledPort and
+// DatabaseUrlPooled unchanged, since they depend only on Namespace and the PgBouncer
+// args). The AWS layer and the in-cluster layer must then get the same Namespace and
+// PgBouncer args; the connection budget is checked by NewPostgres.
+//
 // TLS to RDS is always required; it is verified (verify-full) when the RDS CA bundle is
 // supplied (Args.PgBouncer.RdsCaBundle). Clients reach PgBouncer in plaintext inside the
 // cluster unless Args.PgBouncer.ClientTLSSecretName names a TLS Secret; DatabaseUrlPooled

@@ -47,8 +47,7 @@ type PgBouncer struct {
 // pgbouncerIni renders the [pgbouncer] section. It depends on args only, so the
 // ConfigMap key the policy pack reads is known even in preview; the RDS host, unknown
 // until the instance exists, lives in databases.ini.
-func pgbouncerIni(a PostgresArgs) string {
-	b := a.PgBouncer
+func pgbouncerIni(b PgBouncerArgs) string {
 	tlsMode := "require"
 	if b.RdsCaBundle != "" {
 		tlsMode = "verify-full"
@@ -105,12 +104,15 @@ func databasesIni(dbName, host string) string {
 	return fmt.Sprintf("[databases]\n%s = host=%s port=%d dbname=%s\n", dbName, host, postgresPort, dbName)
 }
 
-func newPgBouncer(ctx *pulumi.Context, name string, a PostgresArgs, rdsAddress pulumi.StringOutput, opts ...pulumi.ResourceOption) (*PgBouncer, error) {
+// newPgBouncer registers the component from defaulted, validated args; NewPostgres and
+// NewPgBouncer both build the pool here, so the two paths render the same objects.
+func newPgBouncer(ctx *pulumi.Context, name string, a PgBouncerStandaloneArgs, opts ...pulumi.ResourceOption) (*PgBouncer, error) {
 	c := &PgBouncer{
-		Host:      fmt.Sprintf("%s.%s.svc.cluster.local", pgbouncerName, a.Namespace),
+		Host:      PgBouncerHost(a.Namespace),
 		Port:      postgresPort,
 		ClientTLS: a.PgBouncer.ClientTLSSecretName != "",
 	}
+	rdsAddress := a.RdsAddress.ToStringOutput()
 	if err := ctx.RegisterComponentResource(PgBouncerType, name, c, opts...); err != nil {
 		return nil, err
 	}
@@ -146,7 +148,7 @@ func newPgBouncer(ctx *pulumi.Context, name string, a PostgresArgs, rdsAddress p
 	}
 
 	data := pulumi.StringMap{
-		configKey:    pulumi.String(pgbouncerIni(a)),
+		configKey:    pulumi.String(pgbouncerIni(a.PgBouncer)),
 		databasesKey: rdsAddress.ApplyT(func(host string) string { return databasesIni(a.DbName, host) }).(pulumi.StringOutput),
 	}
 	if a.PgBouncer.RdsCaBundle != "" {
@@ -160,7 +162,7 @@ func newPgBouncer(ctx *pulumi.Context, name string, a PostgresArgs, rdsAddress p
 	}
 	// A config change must roll the pods: PgBouncer reads its files at start.
 	checksum := rdsAddress.ApplyT(func(host string) string {
-		sum := sha256.Sum256([]byte(pgbouncerIni(a) + databasesIni(a.DbName, host) + a.PgBouncer.RdsCaBundle))
+		sum := sha256.Sum256([]byte(pgbouncerIni(a.PgBouncer) + databasesIni(a.DbName, host) + a.PgBouncer.RdsCaBundle))
 		return hex.EncodeToString(sum[:])
 	}).(pulumi.StringOutput)
 
@@ -179,7 +181,7 @@ func newPgBouncer(ctx *pulumi.Context, name string, a PostgresArgs, rdsAddress p
 
 // newAuthExternalSecret asks the External Secrets operator to write the PgBouncer auth
 // file from the application user secret, so no password passes through Pulumi here.
-func newAuthExternalSecret(ctx *pulumi.Context, name string, a PostgresArgs, meta *metav1.ObjectMetaArgs, opts ...pulumi.ResourceOption) error {
+func newAuthExternalSecret(ctx *pulumi.Context, name string, a PgBouncerStandaloneArgs, meta *metav1.ObjectMetaArgs, opts ...pulumi.ResourceOption) error {
 	remote := func(property string) map[string]any {
 		return map[string]any{"key": a.DbSecretName, "property": property}
 	}

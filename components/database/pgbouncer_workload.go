@@ -12,7 +12,7 @@ import (
 const readOnly = 0o440
 
 // newPgBouncerWorkload creates the Deployment, its PodDisruptionBudget and the Service.
-func newPgBouncerWorkload(ctx *pulumi.Context, name string, a PostgresArgs, ns pulumi.StringOutput,
+func newPgBouncerWorkload(ctx *pulumi.Context, name string, a PgBouncerStandaloneArgs, ns pulumi.StringOutput,
 	meta func(string, pulumi.StringInput) *metav1.ObjectMetaArgs, checksum pulumi.StringOutput,
 	k8s func(...pulumi.ResourceOption) []pulumi.ResourceOption) error {
 	b := a.PgBouncer

@@ -120,9 +120,11 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 		c.ReplicaIdentifier = replica.Identifier
 	}
 
-	pool, err := newPgBouncer(ctx, name+"-pgbouncer", a, primary.Address, pulumi.Parent(c))
-	if err != nil {
-		return nil, err
+	clientTLS := a.PgBouncer.ClientTLSSecretName != ""
+	if !a.ExternalPgBouncer {
+		if _, err := newPgBouncer(ctx, name+"-pgbouncer", a.pgbouncer(primary.Address), pulumi.Parent(c)); err != nil {
+			return nil, err
+		}
 	}
 
 	c.Endpoint, c.Address, c.Port = primary.Endpoint, primary.Address, primary.Port
@@ -130,8 +132,10 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	c.SecurityGroupId = nw.securityGroup.ID().ToStringOutput()
 	c.SubnetGroupName = nw.subnetGroup.Name
 	c.ParameterGroupName = params.Name
-	c.PooledHost = pulumi.String(pool.Host).ToStringOutput()
-	c.PooledPort = pulumi.Int(pool.Port).ToIntOutput()
+	// Known at construction either way, so the pooled URL is known in preview and the
+	// same whether this component or the in-cluster layer runs the pool.
+	c.PooledHost = pulumi.String(PgBouncerHost(a.Namespace)).ToStringOutput()
+	c.PooledPort = pulumi.Int(postgresPort).ToIntOutput()
 	c.MaxConnections = pulumi.Int(maxConns).ToIntOutput()
 	c.BudgetUsed = pulumi.Int(c.Budget.Used()).ToIntOutput()
 	c.BudgetLimit = pulumi.Int(c.Budget.Limit()).ToIntOutput()
@@ -139,7 +143,7 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	password := a.Password.ToStringOutput()
 	c.DatabaseUrl = databaseURL(a.Username, password, primary.Address, primary.Port, a.DbName, "require")
 	pooledSSL := "disable"
-	if pool.ClientTLS {
+	if clientTLS {
 		pooledSSL = "require"
 	}
 	c.DatabaseUrlPooled = databaseURL(a.Username, password, c.PooledHost, c.PooledPort, a.DbName, pooledSSL)

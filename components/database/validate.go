@@ -97,7 +97,7 @@ func (a PostgresArgs) validate() error {
 		bad("LogRetentionDays", a.LogRetentionDays, fmt.Sprintf("want one of the CloudWatch Logs retentions %v", logRetentionDays))
 	}
 	errs = append(errs, a.validateRestore()...)
-	errs = append(errs, a.validatePgBouncer()...)
+	errs = append(errs, a.PgBouncer.validate()...)
 	if a.OtherClients < 0 {
 		bad("OtherClients", a.OtherClients, "want 0 or more")
 	}
@@ -109,21 +109,30 @@ func (a PostgresArgs) validate() error {
 			errs = append(errs, fmt.Errorf("database: PgBouncer/InstanceClass %s: %w", a.InstanceClass, berr))
 		}
 	}
-	if a.KubernetesProvider == nil {
-		missing("KubernetesProvider", "the EKS cluster's provider")
+	if !a.ExternalPgBouncer {
+		// Only the pool's Kubernetes objects need these; an external pool brings its own.
+		if a.KubernetesProvider == nil {
+			missing("KubernetesProvider", "the EKS cluster's provider (or set ExternalPgBouncer)")
+		}
+		if a.DbSecretName == "" {
+			missing("DbSecretName", "the Secrets Manager name of the application user secret")
+		}
 	}
 	if !dnsLabelRe.MatchString(a.Namespace) {
 		bad("Namespace", a.Namespace, "want a DNS label")
 	}
-	if a.DbSecretName == "" {
-		missing("DbSecretName", "the Secrets Manager name of the application user secret")
-	}
+	errs = append(errs, checkTags(a.Tags)...)
+	return errors.Join(errs...)
+}
+
+func checkTags(t tags.Set) []error {
+	var errs []error
 	for _, k := range tags.Required {
-		if a.Tags[k] == "" {
+		if t[k] == "" {
 			errs = append(errs, fmt.Errorf("database: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func (a PostgresArgs) validateRestore() []error {
@@ -151,9 +160,8 @@ func (a PostgresArgs) validateRestore() []error {
 	return errs
 }
 
-func (a PostgresArgs) validatePgBouncer() []error {
+func (b PgBouncerArgs) validate() []error {
 	var errs []error
-	b := a.PgBouncer
 	bad := func(field string, value any, allowed string) {
 		errs = append(errs, fmt.Errorf("database: PgBouncer.%s %q is invalid: %s", field, fmt.Sprint(value), allowed))
 	}

@@ -131,14 +131,23 @@ type ObservabilityArgs struct {
 	// Default "https://github.com/generic-corp/platform/blob/main/docs/runbooks.md".
 	RunbookBaseURL string
 
-	// SecretsKmsKeyArn encrypts the Grafana admin secret (secrets.SecretsKeyArn). Required.
+	// SecretsKmsKeyArn encrypts the Grafana admin secret (secrets.SecretsKeyArn).
+	// Required unless ExternalGrafanaSecret.
 	SecretsKmsKeyArn pulumi.StringInput
+	// ExternalGrafanaSecret leaves the Grafana admin login to NewGrafanaAdminSecret
+	// elsewhere (the AWS layer): no Secrets Manager or random resource is created here,
+	// the ExternalSecret "grafana-admin" reads GrafanaAdminSecretName(NamePrefix), and
+	// GrafanaAdminSecretArn is "". Pass the GrafanaAdminSecret component in
+	// KubernetesDependsOn so the value exists before it is read. Default false.
+	ExternalGrafanaSecret bool
 	// RecoveryWindowInDays is how long a deleted secret can be restored, in days. Default
 	// 30; 7..30.
 	RecoveryWindowInDays int
 
 	// LokiStorage is "filesystem" (a volume on the single Loki pod; staging) or "s3" (a
-	// bucket of this component, IRSA; prod). Default "filesystem".
+	// bucket of this component, IRSA; prod). Default "filesystem". "s3" creates AWS
+	// resources here (bucket, IRSA role) even with SkipCharts: a deployment of the
+	// in-cluster layer alone (Kubernetes provider only) needs "filesystem".
 	LokiStorage string
 	// LokiRetentionDays is how long logs are kept, in days (the compactor deletes older
 	// chunks). Default 31; 1..3650.
@@ -162,6 +171,14 @@ type ObservabilityArgs struct {
 	// RedisExporterImage is the pinned exporter image. Default
 	// "oliver006/redis_exporter:v1.88.0" (uid 59000); point it at an ECR mirror.
 	RedisExporterImage string
+
+	// SkipCharts leaves out the kube-prometheus-stack, Loki and Alloy charts (installed
+	// elsewhere, or not at all in a test of the in-cluster layer). The namespace,
+	// StorageClass, ExternalSecrets, PrometheusRule, ServiceMonitor, PodMonitors and redis
+	// exporters are still created; the rules and monitors then need the Prometheus
+	// operator's CRDs from wherever the charts are installed (pass it in
+	// KubernetesDependsOn). The URL outputs keep their values. Default false.
+	SkipCharts bool
 
 	// Protect adds pulumi.Protect to the Grafana secret and the Loki bucket, and keeps
 	// volumes (StorageClass reclaimPolicy Retain) (true in prod).

@@ -65,6 +65,15 @@
 // temporal_service). Every monitor sets the job label explicitly, so expressions never
 // depend on the operator's naming.
 //
+// # In-cluster layer on its own
+//
+// SkipCharts leaves the three charts out and ExternalGrafanaSecret leaves the Grafana
+// login to NewGrafanaAdminSecret (component platform:observability:GrafanaAdminSecret,
+// the same random password and secret) in the AWS layer. With both, and LokiStorage
+// "filesystem" (S3 storage creates its bucket and role here regardless), the component
+// registers Kubernetes objects only: namespace, StorageClass, ExternalSecrets,
+// PrometheusRule, ServiceMonitor, PodMonitors and redis exporters.
+//
 // # Why these settings
 //
 // helm/v4.Chart renders like `helm template` and drops every Helm hook. The operator's

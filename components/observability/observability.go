@@ -27,7 +27,8 @@ type Observability struct {
 	Namespace pulumi.StringOutput
 	// PrometheusUrl, AlertmanagerUrl, GrafanaUrl and LokiUrl are in-cluster URLs.
 	PrometheusUrl, AlertmanagerUrl, GrafanaUrl, LokiUrl pulumi.StringOutput
-	// GrafanaAdminSecretArn is the Grafana admin login in Secrets Manager.
+	// GrafanaAdminSecretArn is the Grafana admin login in Secrets Manager; "" with
+	// ExternalGrafanaSecret (use GrafanaAdminSecret.Arn).
 	GrafanaAdminSecretArn pulumi.StringOutput
 	// LokiBucket is the Loki bucket's name ("" with filesystem storage).
 	LokiBucket pulumi.StringOutput
@@ -38,7 +39,8 @@ type Observability struct {
 }
 
 // NewObservability validates args, then creates the namespace, the StorageClass, the
-// secrets, the three charts, the rules and the monitors.
+// secrets (the Grafana one unless ExternalGrafanaSecret), the three charts (unless
+// SkipCharts), the rules and the monitors.
 func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs, opts ...pulumi.ResourceOption) (*Observability, error) {
 	if args == nil {
 		return nil, errors.New("observability: args are required")
@@ -86,14 +88,21 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 		return nil, err
 	}
 
-	admin, err := newGrafanaAdmin(ctx, name, a, c)
-	if err != nil {
-		return nil, err
+	// The Grafana ExternalSecret waits for the secret's value when it is made here; an
+	// external one is waited for through KubernetesDependsOn.
+	adminName, adminDeps := GrafanaAdminSecretName(a.NamePrefix), []pulumi.Resource(nil)
+	c.GrafanaAdminSecretArn = pulumi.String("").ToStringOutput()
+	if !a.ExternalGrafanaSecret {
+		admin, err := newGrafanaAdmin(ctx, name, a.grafanaSecretArgs(), c)
+		if err != nil {
+			return nil, err
+		}
+		c.GrafanaAdminSecretArn, adminDeps = admin.arn, []pulumi.Resource{admin.version}
 	}
 	grafanaES, err := newExternalSecret(ctx, name+"-grafana-admin", a, meta(grafanaSecret), grafanaSecret, map[string]secretRef{
-		grafanaUserKey: {key: admin.name, property: "username"},
-		grafanaPassKey: {key: admin.name, property: "password"},
-	}, k8s([]pulumi.Resource{admin.version})...)
+		grafanaUserKey: {key: adminName, property: "username"},
+		grafanaPassKey: {key: adminName, property: "password"},
+	}, k8s(adminDeps)...)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +114,11 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 		return nil, err
 	}
 
+	// chart returns nil, and registers nothing, with SkipCharts.
 	chart := func(cname, chartName, version, repo, release string, values map[string]any, deps []pulumi.Resource) (*helmv4.Chart, error) {
+		if a.SkipCharts {
+			return nil, nil
+		}
 		return helmv4.NewChart(ctx, cname, &helmv4.ChartArgs{
 			Chart:          pulumi.String(chartName),
 			Version:        pulumi.String(version),
@@ -138,8 +151,13 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 	}
 
 	// Rules and monitors are custom resources of the operator's CRDs, which the
-	// kube-prometheus-stack chart installs: they wait for it.
-	crd := k8s([]pulumi.Resource{kps})
+	// kube-prometheus-stack chart installs: they wait for it (or, with SkipCharts, for
+	// KubernetesDependsOn).
+	var crdDeps []pulumi.Resource
+	if kps != nil {
+		crdDeps = []pulumi.Resource{kps}
+	}
+	crd := k8s(crdDeps)
 	if _, err := apiextensions.NewCustomResource(ctx, name+"-rules", &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String("monitoring.coreos.com/v1"),
 		Kind:        pulumi.String("PrometheusRule"),
@@ -171,7 +189,6 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 	c.AlertmanagerUrl = url(kpsFullname+"-alertmanager", 9093)
 	c.GrafanaUrl = url(kpsFullname+"-grafana", 80)
 	c.LokiUrl = url(lokiFullname, lokiPort)
-	c.GrafanaAdminSecretArn = admin.arn
 
 	alertNames := pulumi.StringArray{}
 	for _, n := range c.AlertNames {

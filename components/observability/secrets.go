@@ -2,9 +2,12 @@ package observability
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"maps"
 	"slices"
 
+	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -48,6 +51,87 @@ func newExternalSecret(ctx *pulumi.Context, name string, a ObservabilityArgs, me
 // "<namePrefix>/grafana-admin", known before the component exists.
 func GrafanaAdminSecretName(namePrefix string) string { return namePrefix + "/grafana-admin" }
 
+// GrafanaAdminSecretType is the type token of the Grafana admin secret on its own.
+const GrafanaAdminSecretType = "platform:observability:GrafanaAdminSecret"
+
+// GrafanaAdminSecretArgs configure the Grafana admin login on its own (the AWS layer),
+// for a NewObservability with ExternalGrafanaSecret.
+type GrafanaAdminSecretArgs struct {
+	// NamePrefix names the secret "<NamePrefix>/grafana-admin" (GrafanaAdminSecretName).
+	// Required; the same NamePrefix as ObservabilityArgs.NamePrefix.
+	NamePrefix string
+	// SecretsKmsKeyArn is the customer-managed key that encrypts the secret
+	// (secrets.SecretsKeyArn). Required.
+	SecretsKmsKeyArn pulumi.StringInput
+	// RecoveryWindowInDays is how long the deleted secret can be restored, in days.
+	// Default 30; 7..30.
+	RecoveryWindowInDays int
+	// Protect adds pulumi.Protect to the password and the secret (true in prod).
+	Protect bool
+	// Tags is the stack tag set; must carry tags.Required.
+	Tags tags.Set
+}
+
+// GrafanaAdminSecret is the Grafana admin login in Secrets Manager: a random password
+// and the secret {"username": "admin", "password"}. Depend on the component before
+// anything reads the secret: its value is written by a child.
+type GrafanaAdminSecret struct {
+	pulumi.ResourceState
+
+	// Arn is the secret's ARN (for the namespace SecretStore's IAM policy).
+	Arn pulumi.StringOutput
+	// Name is the secret's physical name, GrafanaAdminSecretName(NamePrefix).
+	Name string
+}
+
+func (a GrafanaAdminSecretArgs) withDefaults() GrafanaAdminSecretArgs {
+	if a.RecoveryWindowInDays == 0 {
+		a.RecoveryWindowInDays = DefaultRecoveryWindowInDays
+	}
+	return a
+}
+
+func (a GrafanaAdminSecretArgs) validate() error {
+	var errs []error
+	if !prefixRe.MatchString(a.NamePrefix) {
+		errs = append(errs, fmt.Errorf("observability: NamePrefix %q is invalid: want 1-40 lower-case letters, digits or '-', starting with a letter", a.NamePrefix))
+	}
+	if a.SecretsKmsKeyArn == nil {
+		errs = append(errs, errors.New("observability: SecretsKmsKeyArn is required (the customer-managed key for the Grafana admin secret, secrets.SecretsKeyArn)"))
+	}
+	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
+		errs = append(errs, fmt.Errorf("observability: RecoveryWindowInDays %q is invalid: want 7..30 days", fmt.Sprint(a.RecoveryWindowInDays)))
+	}
+	errs = append(errs, checkTags(a.Tags)...)
+	return errors.Join(errs...)
+}
+
+// NewGrafanaAdminSecret validates args, then creates the Grafana admin password and the
+// Secrets Manager secret holding it: what NewObservability creates itself unless
+// ExternalGrafanaSecret.
+func NewGrafanaAdminSecret(ctx *pulumi.Context, name string, args *GrafanaAdminSecretArgs, opts ...pulumi.ResourceOption) (*GrafanaAdminSecret, error) {
+	if args == nil {
+		return nil, errors.New("observability: GrafanaAdminSecret args are required")
+	}
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, err
+	}
+	c := &GrafanaAdminSecret{Name: GrafanaAdminSecretName(a.NamePrefix)}
+	if err := ctx.RegisterComponentResource(GrafanaAdminSecretType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	admin, err := newGrafanaAdmin(ctx, name, a, c)
+	if err != nil {
+		return nil, err
+	}
+	c.Arn = admin.arn
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"arn": c.Arn, "name": pulumi.String(c.Name)}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // grafanaAdmin is Grafana's admin login in Secrets Manager.
 type grafanaAdmin struct {
 	name    string
@@ -55,9 +139,19 @@ type grafanaAdmin struct {
 	version *secretsmanager.SecretVersion
 }
 
+// grafanaSecretArgs are the Grafana secret's args as NewObservability has them.
+func (a ObservabilityArgs) grafanaSecretArgs() GrafanaAdminSecretArgs {
+	return GrafanaAdminSecretArgs{
+		NamePrefix: a.NamePrefix, SecretsKmsKeyArn: a.SecretsKmsKeyArn,
+		RecoveryWindowInDays: a.RecoveryWindowInDays, Protect: a.Protect, Tags: a.Tags,
+	}
+}
+
 // newGrafanaAdmin draws the Grafana admin password (letters and digits, 32) and stores
 // {"username": "admin", "password"} as "<NamePrefix>/grafana-admin" under the secrets key.
-func newGrafanaAdmin(ctx *pulumi.Context, name string, a ObservabilityArgs, parent pulumi.Resource) (*grafanaAdmin, error) {
+// NewObservability and NewGrafanaAdminSecret both create it here, under their own
+// component.
+func newGrafanaAdmin(ctx *pulumi.Context, name string, a GrafanaAdminSecretArgs, parent pulumi.Resource) (*grafanaAdmin, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
 	if a.Protect {
 		opts = append(opts, pulumi.Protect(true))

@@ -51,8 +51,8 @@ func (a ObservabilityArgs) validate() error {
 	if a.KubernetesProvider == nil {
 		missing("KubernetesProvider", "the EKS cluster's Kubernetes provider")
 	}
-	if a.SecretsKmsKeyArn == nil {
-		missing("SecretsKmsKeyArn", "the customer-managed key for the Grafana admin secret, secrets.SecretsKeyArn")
+	if a.SecretsKmsKeyArn == nil && !a.ExternalGrafanaSecret {
+		missing("SecretsKmsKeyArn", "the customer-managed key for the Grafana admin secret, secrets.SecretsKeyArn (or set ExternalGrafanaSecret)")
 	}
 	if !dnsLabelRe.MatchString(a.Namespace) {
 		bad("Namespace", a.Namespace, "want a DNS label")
@@ -119,12 +119,18 @@ func (a ObservabilityArgs) validate() error {
 	if !imageRe.MatchString(a.RedisExporterImage) || strings.HasSuffix(a.RedisExporterImage, ":latest") {
 		bad("RedisExporterImage", a.RedisExporterImage, `want a pinned "repository:tag" reference, never :latest`)
 	}
+	errs = append(errs, checkTags(a.Tags)...)
+	return errors.Join(errs...)
+}
+
+func checkTags(t tags.Set) []error {
+	var errs []error
 	for _, k := range tags.Required {
-		if a.Tags[k] == "" {
+		if t[k] == "" {
 			errs = append(errs, fmt.Errorf("observability: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func (a ObservabilityArgs) validateLoki() []error {

@@ -96,13 +96,20 @@ type WorkloadArgs struct {
 	// "JWT_SIGNING_KEY": Value("jwt") or a URL from PostgresURL. Required non-empty
 	// when Secrets is set.
 	SecretEnv map[string]pulumi.StringInput
+	// RoleArn is an IRSA role created elsewhere (NewStoreRole in the AWS layer, a
+	// fixture in a test of the in-cluster layer), passed to the workload's SecretStore:
+	// no IAM role or policy is created here, and KmsKeyArn, OidcProviderArn, OidcIssuer
+	// and Secrets[].Arn become optional (ignored). The role must trust the ServiceAccount
+	// Namespace/WorkloadServiceAccount(Name) and may read the Secrets. Only with Secrets.
+	// Default nil: the workload creates its own role.
+	RoleArn pulumi.StringInput
 	// KmsKeyArn is the customer-managed key the secrets are encrypted with
-	// (secrets.Secrets.SecretsKeyArn). Required with Secrets.
+	// (secrets.Secrets.SecretsKeyArn). Required with Secrets unless RoleArn is set.
 	KmsKeyArn pulumi.StringInput
 	// Region is the AWS region of Secrets Manager, e.g. "us-east-1". Required with Secrets.
 	Region string
 	// OidcProviderArn and OidcIssuer are the cluster's IRSA provider (cluster.Cluster).
-	// Required with Secrets.
+	// Required with Secrets unless RoleArn is set.
 	OidcProviderArn pulumi.StringInput
 	OidcIssuer      pulumi.StringInput
 
@@ -130,7 +137,7 @@ type SecretSource struct {
 	// the ExternalSecret's remoteRef key. Required.
 	Name string
 	// Arn is the secret's ARN (secrets.Secrets.SecretArns[...]), the IAM policy's
-	// resource. Required.
+	// resource. Required unless the workload's (or Job's) RoleArn is set.
 	Arn pulumi.StringInput
 	// Properties maps a template variable to a JSON property of the secret; "" takes
 	// the whole secret string. Variables are letters, digits and '_', starting with a

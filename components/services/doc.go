@@ -18,6 +18,16 @@
 //     Pod Security Standard, with a namespace-wide default-deny NetworkPolicy.
 //   - SecretStore (platform:services:SecretStore): ServiceAccount + IRSA role + an
 //     external-secrets.io/v1 SecretStore backed by AWS Secrets Manager.
+//   - StoreRole (platform:services:StoreRole): the IRSA role of a store on its own (the
+//     same role and inline policy SecretStore creates), for the AWS layer.
+//
+// In-cluster layer on its own: SecretStoreArgs.RoleArn, WorkloadArgs.RoleArn and
+// MigrationArgs.RoleArn take an IRSA role made elsewhere (NewStoreRole, or a fixture).
+// With it these components register Kubernetes objects only, no aws:* resource, so the
+// in-cluster layer can be deployed with the Kubernetes provider alone. The role must
+// trust the ServiceAccount the store authenticates as: WorkloadServiceAccount(Name),
+// MigrationServiceAccount(Name), or SecretStoreArgs.ServiceAccountName. Without
+// RoleArn each store creates its role as before, with unchanged URNs.
 //
 // Secrets never pass through Pulumi here: ExternalSecret objects name Secrets Manager
 // secrets and properties; the External Secrets operator reads them with the

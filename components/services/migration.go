@@ -59,7 +59,13 @@ type MigrationArgs struct {
 	// Required.
 	Secrets   []SecretSource
 	SecretEnv map[string]pulumi.StringInput
-	// KmsKeyArn, Region, OidcProviderArn, OidcIssuer: as for a workload. Required.
+	// RoleArn is an IRSA role created elsewhere, passed to the Job's SecretStore: as
+	// for a workload, no IAM role or policy is created and KmsKeyArn, OidcProviderArn,
+	// OidcIssuer and Secrets[].Arn become optional. The role must trust the
+	// ServiceAccount Namespace/MigrationServiceAccount(Name). Default nil.
+	RoleArn pulumi.StringInput
+	// KmsKeyArn, Region, OidcProviderArn, OidcIssuer: as for a workload. Region is
+	// required; the others unless RoleArn is set.
 	KmsKeyArn       pulumi.StringInput
 	Region          string
 	OidcProviderArn pulumi.StringInput
@@ -148,7 +154,7 @@ func (a MigrationArgs) validate() error {
 	if _, ok := a.SecretEnv[DatabaseURLEnv]; !ok {
 		p.add("SecretEnv lacks %s (the unpooled database URL the migration connects with)", DatabaseURLEnv)
 	}
-	checkSecrets(p, secretArgs{a.Secrets, a.SecretEnv, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer})
+	checkSecrets(p, secretArgs{a.Secrets, a.SecretEnv, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer, a.RoleArn})
 	if a.BackoffLimit < 0 || a.BackoffLimit > 2 {
 		p.add("BackoffLimit %d is out of range (0 to 2: a migration that failed twice needs a human)", a.BackoffLimit)
 	}
@@ -164,6 +170,16 @@ func (a MigrationArgs) validate() error {
 	}
 	checkTags(p, a.Tags)
 	return p.err()
+}
+
+// MigrationServiceAccount is the ServiceAccount of the migration Job whose
+// MigrationArgs.Name is name ("" means the default, "migrate"): the subject an IRSA role
+// passed in MigrationArgs.RoleArn must trust.
+func MigrationServiceAccount(name string) string {
+	if name == "" {
+		return DefaultMigrationName
+	}
+	return name
 }
 
 // JobName is the migration Job's name for a base name and release tag: a DNS-1123 label
@@ -197,7 +213,8 @@ func NewMigrationJob(ctx *pulumi.Context, name string, args *MigrationArgs, opts
 
 	store, err := NewSecretStore(ctx, name+"-secrets", &SecretStoreArgs{
 		NamePrefix: a.NamePrefix, Namespace: a.Namespace, StoreName: a.Name + "-secrets-manager",
-		ServiceAccountName: a.Name, App: a.Name, SecretArns: sourceArns(a.Secrets), KmsKeyArn: a.KmsKeyArn,
+		ServiceAccountName: MigrationServiceAccount(a.Name), App: a.Name, RoleArn: a.RoleArn,
+		SecretArns: sourceArns(a.Secrets), KmsKeyArn: a.KmsKeyArn,
 		Region: a.Region, OidcProviderArn: a.OidcProviderArn, OidcIssuer: a.OidcIssuer,
 		KubernetesProvider: a.KubernetesProvider, KubernetesDependsOn: a.KubernetesDependsOn, Tags: a.Tags,
 	}, parent)
@@ -217,7 +234,7 @@ func NewMigrationJob(ctx *pulumi.Context, name string, args *MigrationArgs, opts
 
 	pod := podSpec{
 		app: a.Name, image: a.Image, command: a.Command, args: a.Args, env: a.Env, secretName: env.name,
-		serviceAccount: a.Name, runAsUser: a.RunAsUser, resources: a.Resources,
+		serviceAccount: MigrationServiceAccount(a.Name), runAsUser: a.RunAsUser, resources: a.Resources,
 		grace: 30, restartPolicy: "Never",
 	}
 	spec := &batchv1.JobSpecArgs{

@@ -1,13 +1,9 @@
 package services
 
 import (
-	"encoding/json"
 	"fmt"
 
-	"github.com/generic-corp/platform/components/cluster"
-	"github.com/generic-corp/platform/internal/naming"
 	"github.com/generic-corp/platform/internal/tags"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -31,10 +27,17 @@ const (
 )
 
 // SecretStoreArgs configure one namespaced SecretStore reading AWS Secrets Manager
-// with its own IRSA role.
+// with its own IRSA role, or with a role created elsewhere (RoleArn).
 type SecretStoreArgs struct {
 	// NamePrefix starts the IAM role name, e.g. "platform-prod". Required.
 	NamePrefix string
+	// RoleArn is an IRSA role created elsewhere (NewStoreRole, or a fixture in a test
+	// of the in-cluster layer). When set, the store creates no IAM role or policy and
+	// annotates the ServiceAccount with this ARN; SecretArns, KmsKeyArn, OidcProviderArn
+	// and OidcIssuer are then not needed (and ignored). The role must trust exactly the
+	// ServiceAccount Namespace/ServiceAccountName. Default nil: the store creates its
+	// own role.
+	RoleArn pulumi.StringInput
 	// Namespace holds the ServiceAccount and the store. Required; must exist (or be in
 	// KubernetesDependsOn).
 	Namespace string
@@ -46,14 +49,17 @@ type SecretStoreArgs struct {
 	// App is the app.kubernetes.io/name label of the ServiceAccount. Default
 	// ServiceAccountName.
 	App string
-	// SecretArns are exactly the secrets the store may read. Required, at least one.
+	// SecretArns are exactly the secrets the store may read. Required, at least one,
+	// unless RoleArn is set.
 	SecretArns []pulumi.StringInput
 	// KmsKeyArn is the key the secrets are encrypted with; kms:Decrypt is allowed only
-	// through Secrets Manager. Required.
+	// through Secrets Manager. Required unless RoleArn is set.
 	KmsKeyArn pulumi.StringInput
-	// Region is Secrets Manager's region, e.g. "us-east-1". Required.
+	// Region is Secrets Manager's region, e.g. "us-east-1". Required (the store's
+	// provider names it).
 	Region string
-	// OidcProviderArn and OidcIssuer are the cluster's IRSA provider. Required.
+	// OidcProviderArn and OidcIssuer are the cluster's IRSA provider. Required unless
+	// RoleArn is set.
 	OidcProviderArn pulumi.StringInput
 	OidcIssuer      pulumi.StringInput
 	// KubernetesProvider is the cluster's provider. Required.
@@ -73,7 +79,7 @@ type SecretStore struct {
 	StoreName string
 	// ServiceAccountName is the ServiceAccount's name.
 	ServiceAccountName string
-	// RoleArn is the IRSA role's ARN.
+	// RoleArn is the IRSA role's ARN (SecretStoreArgs.RoleArn when that was set).
 	RoleArn pulumi.StringOutput
 	// Store is the SecretStore object; depend on it before creating ExternalSecrets.
 	Store *apiextensions.CustomResource
@@ -98,24 +104,21 @@ func (a SecretStoreArgs) validate() error {
 	if !dnsLabel.MatchString(a.ServiceAccountName) || len(a.ServiceAccountName) > 63 {
 		p.add("ServiceAccountName %q must be a DNS-1123 label", a.ServiceAccountName)
 	}
-	if len(a.SecretArns) == 0 {
-		p.add("SecretArns is empty; list the secrets the store may read (an empty grant is not a store)")
-	}
-	for i, arn := range a.SecretArns {
-		if arn == nil {
-			p.add("SecretArns[%d] is nil", i)
-		}
+	if a.RoleArn == nil {
+		checkGrant(p, a.SecretArns)
+		checkIdentity(p, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer)
+	} else {
+		checkRegion(p, a.Region)
 	}
 	if a.KubernetesProvider == nil {
 		p.add("KubernetesProvider is required (the cluster's provider)")
 	}
-	checkIdentity(p, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer)
 	checkTags(p, a.Tags)
 	return p.err()
 }
 
-// NewSecretStore registers the IRSA role, its inline policy, the ServiceAccount and the
-// SecretStore.
+// NewSecretStore registers the IRSA role, its inline policy (both only without
+// Args.RoleArn), the ServiceAccount and the SecretStore.
 func NewSecretStore(ctx *pulumi.Context, name string, args *SecretStoreArgs, opts ...pulumi.ResourceOption) (*SecretStore, error) {
 	if args == nil {
 		return nil, fmt.Errorf("services: secret store %q: args are required", name)
@@ -130,22 +133,21 @@ func NewSecretStore(ctx *pulumi.Context, name string, args *SecretStoreArgs, opt
 	}
 	parent := pulumi.Parent(c)
 
-	roleName := naming.Name(naming.MaxIAMRole, a.NamePrefix, a.Namespace, a.ServiceAccountName)
-	role, err := iam.NewRole(ctx, name, &iam.RoleArgs{
-		Name:             pulumi.String(roleName),
-		Description:      pulumi.String(fmt.Sprintf("IRSA: Kubernetes ServiceAccount %s/%s reads its Secrets Manager secrets", a.Namespace, a.ServiceAccountName)),
-		AssumeRolePolicy: cluster.IRSATrustPolicy(a.OidcProviderArn, a.OidcIssuer, a.Namespace, a.ServiceAccountName),
-		Tags:             a.Tags.AWS(roleName),
-	}, parent)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
-		Name:   pulumi.String("read-own-secrets"),
-		Role:   role.Name,
-		Policy: readSecretsPolicy(a.SecretArns, a.KmsKeyArn, a.Region),
-	}, parent); err != nil {
-		return nil, err
+	var roleArn pulumi.StringOutput
+	if a.RoleArn != nil {
+		roleArn = a.RoleArn.ToStringOutput()
+	} else {
+		// Registered straight under the store (not as a StoreRole child), so that stacks
+		// deployed before StoreRole existed keep their role's URN.
+		role, err := newRole(ctx, name, roleSpec{
+			namePrefix: a.NamePrefix, namespace: a.Namespace, serviceAccount: a.ServiceAccountName,
+			secretArns: a.SecretArns, kmsKeyArn: a.KmsKeyArn, region: a.Region,
+			oidcArn: a.OidcProviderArn, oidcIssuer: a.OidcIssuer, tags: a.Tags,
+		}, parent)
+		if err != nil {
+			return nil, err
+		}
+		roleArn = role.Arn
 	}
 
 	k8sOpts := []pulumi.ResourceOption{parent, pulumi.Provider(a.KubernetesProvider), pulumi.DependsOn(a.KubernetesDependsOn)}
@@ -155,7 +157,7 @@ func NewSecretStore(ctx *pulumi.Context, name string, args *SecretStoreArgs, opt
 			Name:        pulumi.String(a.ServiceAccountName),
 			Namespace:   pulumi.String(a.Namespace),
 			Labels:      labels,
-			Annotations: pulumi.StringMap{roleArnAnnotation: role.Arn},
+			Annotations: pulumi.StringMap{roleArnAnnotation: roleArn},
 		},
 		AutomountServiceAccountToken: pulumi.Bool(false),
 	}, k8sOpts...)
@@ -188,7 +190,7 @@ func NewSecretStore(ctx *pulumi.Context, name string, args *SecretStoreArgs, opt
 		return nil, err
 	}
 
-	c.RoleArn = role.Arn
+	c.RoleArn = roleArn
 	c.Store = store
 	c.ServiceAccount = sa
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -199,47 +201,4 @@ func NewSecretStore(ctx *pulumi.Context, name string, args *SecretStoreArgs, opt
 		return nil, err
 	}
 	return c, nil
-}
-
-// readSecretsPolicy grants read access to exactly these secrets, and decryption with
-// their key only when Secrets Manager asks for it.
-func readSecretsPolicy(arns []pulumi.StringInput, kmsKeyArn pulumi.StringInput, region string) pulumi.StringOutput {
-	inputs := make([]any, 0, len(arns)+1)
-	inputs = append(inputs, kmsKeyArn)
-	for _, a := range arns {
-		inputs = append(inputs, a)
-	}
-	return pulumi.All(inputs...).ApplyT(func(v []any) string {
-		resources := make([]string, 0, len(v)-1)
-		for _, a := range v[1:] {
-			resources = append(resources, a.(string))
-		}
-		return mustJSON(map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{
-				map[string]any{
-					"Sid":      "ReadOwnSecrets",
-					"Effect":   "Allow",
-					"Action":   []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
-					"Resource": resources,
-				},
-				map[string]any{
-					"Sid":       "DecryptThroughSecretsManager",
-					"Effect":    "Allow",
-					"Action":    "kms:Decrypt",
-					"Resource":  v[0].(string),
-					"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"}},
-				},
-			},
-		})
-	}).(pulumi.StringOutput)
-}
-
-// mustJSON marshals documents built from maps, slices and strings only, which cannot fail.
-func mustJSON(doc any) string {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		panic("services: bug, please report: marshalling a policy document: " + err.Error())
-	}
-	return string(b)
 }

@@ -74,7 +74,7 @@ func (a WorkloadArgs) validate() error {
 		p.add("PreStopSeconds %d must be >= 0 and below GracePeriodSeconds (%d), or SIGTERM never arrives", a.PreStopSeconds, a.GracePeriodSeconds)
 	}
 	checkEnv(p, a.Env, a.SecretEnv)
-	checkSecrets(p, secretArgs{a.Secrets, a.SecretEnv, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer})
+	checkSecrets(p, secretArgs{a.Secrets, a.SecretEnv, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer, a.RoleArn})
 	a.checkScaling(p)
 	checkNetwork(p, a.Network, a.Ingress != nil)
 	if a.Ingress != nil {
@@ -257,6 +257,9 @@ type secretArgs struct {
 	region    string
 	oidcArn   pulumi.StringInput
 	oidcIssue pulumi.StringInput
+	// role is an IRSA role made elsewhere: no policy is written here, so the ARNs, key
+	// and OIDC provider are not needed.
+	role pulumi.StringInput
 }
 
 func checkSecrets(p *problems, s secretArgs) {
@@ -265,7 +268,7 @@ func checkSecrets(p *problems, s secretArgs) {
 		if src.Name == "" {
 			p.add("Secrets[%d].Name is required (the Secrets Manager secret name)", i)
 		}
-		if src.Arn == nil {
+		if src.Arn == nil && s.role == nil {
 			p.add("Secrets[%d] (%q).Arn is required (the IAM policy grants exactly this ARN)", i, src.Name)
 		}
 		if len(src.Properties) == 0 {
@@ -293,24 +296,48 @@ func checkSecrets(p *problems, s secretArgs) {
 		if len(s.env) > 0 {
 			p.add("SecretEnv is set but Secrets is empty; templates need secrets to read")
 		}
+		if s.role != nil {
+			p.add("RoleArn is set but Secrets is empty; the role is only used by the secret store")
+		}
 		return
 	}
 	if len(s.env) == 0 {
 		p.add("Secrets is set but SecretEnv is empty; map environment variables to templates over the secrets")
 	}
+	if s.role != nil {
+		checkRegion(p, s.region)
+		return
+	}
 	checkIdentity(p, s.kms, s.region, s.oidcArn, s.oidcIssue)
+}
+
+// checkGrant checks the secrets an IRSA role made here may read.
+func checkGrant(p *problems, arns []pulumi.StringInput) {
+	if len(arns) == 0 {
+		p.add("SecretArns is empty; list the secrets the store may read (an empty grant is not a store)")
+	}
+	for i, arn := range arns {
+		if arn == nil {
+			p.add("SecretArns[%d] is nil", i)
+		}
+	}
 }
 
 // checkIdentity checks what an IRSA role reading Secrets Manager needs.
 func checkIdentity(p *problems, kms pulumi.StringInput, region string, oidcArn, oidcIssuer pulumi.StringInput) {
 	if kms == nil {
-		p.add("KmsKeyArn is required with Secrets (the secrets' customer-managed key, for kms:Decrypt)")
+		p.add("KmsKeyArn is required with Secrets (the secrets' customer-managed key, for kms:Decrypt), unless RoleArn is set")
 	}
+	checkRegion(p, region)
+	if oidcArn == nil || oidcIssuer == nil {
+		p.add("OidcProviderArn and OidcIssuer are required with Secrets (the cluster's IRSA provider), unless RoleArn is set")
+	}
+}
+
+// checkRegion checks the region a SecretStore reads Secrets Manager in.
+func checkRegion(p *problems, region string) {
 	if !regionRe.MatchString(region) {
 		p.add("Region %q must be an AWS region such as us-east-1 (Secrets Manager's endpoint)", region)
-	}
-	if oidcArn == nil || oidcIssuer == nil {
-		p.add("OidcProviderArn and OidcIssuer are required with Secrets (the cluster's IRSA provider)")
 	}
 }
 

@@ -26,12 +26,18 @@ type Workload struct {
 	ServiceAccountName string
 	// ServiceHost is the Service's cluster DNS name, "" without a Port.
 	ServiceHost string
-	// RoleArn is the IRSA role's ARN; empty without Secrets.
+	// RoleArn is the IRSA role's ARN (WorkloadArgs.RoleArn when that was set); empty
+	// without Secrets.
 	RoleArn pulumi.StringOutput
 	// LoadBalancerHostname is the ALB's DNS name (for a Route 53 alias or CNAME); empty
 	// without an Ingress.
 	LoadBalancerHostname pulumi.StringOutput
 }
+
+// WorkloadServiceAccount is the ServiceAccount of the workload whose WorkloadArgs.Name
+// is name: the pods run as it and its SecretStore authenticates as it, so an IRSA role
+// passed in WorkloadArgs.RoleArn must trust system:serviceaccount:<Namespace>:<this>.
+func WorkloadServiceAccount(name string) string { return name }
 
 // NewWorkload registers the workload.
 func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...pulumi.ResourceOption) (*Workload, error) {
@@ -42,7 +48,7 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	if err := a.validate(); err != nil {
 		return nil, err
 	}
-	c := &Workload{Namespace: a.Namespace, ServiceAccountName: a.Name}
+	c := &Workload{Namespace: a.Namespace, ServiceAccountName: WorkloadServiceAccount(a.Name)}
 	if a.Port > 0 {
 		c.ServiceHost = fmt.Sprintf("%s.%s.svc.cluster.local", a.Name, a.Namespace)
 	}
@@ -78,7 +84,8 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	if len(a.Secrets) > 0 {
 		store, err := NewSecretStore(ctx, name+"-secrets", &SecretStoreArgs{
 			NamePrefix: a.NamePrefix, Namespace: a.Namespace, StoreName: a.Name + "-secrets-manager",
-			ServiceAccountName: a.Name, App: a.Name, SecretArns: sourceArns(a.Secrets), KmsKeyArn: a.KmsKeyArn,
+			ServiceAccountName: WorkloadServiceAccount(a.Name), App: a.Name, RoleArn: a.RoleArn,
+			SecretArns: sourceArns(a.Secrets), KmsKeyArn: a.KmsKeyArn,
 			Region: a.Region, OidcProviderArn: a.OidcProviderArn, OidcIssuer: a.OidcIssuer,
 			KubernetesProvider: a.KubernetesProvider, KubernetesDependsOn: deps, Tags: a.Tags,
 		}, parent)
@@ -171,7 +178,7 @@ func (c *Workload) newDeployment(ctx *pulumi.Context, name string, a *WorkloadAr
 	identity pulumi.Resource, k8s func(...pulumi.Resource) []pulumi.ResourceOption) error {
 	pod := podSpec{
 		app: a.Name, image: a.Image, command: a.Command, args: a.Args, env: a.Env,
-		serviceAccount: a.Name, runAsUser: a.RunAsUser, resources: a.Resources,
+		serviceAccount: WorkloadServiceAccount(a.Name), runAsUser: a.RunAsUser, resources: a.Resources,
 		port: a.Port, healthPort: a.HealthPort, healthPath: a.HealthPath,
 		grace: a.GracePeriodSeconds, preStop: a.PreStopSeconds,
 	}

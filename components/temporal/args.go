@@ -98,8 +98,14 @@ type TemporalArgs struct {
 	// is required but not verified (sslmode require), as in components/database.
 	RdsCaBundle string
 	// SecretsKmsKeyArn is the customer-managed key that encrypts the password secret
-	// (secrets.SecretsKeyArn). Required.
+	// (secrets.SecretsKeyArn). Required unless ExternalDbSecret.
 	SecretsKmsKeyArn pulumi.StringInput
+	// ExternalDbSecret leaves the password secret to NewDbSecret elsewhere (the AWS
+	// layer): no Secrets Manager or random resource is created here, the ExternalSecret
+	// "temporal-db" reads DbSecretName(NamePrefix), and DbSecretArn is "". Pass the
+	// DbSecret component in KubernetesDependsOn so the value exists before it is read.
+	// Default false.
+	ExternalDbSecret bool
 	// RecoveryWindowInDays is how long the deleted password secret can be restored, in
 	// days. Default 30; 7..30.
 	RecoveryWindowInDays int
@@ -159,12 +165,19 @@ type TemporalArgs struct {
 	WebReplicas int
 	// IngressClassName is the Web UI ingress class. Default "alb".
 	IngressClassName string
+	// SkipChart leaves the Temporal chart out (it is installed elsewhere, or not at all
+	// in a test of the in-cluster layer): the namespace, the ExternalSecrets, the RDS CA
+	// ConfigMap and the schema Job are still created, and the outputs keep their values
+	// (FrontendAddress and the metrics fields describe the chart's objects by name).
+	// Default false.
+	SkipChart bool
 	// ServiceMonitor makes the chart render its own ServiceMonitors. Default false: the
 	// observability component scrapes the server pods with a PodMonitor (MetricsSelector),
 	// and two scrapes of the same pods would double every series.
 	ServiceMonitor bool
 
-	// Protect adds pulumi.Protect to the password secret (true in prod).
+	// Protect adds pulumi.Protect to the password secret (true in prod); unused with
+	// ExternalDbSecret.
 	Protect bool
 	// Tags is the stack tag set; must carry tags.Required.
 	Tags tags.Set

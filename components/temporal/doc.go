@@ -66,6 +66,14 @@
 // writes the new value, and the schema Job must run once more to ALTER the role
 // (replace the Job too), then restart the server Deployments.
 //
+// # In-cluster layer on its own
+//
+// ExternalDbSecret leaves the password secret to NewDbSecret (component
+// platform:temporal:DbSecret, the same random password and secret) in the AWS layer, and
+// SkipChart leaves the chart out: with both, NewTemporal registers plain Kubernetes
+// objects only (namespace, ExternalSecrets, CA ConfigMap, schema Job) and no aws:* or
+// random:* resource, so it can run with the Kubernetes provider alone.
+//
 // # Network and TLS
 //
 // The frontend is a ClusterIP Service with no ingress: only workloads in the cluster reach

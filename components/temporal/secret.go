@@ -2,7 +2,12 @@ package temporal
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -24,6 +29,96 @@ const (
 // SecretStore policy).
 func DbSecretName(namePrefix string) string { return namePrefix + "/temporal-db" }
 
+// DbSecretType is the type token of the password secret on its own.
+const DbSecretType = "platform:temporal:DbSecret"
+
+// DbSecretArgs configure Temporal's role password secret on its own (the AWS layer),
+// for a NewTemporal with ExternalDbSecret.
+type DbSecretArgs struct {
+	// NamePrefix names the secret "<NamePrefix>/temporal-db" (DbSecretName). Required;
+	// the same NamePrefix as TemporalArgs.NamePrefix.
+	NamePrefix string
+	// DbUser is the PostgreSQL role the secret's "username" names. Default "temporal";
+	// must equal TemporalArgs.DbUser.
+	DbUser string
+	// SecretsKmsKeyArn is the customer-managed key that encrypts the secret
+	// (secrets.SecretsKeyArn). Required.
+	SecretsKmsKeyArn pulumi.StringInput
+	// RecoveryWindowInDays is how long the deleted secret can be restored, in days.
+	// Default 30; 7..30.
+	RecoveryWindowInDays int
+	// Protect adds pulumi.Protect to the password and the secret (true in prod).
+	Protect bool
+	// Tags is the stack tag set; must carry tags.Required.
+	Tags tags.Set
+}
+
+// DbSecret is Temporal's role password in Secrets Manager: a random password and the
+// secret {"username","password"} holding it. Depend on the component (not only on its
+// Arn) before anything reads the secret: its value is written by a child.
+type DbSecret struct {
+	pulumi.ResourceState
+
+	// Arn is the secret's ARN (for the namespace SecretStore's IAM policy).
+	Arn pulumi.StringOutput
+	// Name is the secret's physical name, DbSecretName(NamePrefix).
+	Name string
+}
+
+func (a DbSecretArgs) withDefaults() DbSecretArgs {
+	if a.DbUser == "" {
+		a.DbUser = DefaultDbUser
+	}
+	if a.RecoveryWindowInDays == 0 {
+		a.RecoveryWindowInDays = DefaultRecoveryWindowInDays
+	}
+	return a
+}
+
+func (a DbSecretArgs) validate() error {
+	var errs []error
+	if !prefixRe.MatchString(a.NamePrefix) {
+		errs = append(errs, fmt.Errorf("temporal: NamePrefix %q is invalid: want 1-40 lower-case letters, digits or '-', starting with a letter", a.NamePrefix))
+	}
+	if !pgIdentRe.MatchString(a.DbUser) || slices.Contains(reservedUser, a.DbUser) {
+		errs = append(errs, fmt.Errorf("temporal: DbUser %q is invalid: want 1-63 lower-case letters, digits or '_', not one of %s",
+			a.DbUser, strings.Join(reservedUser, ", ")))
+	}
+	if a.SecretsKmsKeyArn == nil {
+		errs = append(errs, errors.New("temporal: SecretsKmsKeyArn is required (the customer-managed key for the password secret, secrets.SecretsKeyArn)"))
+	}
+	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
+		errs = append(errs, fmt.Errorf("temporal: RecoveryWindowInDays %q is invalid: want 7..30 days", fmt.Sprint(a.RecoveryWindowInDays)))
+	}
+	errs = append(errs, checkTags(a.Tags)...)
+	return errors.Join(errs...)
+}
+
+// NewDbSecret validates args, then creates the random password and the Secrets Manager
+// secret holding it: what NewTemporal creates itself unless ExternalDbSecret.
+func NewDbSecret(ctx *pulumi.Context, name string, args *DbSecretArgs, opts ...pulumi.ResourceOption) (*DbSecret, error) {
+	if args == nil {
+		return nil, errors.New("temporal: DbSecret args are required")
+	}
+	a := args.withDefaults()
+	if err := a.validate(); err != nil {
+		return nil, err
+	}
+	c := &DbSecret{Name: DbSecretName(a.NamePrefix)}
+	if err := ctx.RegisterComponentResource(DbSecretType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	s, err := newDbSecret(ctx, name, a, c)
+	if err != nil {
+		return nil, err
+	}
+	c.Arn = s.arn
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"arn": c.Arn, "name": pulumi.String(c.Name)}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // dbSecret is Temporal's role password in Secrets Manager.
 type dbSecret struct {
 	name string // physical name, "<NamePrefix>/temporal-db"
@@ -33,12 +128,21 @@ type dbSecret struct {
 	version *secretsmanager.SecretVersion
 }
 
+// dbSecretArgs are the password secret's args as NewTemporal has them.
+func (a TemporalArgs) dbSecretArgs() DbSecretArgs {
+	return DbSecretArgs{
+		NamePrefix: a.NamePrefix, DbUser: a.DbUser, SecretsKmsKeyArn: a.SecretsKmsKeyArn,
+		RecoveryWindowInDays: a.RecoveryWindowInDays, Protect: a.Protect, Tags: a.Tags,
+	}
+}
+
 // newDbSecret draws Temporal's role password and stores {"username","password"} in Secrets
 // Manager under the secrets key. The password is letters and digits only (40 characters,
 // ~238 bits): it goes into a psql variable, a libpq environment variable and Temporal's
 // DSN, and no character needs escaping in any of them. It stays a secret output end to
-// end; only the External Secrets operator copies it into the cluster.
-func newDbSecret(ctx *pulumi.Context, name string, a TemporalArgs, parent pulumi.Resource) (*dbSecret, error) {
+// end; only the External Secrets operator copies it into the cluster. NewTemporal and
+// NewDbSecret both create it here, under their own component.
+func newDbSecret(ctx *pulumi.Context, name string, a DbSecretArgs, parent pulumi.Resource) (*dbSecret, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
 	if a.Protect {
 		opts = append(opts, pulumi.Protect(true))

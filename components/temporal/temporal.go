@@ -27,7 +27,8 @@ type Temporal struct {
 	FrontendAddress pulumi.StringOutput
 	// WebUrl is the Web UI's URL on the internal load balancer.
 	WebUrl pulumi.StringOutput
-	// DbSecretArn is the ARN of Temporal's role password secret (for ESO IAM policies).
+	// DbSecretArn is the ARN of Temporal's role password secret (for ESO IAM policies);
+	// "" with ExternalDbSecret (use DbSecret.Arn).
 	DbSecretArn pulumi.StringOutput
 	// DbSecretName is its physical name, "<NamePrefix>/temporal-db".
 	DbSecretName string
@@ -43,8 +44,9 @@ type Temporal struct {
 	MetricsPort      string
 }
 
-// NewTemporal validates args, then creates the password secret, the ExternalSecrets, the
-// schema Job and the chart, in that order.
+// NewTemporal validates args, then creates the password secret (unless
+// ExternalDbSecret), the ExternalSecrets, the schema Job and the chart (unless
+// SkipChart), in that order.
 func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...pulumi.ResourceOption) (*Temporal, error) {
 	if args == nil {
 		return nil, errors.New("temporal: args are required")
@@ -68,11 +70,18 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 		return nil, err
 	}
 
-	secret, err := newDbSecret(ctx, name, a, c)
-	if err != nil {
-		return nil, err
+	// The ExternalSecret of Temporal's role waits for the secret's value when it is made
+	// here; an external one is waited for through KubernetesDependsOn.
+	var dbSecretDeps []pulumi.Resource
+	c.DbSecretArn, c.DbSecretName = pulumi.String("").ToStringOutput(), DbSecretName(a.NamePrefix)
+	if !a.ExternalDbSecret {
+		secret, err := newDbSecret(ctx, name, a.dbSecretArgs(), c)
+		if err != nil {
+			return nil, err
+		}
+		c.DbSecretArn = secret.arn
+		dbSecretDeps = []pulumi.Resource{secret.version}
 	}
-	c.DbSecretArn, c.DbSecretName = secret.arn, secret.name
 
 	k8s := func(deps []pulumi.Resource, extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
 		o := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(a.KubernetesProvider)}
@@ -101,8 +110,7 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 		return &metav1.ObjectMetaArgs{Name: pulumi.String(objName), Namespace: ns, Labels: labels}
 	}
 
-	dbES, err := newExternalSecret(ctx, name+"-db", dbSecretName, secret.name, a, meta(dbSecretName),
-		k8s([]pulumi.Resource{secret.version})...)
+	dbES, err := newExternalSecret(ctx, name+"-db", dbSecretName, c.DbSecretName, a, meta(dbSecretName), k8s(dbSecretDeps)...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,15 +139,17 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 
 	// The chart waits for the schema Job (Pulumi awaits a Job's completion), so the server
 	// never starts against a missing or older schema.
-	if _, err := helmv4.NewChart(ctx, name, &helmv4.ChartArgs{
-		Chart:          pulumi.String(ChartName),
-		Version:        pulumi.String(ChartVersion),
-		RepositoryOpts: &helmv4.RepositoryOptsArgs{Repo: pulumi.String(ChartRepo)},
-		Name:           pulumi.String(a.ReleaseName),
-		Namespace:      ns,
-		Values:         chartValues(a, host),
-	}, k8s([]pulumi.Resource{job, dbES})...); err != nil {
-		return nil, err
+	if !a.SkipChart {
+		if _, err := helmv4.NewChart(ctx, name, &helmv4.ChartArgs{
+			Chart:          pulumi.String(ChartName),
+			Version:        pulumi.String(ChartVersion),
+			RepositoryOpts: &helmv4.RepositoryOptsArgs{Repo: pulumi.String(ChartRepo)},
+			Name:           pulumi.String(a.ReleaseName),
+			Namespace:      ns,
+			Values:         chartValues(a, host),
+		}, k8s([]pulumi.Resource{job, dbES})...); err != nil {
+			return nil, err
+		}
 	}
 
 	c.Namespace = ns

@@ -47,8 +47,8 @@ func (a TemporalArgs) validate() error {
 	if a.DbHost == nil {
 		missing("DbHost", "the RDS primary's address, database.Postgres.Address")
 	}
-	if a.SecretsKmsKeyArn == nil {
-		missing("SecretsKmsKeyArn", "the customer-managed key for the password secret, secrets.SecretsKeyArn")
+	if a.SecretsKmsKeyArn == nil && !a.ExternalDbSecret {
+		missing("SecretsKmsKeyArn", "the customer-managed key for the password secret, secrets.SecretsKeyArn (or set ExternalDbSecret)")
 	}
 	if !smNameRe.MatchString(a.AdminSecretName) {
 		bad("AdminSecretName", a.AdminSecretName, "want the Secrets Manager name of the RDS master credentials, e.g. \"platform-prod/db-app\"")
@@ -139,12 +139,18 @@ func (a TemporalArgs) validate() error {
 	if !dnsLabelRe.MatchString(a.IngressClassName) {
 		bad("IngressClassName", a.IngressClassName, "want a DNS label such as alb")
 	}
+	errs = append(errs, checkTags(a.Tags)...)
+	return errors.Join(errs...)
+}
+
+func checkTags(t tags.Set) []error {
+	var errs []error
 	for _, k := range tags.Required {
-		if a.Tags[k] == "" {
+		if t[k] == "" {
 			errs = append(errs, fmt.Errorf("temporal: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
 		}
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 func (r Resources) validate(field string) []error {

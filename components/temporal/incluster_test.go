@@ -1,0 +1,214 @@
+package temporal
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/plan"
+)
+
+const fixtureDbHost = "platform-test-postgres.c0ffee.us-east-1.rds.amazonaws.com"
+
+// captureK8sOnly runs NewTemporal with the Kubernetes provider alone and a fixture RDS
+// address, as the in-cluster layer does.
+func captureK8sOnly(t *testing.T, mode plan.Mode, mutate func(*TemporalArgs)) *plan.Plan {
+	t.Helper()
+	p, err := plan.Capture(func(ctx *pulumi.Context) error {
+		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("fake")})
+		if err != nil {
+			return err
+		}
+		a := baseArgs()
+		a.KubernetesProvider = k8s
+		a.DbHost = pulumi.String(fixtureDbHost)
+		if mutate != nil {
+			mutate(&a)
+		}
+		_, err = NewTemporal(ctx, "temporal", &a)
+		return err
+	}, plan.Options{Mode: mode, Config: map[string]string{"aws:region": "us-east-1"}})
+	require.NoError(t, err)
+	return p
+}
+
+func requireNoCloud(t *testing.T, p *plan.Plan) {
+	t.Helper()
+	for _, r := range p.Resources {
+		require.False(t, strings.HasPrefix(r.Type, "aws:") || strings.HasPrefix(r.Type, "random:"), "%s registered", r.URN)
+	}
+}
+
+func externalSecretsByTarget(t *testing.T, p *plan.Plan) map[string]*plan.Resource {
+	t.Helper()
+	out := map[string]*plan.Resource{}
+	for _, e := range p.ByType(tCustom) {
+		out[str(t, e.Input("spec.target.name"))] = e
+	}
+	return out
+}
+
+func TestInClusterTemporal(t *testing.T) {
+	inCluster := func(a *TemporalArgs) { a.ExternalDbSecret, a.SkipChart = true, true }
+	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
+		t.Run(mode.String(), func(t *testing.T) {
+			p := captureK8sOnly(t, mode, inCluster)
+			requireNoCloud(t, p)
+			require.Empty(t, p.ByType(tChart), "third-party charts are left out")
+			require.Empty(t, p.ByType(DbSecretType))
+
+			prov := one(t, p, tProvider)
+			for _, r := range p.Resources {
+				if strings.HasPrefix(r.Type, "kubernetes:") {
+					require.True(t, strings.HasPrefix(r.Provider, prov.URN+"::"), "%s provider %q", r.URN, r.Provider)
+				}
+			}
+			require.Equal(t, "temporal", str(t, one(t, p, tNamespace).Input("metadata.name")))
+
+			es := externalSecretsByTarget(t, p)
+			require.Len(t, es, 2)
+			require.Equal(t, DbSecretName("platform-test"), str(t, es["temporal-db"].Input("spec.data[0].remoteRef.key")))
+			require.Equal(t, "platform-test/db-app", str(t, es["temporal-db-admin"].Input("spec.data[0].remoteRef.key")))
+
+			job := one(t, p, tJob)
+			require.Contains(t, job.Dependencies, es["temporal-db"].URN)
+			require.Contains(t, job.Dependencies, es["temporal-db-admin"].URN)
+			require.Equal(t, "temporal", str(t, job.Input("metadata.namespace")))
+			var env []string
+			for _, c := range job.Input("spec.template.spec.initContainers").AsArray().AsSlice() {
+				for _, e := range c.AsMap().Get("env").AsArray().AsSlice() {
+					if v := e.AsMap().Get("value"); v.IsString() && strings.Contains(v.AsString(), fixtureDbHost) {
+						env = append(env, e.AsMap().Get("name").AsString())
+					}
+				}
+			}
+			require.NotEmpty(t, env, "the schema Job reaches the given RDS address")
+
+			comp := one(t, p, Type)
+			require.Equal(t, "temporal-frontend.temporal.svc.cluster.local:7233", str(t, comp.Output("frontendAddress")))
+			require.Equal(t, "http://temporal.internal.example.com", str(t, comp.Output("webUrl")), "no WebCertificateArn")
+			require.Equal(t, "platform-test/temporal-db", str(t, comp.Output("dbSecretName")))
+			require.Equal(t, "", str(t, comp.Output("dbSecretArn")))
+			require.Equal(t, "metrics", str(t, comp.Output("metricsPort")))
+			require.Equal(t, 121, num(t, comp.Output("poolConnections")))
+		})
+	}
+}
+
+// TestTemporalOptionsAlone checks each option on its own against the full component.
+func TestTemporalOptionsAlone(t *testing.T) {
+	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
+		t.Run(mode.String()+"/external secret keeps the chart", func(t *testing.T) {
+			p := captureK8sOnly(t, mode, func(a *TemporalArgs) { a.ExternalDbSecret = true })
+			requireNoCloud(t, p)
+			chart := one(t, p, tChart)
+			require.Equal(t, "temporal-db", str(t, chart.Input("values.server.config.persistence.datastores.default.sql.existingSecret")))
+			require.Contains(t, chart.Dependencies, one(t, p, tJob).URN)
+			require.Equal(t, DbSecretName("platform-test"), str(t, externalSecretsByTarget(t, p)["temporal-db"].Input("spec.data[1].remoteRef.key")))
+		})
+		t.Run(mode.String()+"/skip chart keeps the secret", func(t *testing.T) {
+			full := capture(t, mode, nil)
+			p := capture(t, mode, func(a *TemporalArgs) { a.SkipChart = true })
+			require.Empty(t, p.ByType(tChart))
+			require.Len(t, p.ByType(tSecret), 1)
+			require.Len(t, p.ByType(tPassword), 1)
+			es := externalSecretsByTarget(t, p)
+			require.Contains(t, es["temporal-db"].Dependencies, one(t, p, tVersion).URN, "the value exists before it is read")
+			// Everything but the chart is the same.
+			var want, got []string
+			for _, r := range full.Resources {
+				if r.Type != tChart {
+					want = append(want, r.URN)
+				}
+			}
+			for _, r := range p.Resources {
+				got = append(got, r.URN)
+			}
+			require.Equal(t, want, got)
+			require.Equal(t, str(t, one(t, full, Type).Output("frontendAddress")), str(t, one(t, p, Type).Output("frontendAddress")))
+		})
+	}
+}
+
+// TestDbSecretStandalone checks the AWS-layer half: the same password and secret
+// NewTemporal creates, under their own component.
+func TestDbSecretStandalone(t *testing.T) {
+	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
+		for _, protect := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/protect=%t", mode, protect), func(t *testing.T) {
+				embedded := capture(t, mode, func(a *TemporalArgs) { a.Protect = protect })
+				p, err := plan.Capture(func(ctx *pulumi.Context) error {
+					s, err := NewDbSecret(ctx, "temporal", &DbSecretArgs{
+						NamePrefix: "platform-test", SecretsKmsKeyArn: pulumi.String(secretsKey), Protect: protect,
+						Tags: baseArgs().Tags,
+					})
+					if err != nil {
+						return err
+					}
+					ctx.Export("arn", s.Arn)
+					ctx.Export("name", pulumi.String(s.Name))
+					return nil
+				}, plan.Options{Mode: mode, Config: map[string]string{"aws:region": "us-east-1"}})
+				require.NoError(t, err)
+
+				comp := one(t, p, DbSecretType)
+				for _, typ := range []string{tSecret, tVersion, tPassword} {
+					r := one(t, p, typ)
+					require.Equal(t, comp.URN, r.Parent, typ)
+					require.Equal(t, protect, r.Protect, typ)
+					e := one(t, embedded, typ)
+					require.Equal(t, e.Name, r.Name, "same logical names as inside NewTemporal")
+					if typ != tVersion {
+						require.Equal(t, plain(property.New(e.Inputs)), plain(property.New(r.Inputs)), typ)
+					}
+				}
+				sec := one(t, p, tSecret)
+				require.Equal(t, "platform-test/temporal-db", str(t, sec.Input("name")))
+				require.Equal(t, secretsKey, str(t, sec.Input("kmsKeyId")))
+				require.Equal(t, 30, num(t, sec.Input("recoveryWindowInDays")))
+				require.Equal(t, "platform-test/temporal-db", str(t, p.Outputs.Get("name")))
+				ver := one(t, p, tVersion)
+				require.True(t, ver.Input("secretString").Secret() || ver.Input("secretString").IsComputed())
+				if mode == plan.Update {
+					require.Contains(t, ver.Input("secretString").WithSecret(false).AsString(), `"username":"temporal"`)
+					require.Equal(t, str(t, sec.Output("arn")), str(t, p.Outputs.Get("arn")))
+					require.Equal(t, str(t, sec.Output("arn")), str(t, comp.Output("arn")))
+				}
+			})
+		}
+	}
+}
+
+func TestInClusterValidation(t *testing.T) {
+	t.Run("external secret needs no key", func(t *testing.T) {
+		_, err := captureErr(plan.Preview, func(a *TemporalArgs) { a.SecretsKmsKeyArn, a.ExternalDbSecret = nil, true })
+		require.NoError(t, err)
+		_, err = captureErr(plan.Preview, func(a *TemporalArgs) { a.SecretsKmsKeyArn = nil })
+		require.ErrorContains(t, err, "SecretsKmsKeyArn is required")
+	})
+	cases := []struct {
+		name string
+		args *DbSecretArgs
+		want []string
+	}{
+		{"nil args", nil, []string{"args are required"}},
+		{"everything wrong", &DbSecretArgs{NamePrefix: "Platform", DbUser: "postgres", RecoveryWindowInDays: 3},
+			[]string{`NamePrefix "Platform"`, `DbUser "postgres"`, "SecretsKmsKeyArn is required", `RecoveryWindowInDays "3"`, "Tags lacks"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := plan.Capture(func(ctx *pulumi.Context) error {
+				_, err := NewDbSecret(ctx, "s", tc.args)
+				return err
+			}, plan.Options{})
+			for _, w := range tc.want {
+				require.ErrorContains(t, err, w)
+			}
+		})
+	}
+}
