@@ -1,0 +1,216 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/preflight"
+)
+
+const root = "../.."
+
+// preflightRun runs the command in-process and returns its exit code and outputs.
+func preflightRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// projectCopy copies what a capture reads (Pulumi.yaml, stack files, policy configs)
+// into a temporary root, applying edits (relative path -> new content function).
+func projectCopy(t *testing.T, dst string, edits map[string]func(string) string) string {
+	t.Helper()
+	if dst == "" {
+		dst = t.TempDir()
+	}
+	var files []string
+	for _, pattern := range []string{"Pulumi*.yaml", "policies/config/*.json"} {
+		m, err := filepath.Glob(filepath.Join(root, pattern))
+		require.NoError(t, err)
+		files = append(files, m...)
+	}
+	for _, f := range files {
+		rel, err := filepath.Rel(root, f)
+		require.NoError(t, err)
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		text := string(data)
+		if edit := edits[rel]; edit != nil {
+			text = edit(text)
+		}
+		out := filepath.Join(dst, rel)
+		require.NoError(t, os.MkdirAll(filepath.Dir(out), 0o755))
+		require.NoError(t, os.WriteFile(out, []byte(text), 0o644))
+	}
+	return dst
+}
+
+func replaceLine(key, value string) func(string) string {
+	return func(s string) string {
+		lines := strings.Split(s, "\n")
+		for i, l := range lines {
+			if strings.HasPrefix(strings.TrimSpace(l), key+":") {
+				lines[i] = "  " + key + ": " + value
+				return strings.Join(lines, "\n")
+			}
+		}
+		panic("no line " + key)
+	}
+}
+
+func TestCommittedStacksPass(t *testing.T) {
+	for _, stack := range []string{"staging", "prod", "dr"} {
+		t.Run(stack, func(t *testing.T) {
+			code, out, errOut := preflightRun(t, "--stack", stack, "--root", root)
+			require.Equal(t, exitOK, code, "stderr: %s", errOut)
+			require.Contains(t, out, "preflight: stack "+stack+" (preview) - PASS")
+			for _, section := range []string{"POLICY", "COST", "CRITICAL PATH", "INVENTORY"} {
+				require.Contains(t, out, "\n"+section)
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	badConfig := projectCopy(t, "", map[string]func(string) string{
+		"Pulumi.prod.yaml": replaceLine("platform:dbDeletionProtection", "false"),
+	})
+	// A prod policy config that makes a currently advisory finding mandatory.
+	strictPolicy := projectCopy(t, "", map[string]func(string) string{
+		"policies/config/prod.json": func(s string) string {
+			return strings.Replace(s, "{", `{"s3-tls-only-unknown": "mandatory",`, 1)
+		},
+	})
+	cases := []struct {
+		name       string
+		args       []string
+		code       int
+		stderrHas  []string
+		stdoutHas  []string
+		stdoutNone bool
+	}{
+		{name: "config error names the key", args: []string{"--stack", "prod", "--root", badConfig}, code: exitFail,
+			stderrHas: []string{`stack "prod" has`, "platform:dbDeletionProtection"}, stdoutNone: true},
+		{name: "mandatory violation names the rule", args: []string{"--stack", "prod", "--root", strictPolicy}, code: exitFail,
+			stderrHas: []string{"mandatory violation s3-tls-only-unknown"}, stdoutHas: []string{"- FAIL", "MANDATORY s3-tls-only-unknown"}},
+		{name: "no-fail reports but exits 0", args: []string{"--stack", "prod", "--root", strictPolicy, "--no-fail"}, code: exitOK,
+			stdoutHas: []string{"- FAIL"}},
+		{name: "policy config flag", args: []string{"--stack", "prod", "--root", root, "--policy-config", filepath.Join(strictPolicy, "policies/config/prod.json")},
+			code: exitFail, stderrHas: []string{"s3-tls-only-unknown"}},
+		{name: "missing stack", args: []string{"--root", root}, code: exitUsage, stderrHas: []string{"--stack is required"}},
+		{name: "unknown stack", args: []string{"--stack", "qa", "--root", root}, code: exitUsage,
+			stderrHas: []string{"--stack qa: no Pulumi.qa.yaml", "dr, prod, staging"}},
+		{name: "bad format", args: []string{"--stack", "prod", "--format", "xml"}, code: exitUsage, stderrHas: []string{`unknown format "xml"`}},
+		{name: "bad mode", args: []string{"--stack", "prod", "--mode", "apply"}, code: exitUsage, stderrHas: []string{"--mode"}},
+		{name: "bad graph target", args: []string{"--stack", "prod", "--graph", "g.png"}, code: exitUsage, stderrHas: []string{"want a .dot, .svg or .mmd"}},
+		{name: "policy config with all", args: []string{"--stack", "all", "--policy-config", "x.json"}, code: exitUsage},
+		{name: "stray argument", args: []string{"--stack", "prod", "extra"}, code: exitUsage, stderrHas: []string{`unexpected argument "extra"`}},
+		{name: "diff base that is neither file nor ref", args: []string{"--stack", "prod", "--root", root, "--diff", "no-such-ref-or-file"},
+			code: exitUsage, stderrHas: []string{"neither a saved JSON report nor a git ref"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := preflightRun(t, tc.args...)
+			require.Equal(t, tc.code, code, "stdout: %.400s\nstderr: %s", out, errOut)
+			for _, s := range tc.stderrHas {
+				require.Contains(t, errOut, s)
+			}
+			for _, s := range tc.stdoutHas {
+				require.Contains(t, out, s)
+			}
+			if tc.stdoutNone {
+				require.Empty(t, out)
+			}
+		})
+	}
+}
+
+func TestAllStacksSideBySide(t *testing.T) {
+	code, out, errOut := preflightRun(t, "--stack", "all", "--root", root)
+	require.Equal(t, exitOK, code, errOut)
+	require.True(t, strings.HasPrefix(out, "STACK "), "a side-by-side table first")
+	for _, s := range []string{"\nstaging ", "\nprod ", "\ndr "} {
+		require.Contains(t, out, s)
+	}
+	require.Contains(t, out, "PARITY (staging / prod / dr): what differs besides sizes")
+	require.Contains(t, out, "rds.Instance multiAz (1): staging=false  prod=true  dr=true")
+
+	code, out, _ = preflightRun(t, "--stack", "all", "--root", root, "--format", "json")
+	require.Equal(t, exitOK, code)
+	reports, err := preflight.ReadJSON([]byte(out))
+	require.NoError(t, err)
+	require.Len(t, reports, 3)
+	var doc struct{ Parity *preflight.Parity }
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.NotNil(t, doc.Parity)
+}
+
+// TestDiffAgainstASavedReport: save the JSON of the committed prod stack, change the
+// Redis queue node type, and diff: the change and its cost delta show.
+func TestDiffAgainstASavedReport(t *testing.T) {
+	code, base, errOut := preflightRun(t, "--stack", "staging", "--root", root, "--format", "json")
+	require.Equal(t, exitOK, code, errOut)
+	saved := filepath.Join(t.TempDir(), "base.json")
+	require.NoError(t, os.WriteFile(saved, []byte(base), 0o644))
+	changed := projectCopy(t, "", map[string]func(string) string{
+		"Pulumi.staging.yaml": replaceLine("platform:redisQueueNodeType", "cache.t4g.small"),
+	})
+
+	code, out, errOut := preflightRun(t, "--stack", "staging", "--root", changed, "--diff", saved)
+	require.Equal(t, exitOK, code, errOut)
+	require.Contains(t, out, "DIFF vs "+saved+": +0 ~1 -0; cost +$")
+	require.Contains(t, out, `nodeType: "cache.t4g.micro" -> "cache.t4g.small"`)
+
+	code, out, _ = preflightRun(t, "--stack", "staging", "--root", changed, "--diff", saved, "--format", "markdown")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, out, "+0 ~1 -0 vs `"+saved+"`, +$")
+
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"hello": 1}`), 0o644))
+	code, _, errOut = preflightRun(t, "--stack", "staging", "--root", root, "--diff", bad)
+	require.Equal(t, exitUsage, code)
+	require.Contains(t, errOut, "not a preflight JSON report")
+}
+
+func TestGraphOutputs(t *testing.T) {
+	dir := t.TempDir()
+	dotFile := filepath.Join(dir, "prod.dot")
+	code, _, errOut := preflightRun(t, "--stack", "prod", "--root", root, "--graph", dotFile)
+	require.Equal(t, exitOK, code, errOut)
+	data, err := os.ReadFile(dotFile)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(data), `digraph "platform-prod" {`))
+	require.True(t, strings.HasSuffix(string(data), "}\n"))
+
+	code, _, errOut = preflightRun(t, "--stack", "all", "--root", root, "--graph", filepath.Join(dir, "g.mmd"), "--graph-level", "component")
+	require.Equal(t, exitOK, code, errOut)
+	for _, s := range []string{"staging", "prod", "dr"} {
+		mmd, err := os.ReadFile(filepath.Join(dir, "g-"+s+".mmd"))
+		require.NoError(t, err, "one graph per stack")
+		require.True(t, strings.HasPrefix(string(mmd), "flowchart LR\n"))
+	}
+
+	code, out, _ := preflightRun(t, "--stack", "prod", "--root", root, "--graph", "mermaid", "--format", "markdown")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, out, "```mermaid\nflowchart LR\n")
+
+	svg := filepath.Join(dir, "prod.svg")
+	code, _, errOut = preflightRun(t, "--stack", "prod", "--root", root, "--graph", svg)
+	if _, err := exec.LookPath("dot"); err != nil {
+		require.Equal(t, exitUsage, code)
+		require.Contains(t, errOut, "needs graphviz `dot`")
+		return
+	}
+	require.Equal(t, exitOK, code, errOut)
+	data, err = os.ReadFile(svg)
+	require.NoError(t, err)
+	require.Contains(t, string(data), "<svg")
+}

@@ -1,0 +1,207 @@
+package preflight_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/plan"
+	"github.com/generic-corp/platform/preflight"
+)
+
+const rdsType = "aws:rds/instance:Instance"
+
+func changeOf(t *testing.T, d *preflight.Diff, typ string) preflight.Change {
+	t.Helper()
+	for _, c := range d.Changed {
+		if c.Type == typ {
+			return c
+		}
+	}
+	t.Fatalf("no change of %s in %+v", typ, d.Changed)
+	return preflight.Change{}
+}
+
+func property(t *testing.T, c preflight.Change, path string) preflight.PropertyChange {
+	t.Helper()
+	for _, p := range c.Properties {
+		if p.Path == path {
+			return p
+		}
+	}
+	t.Fatalf("no change of %s in %+v", path, c.Properties)
+	return preflight.PropertyChange{}
+}
+
+// TestDiffOfAChangedInstanceClass changes the stack file (as a pull request would) and
+// captures both revisions: a class change is an in-place update with a cost delta.
+func TestDiffOfAChangedInstanceClass(t *testing.T) {
+	const redisType = "aws:elasticache/replicationGroup:ReplicationGroup"
+	t.Run("redis node type: priced both sides", func(t *testing.T) {
+		dir := projectCopy(t, map[string]func(string) string{
+			"Pulumi.staging.yaml": setConfig("platform:redisQueueNodeType", "cache.t4g.small"),
+		})
+		base := report(t, "staging", plan.Preview)
+		head := reportAt(t, dir, "staging", plan.Preview)
+		d := preflight.Compare(base, head, "main")
+
+		require.Len(t, d.Changed, 1, "only the queue group changes")
+		c := d.Changed[0]
+		require.Equal(t, redisType, c.Type)
+		require.Equal(t, "update", c.Action, "a node type change modifies in place")
+		p := property(t, c, "nodeType")
+		require.Equal(t, "cache.t4g.micro", p.Old)
+		require.Equal(t, "cache.t4g.small", p.New)
+		require.False(t, p.Replaces)
+		require.False(t, d.Loud())
+		require.Empty(t, d.Added)
+		require.Empty(t, d.Removed)
+		// cache.t4g.small $0.032/h against cache.t4g.micro $0.016/h (cost/prices.json).
+		require.Greater(t, d.Cost.DeltaUSD, 10.0, "a larger node costs more")
+		require.InDelta(t, head.Cost.MonthlyUSD-base.Cost.MonthlyUSD, d.Cost.DeltaUSD, 0.01)
+		require.Equal(t, map[string]float64{"cache": d.Cost.DeltaUSD}, d.Cost.ByComponent, "only the cache's cost moves")
+		require.Empty(t, d.Cost.NewlyUnpriced)
+	})
+	t.Run("RDS class missing from the price table", func(t *testing.T) {
+		dir := projectCopy(t, map[string]func(string) string{
+			"Pulumi.staging.yaml": setConfig("platform:dbInstanceClass", "db.t4g.large"),
+		})
+		base := report(t, "staging", plan.Preview)
+		d := preflight.Compare(base, reportAt(t, dir, "staging", plan.Preview), "main")
+		c := changeOf(t, d, rdsType)
+		require.Equal(t, "update", c.Action)
+		p := property(t, c, "instanceClass")
+		require.Equal(t, "db.t4g.medium", p.Old)
+		require.Equal(t, "db.t4g.large", p.New)
+		require.NotZero(t, d.Cost.DeltaUSD)
+		require.Equal(t, []string{firstOfType(t, base, rdsType).URN}, d.Cost.NewlyUnpriced,
+			"the delta leaves out the unpriced instance, and says so")
+	})
+}
+
+// TestDiffFlagsReplacements mutates a saved base, as an older revision would differ.
+func TestDiffFlagsReplacements(t *testing.T) {
+	cases := []struct {
+		name         string
+		mutate       func(t *testing.T, base *preflight.Report)
+		typ, path    string
+		stateful     bool
+		wantReplaced bool
+	}{
+		{
+			name: "new RDS identifier replaces the database",
+			mutate: func(t *testing.T, b *preflight.Report) {
+				firstOfType(t, b, rdsType).Inputs["identifier"] = "platform-prod-postgres-old"
+			},
+			typ: rdsType, path: "identifier", stateful: true, wantReplaced: true,
+		},
+		{
+			name: "storage encryption cannot be changed in place",
+			mutate: func(t *testing.T, b *preflight.Report) {
+				firstOfType(t, b, rdsType).Inputs["storageEncrypted"] = false
+			},
+			typ: rdsType, path: "storageEncrypted", stateful: true, wantReplaced: true,
+		},
+		{
+			name: "a subnet's CIDR replaces the subnet",
+			mutate: func(t *testing.T, b *preflight.Report) {
+				firstOfType(t, b, "aws:ec2/subnet:Subnet").Inputs["cidrBlock"] = "10.99.0.0/24"
+			},
+			typ: "aws:ec2/subnet:Subnet", path: "cidrBlock", stateful: false, wantReplaced: true,
+		},
+		{
+			name: "Redis snapshot retention is an update",
+			mutate: func(t *testing.T, b *preflight.Report) {
+				firstOfType(t, b, "aws:elasticache/replicationGroup:ReplicationGroup").Inputs["snapshotRetentionLimit"] = 1.0
+			},
+			typ: "aws:elasticache/replicationGroup:ReplicationGroup", path: "snapshotRetentionLimit", stateful: true, wantReplaced: false,
+		},
+		{
+			name: "a nested EKS network setting replaces the cluster",
+			mutate: func(t *testing.T, b *preflight.Report) {
+				firstOfType(t, b, "aws:eks/cluster:Cluster").Inputs["kubernetesNetworkConfig"] = map[string]any{"serviceIpv4Cidr": "172.16.0.0/16"}
+			},
+			typ: "aws:eks/cluster:Cluster", path: "kubernetesNetworkConfig.serviceIpv4Cidr", stateful: true, wantReplaced: true,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			head := report(t, "prod", plan.Preview)
+			base := report(t, "prod", plan.Preview)
+			tc.mutate(t, base)
+			d := preflight.Compare(base, head, "base.json")
+
+			c := changeOf(t, d, tc.typ)
+			require.Equal(t, tc.stateful, c.Stateful)
+			p := property(t, c, tc.path)
+			require.Equal(t, tc.wantReplaced, p.Replaces)
+			if tc.wantReplaced {
+				require.Equal(t, "replace", c.Action)
+				require.Contains(t, c.ReplaceBecause, tc.path)
+				require.Equal(t, 1, d.Replacements)
+			} else {
+				require.Equal(t, "update", c.Action)
+			}
+			require.Equal(t, tc.stateful && tc.wantReplaced, d.Loud(), "only a stateful replacement is loud")
+		})
+	}
+}
+
+func TestDiffAddedRemovedAndFindings(t *testing.T) {
+	head := report(t, "prod", plan.Preview)
+	base := report(t, "prod", plan.Preview)
+
+	// The base has an extra bucket (removed by head) and lacks the Redis groups (added).
+	extra := *firstOfType(t, base, "aws:s3/bucketV2:BucketV2")
+	extra.URN += "-retired"
+	extra.Name += "-retired"
+	base.Resources = append(base.Resources, extra)
+	var kept []preflight.Resource
+	for _, r := range base.Resources {
+		if r.Type != "aws:elasticache/replicationGroup:ReplicationGroup" {
+			kept = append(kept, r)
+		}
+	}
+	base.Resources = kept
+	base.Findings = append(base.Findings[:0:0], base.Findings[1:]...) // head's first finding is new
+	base.Findings = append(base.Findings, preflight.Finding{Rule: "rds-encrypted", URN: "urn:old", Enforcement: "mandatory"})
+
+	d := preflight.Compare(base, head, "base.json")
+	require.Len(t, d.Added, 2)
+	for _, c := range d.Added {
+		require.Equal(t, "create", c.Action)
+	}
+	require.Len(t, d.Removed, 1)
+	require.Equal(t, "delete", d.Removed[0].Action)
+	require.True(t, d.Removed[0].Stateful, "a removed bucket loses its data")
+	require.Equal(t, 1, d.StatefulRemovals)
+	require.True(t, d.Loud())
+	require.Equal(t, []preflight.Finding{head.Findings[0]}, d.NewFindings)
+	require.Len(t, d.ResolvedFindings, 1)
+	require.Equal(t, "rds-encrypted", d.ResolvedFindings[0].Rule)
+}
+
+func TestDiffOfIdenticalReportsIsEmpty(t *testing.T) {
+	d := preflight.Compare(report(t, "staging", plan.Preview), report(t, "staging", plan.Preview), "same")
+	require.Empty(t, d.Added)
+	require.Empty(t, d.Removed)
+	require.Empty(t, d.Changed)
+	require.Zero(t, d.Cost.DeltaUSD)
+	require.Empty(t, d.Notes)
+}
+
+func TestDiffNotesModeMismatch(t *testing.T) {
+	d := preflight.Compare(report(t, "staging", plan.Update), report(t, "staging", plan.Preview), "saved.json")
+	require.Len(t, d.Notes, 1)
+	require.Contains(t, d.Notes[0], "update mode and head in preview mode")
+}
+
+func TestReplacePropertiesAreRealSDKInputs(t *testing.T) {
+	// Spot checks; replace.go cites the upstream schema for each list.
+	require.Contains(t, preflight.ReplaceProperties(rdsType), "identifier")
+	require.Contains(t, preflight.ReplaceProperties(rdsType), "kmsKeyId")
+	require.NotContains(t, preflight.ReplaceProperties(rdsType), "instanceClass")
+	require.Contains(t, preflight.ReplaceProperties("aws:ec2/subnet:Subnet"), "cidrBlock")
+	require.True(t, preflight.StatefulTypes[rdsType])
+	require.False(t, preflight.StatefulTypes["aws:ec2/subnet:Subnet"])
+}

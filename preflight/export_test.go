@@ -1,0 +1,7 @@
+package preflight
+
+// Test hooks for the external test package.
+var (
+	AnalyseForTest      = analyse
+	ParseTimingsForTest = parseTimings
+)
