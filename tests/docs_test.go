@@ -57,7 +57,41 @@ func renderPolicyTable(t *testing.T) string {
 	return b.String()
 }
 
+// readmeTable is the rule table of the README: the same rows without the parameters.
+func readmeTable(t *testing.T) string {
+	full := renderPolicyTable(t)
+	var b strings.Builder
+	b.WriteString("| # | ID | Severity | staging | prod | dr | What it checks | From |\n|---|---|---|---|---|---|---|---|\n")
+	for _, line := range strings.Split(full, "\n") {
+		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "| # ") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if len(cells) != 9 {
+			continue
+		}
+		b.WriteString("| " + strings.Join(append(cells[:7:7], cells[8]), " | ") + " |\n")
+	}
+	return b.String()
+}
+
+const (
+	tableStart = "<!-- policy-table:start (generated: go test ./tests -run TestPolicyDocIsCurrent -update) -->\n"
+	tableEnd   = "<!-- policy-table:end -->"
+)
+
 func TestPolicyDocIsCurrent(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	start, end := strings.Index(string(readme), tableStart), strings.Index(string(readme), tableEnd)
+	require.True(t, start >= 0 && end > start, "README.md needs the policy table markers")
+	wantReadme := string(readme[:start]) + tableStart + readmeTable(t) + string(readme[end:])
+	if *updateGolden {
+		require.NoError(t, os.WriteFile("../README.md", []byte(wantReadme), 0o644))
+		readme = []byte(wantReadme)
+	}
+	require.Equal(t, wantReadme, string(readme), "the README's policy table is stale: go test ./tests -run TestPolicyDocIsCurrent -update")
+
 	want := renderPolicyTable(t)
 	if *updateGolden {
 		require.NoError(t, os.WriteFile("../docs/policies.md", []byte(want), 0o644))
