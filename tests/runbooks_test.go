@@ -228,12 +228,7 @@ func findRuleAnnotation(a alertInfo, key string) property.Value {
 // knownScrapeGaps are monitors whose endpoint port the selected workload does not declare:
 // defects reported to the lead, logged here rather than failed. An entry must be deleted
 // once fixed (the test then says so), so the list never hides a new gap.
-var knownScrapeGaps = map[string]string{
-	"monitoring/worker": `worker pods declare only the port "health"; the PodMonitor scrapes "metrics", so ` +
-		`up{job="worker"} is never 1 and WorkerProcessesDown fires permanently`,
-	"monitoring/pgbouncer": `PgBouncer pods run no exporter and declare no "metrics" port, so pgbouncer_up never ` +
-		`exists and DatabaseConnectionFailures cannot see PgBouncer down`,
-}
+var knownScrapeGaps = map[string]string{}
 
 // hasLabels reports whether labels (a map value) contain every pair of selector.
 func hasLabels(labels property.Value, selector property.Value) bool {

@@ -34,6 +34,9 @@ const (
 	DefaultPgBouncerMemoryRequest   = "64Mi"
 	DefaultPgBouncerCPULimit        = "1"
 	DefaultPgBouncerMemoryLimit     = "256Mi"
+	// DefaultExporterImage is the prometheus-community pgbouncer_exporter (Docker Hub
+	// prometheuscommunity/pgbouncer-exporter), pinned; it runs as "nobody".
+	DefaultExporterImage = "prometheuscommunity/pgbouncer-exporter:v0.12.1"
 )
 
 // PostgresArgs configure the RDS PostgreSQL instance and its PgBouncer pool.
@@ -194,6 +197,18 @@ type PgBouncerArgs struct {
 	// CPURequest, MemoryRequest, CPULimit, MemoryLimit are the container resources.
 	// Defaults "100m", "64Mi", "1", "256Mi".
 	CPURequest, MemoryRequest, CPULimit, MemoryLimit string
+	// StatsUser is the user the metrics exporter sidecar logs into PgBouncer's admin
+	// console ("pgbouncer" database) as; pgbouncer.ini lists it in stats_users (SHOW
+	// commands only). It must be the user of the auth file, i.e. the application user
+	// in DbSecretName, because the exporter reads that user's password from the
+	// pgbouncer-auth Secret. Default: PostgresArgs.Username, or "app"
+	// (secrets.DefaultDbUsername) for NewPgBouncer.
+	StatsUser string
+	// ExporterImage is the pinned prometheus-community pgbouncer_exporter image of the
+	// sidecar serving /metrics on port 9127 (container port "metrics", scraped by the
+	// observability PgBouncer PodMonitor). Default
+	// "prometheuscommunity/pgbouncer-exporter:v0.12.1"; never :latest.
+	ExporterImage string
 }
 
 // withDefaults returns a copy with every documented default applied.
@@ -221,6 +236,8 @@ func (a PostgresArgs) withDefaults() PostgresArgs {
 	setI(&a.OtherClients, DefaultOtherClients)
 	setI(&a.ConnectionMargin, DefaultConnectionMargin)
 	setS(&a.Namespace, DefaultNamespace)
+	// The auth file holds the application user, who is the master user here.
+	setS(&a.PgBouncer.StatsUser, a.Username)
 
 	a.PgBouncer = a.PgBouncer.withDefaults()
 	return a
@@ -252,6 +269,8 @@ func (b PgBouncerArgs) withDefaults() PgBouncerArgs {
 	setS(&b.MemoryRequest, DefaultPgBouncerMemoryRequest)
 	setS(&b.CPULimit, DefaultPgBouncerCPULimit)
 	setS(&b.MemoryLimit, DefaultPgBouncerMemoryLimit)
+	setS(&b.StatsUser, DefaultUsername)
+	setS(&b.ExporterImage, DefaultExporterImage)
 	return b
 }
 

@@ -23,6 +23,20 @@
 // "pgbouncer.ini" holds a [pgbouncer] section with default_pool_size and
 // reserve_pool_size; it does not depend on any cloud output, so it is known in preview.
 //
+// Metrics: each PgBouncer pod runs the prometheus-community pgbouncer_exporter as a
+// sidecar (PgBouncerArgs.ExporterImage) on port 9127, container port "metrics", which
+// the observability PgBouncer PodMonitor scrapes; pgbouncer_up 0 means the pool is down
+// or refuses the exporter. The exporter logs into the pod-local admin console as
+// PgBouncerArgs.StatsUser, the application user of the auth file, listed in
+// stats_users (SHOW commands only; no server connections, so no effect on the
+// connection budget). Its password comes from the pgbouncer-auth Secret (key
+// stats-password, URL-escaped by the ExternalSecret template) through an env
+// secretKeyRef and $(VAR) expansion, never through Pulumi or the pod spec. After a
+// secret rotation the restart that reloads the auth file reloads the exporter too.
+// PgBouncer has no NetworkPolicy of its own (its namespace is created without a
+// default deny), so Prometheus reaches 9127; a policy added later must admit the
+// monitoring namespace on it.
+//
 // In-cluster layer on its own: NewPgBouncer (PgBouncerStandaloneArgs) creates the same
 // pool in front of an RDS address it is given, and PostgresArgs.ExternalPgBouncer makes
 // NewPostgres leave the pool to it (no Kubernetes object; PooledHost, PooledPort and

@@ -24,6 +24,7 @@ const (
 	databasesKey    = "databases.ini"  // [databases], %include'd: holds the RDS host
 	caBundleKey     = "rds-ca.pem"
 	userlistKey     = "userlist.txt"
+	statsPassKey    = "stats-password" // the stats user's password, URL-escaped, for the exporter
 	configDir       = "/etc/pgbouncer"
 	authDir         = "/etc/pgbouncer-auth"
 	clientTLSDir    = "/etc/pgbouncer-tls"
@@ -60,6 +61,8 @@ func pgbouncerIni(b PgBouncerArgs) string {
 		"unix_socket_dir = /tmp",
 		"auth_type = scram-sha-256",
 		fmt.Sprintf("auth_file = %s/%s", authDir, userlistKey),
+		// The metrics sidecar's login to the admin console: SHOW commands only.
+		"stats_users = " + b.StatsUser,
 		"pool_mode = transaction",
 		fmt.Sprintf("default_pool_size = %d", b.DefaultPoolSize),
 		fmt.Sprintf("reserve_pool_size = %d", b.ReservePoolSize),
@@ -201,7 +204,12 @@ func newAuthExternalSecret(ctx *pulumi.Context, name string, a PgBouncerStandalo
 						"type":          "Opaque",
 						// PgBouncer's auth file: "user" "password"; the generated password
 						// has no '"' (see components/secrets).
-						"data": map[string]any{userlistKey: `"{{ .username }}" "{{ .password }}"` + "\n"},
+						// The exporter builds its connection URL from statsPassKey
+						// (PgBouncerArgs.StatsUser is this username).
+						"data": map[string]any{
+							userlistKey:  `"{{ .username }}" "{{ .password }}"` + "\n",
+							statsPassKey: "{{ .password | urlquery }}",
+						},
 					},
 				},
 				"data": []any{

@@ -43,7 +43,7 @@ func TestPgBouncer(t *testing.T) {
 		require.True(t, strings.Contains(ini, "\n[pgbouncer]\n"), ini)
 		for _, want := range []string{"pool_mode = transaction", "default_pool_size = 20", "reserve_pool_size = 5",
 			"max_db_connections = 25", "max_client_conn = 1000", "server_tls_sslmode = require", "auth_type = scram-sha-256",
-			"auth_file = /etc/pgbouncer-auth/userlist.txt", "client_tls_sslmode = disable", "%include /etc/pgbouncer/databases.ini"} {
+			"auth_file = /etc/pgbouncer-auth/userlist.txt", "stats_users = app", "client_tls_sslmode = disable", "%include /etc/pgbouncer/databases.ini"} {
 			require.Contains(t, ini, want)
 		}
 		require.NotContains(t, ini, "password")
@@ -65,6 +65,9 @@ func TestPgBouncer(t *testing.T) {
 			require.Equal(t, prop, str(t, e.Input("spec.data["+strconv.Itoa(i)+"].remoteRef.property")))
 		}
 		require.Contains(t, str(t, key(t, e.Input("spec.target.template.data"), "userlist.txt")), `"{{ .username }}" "{{ .password }}"`)
+		require.Equal(t, "{{ .password | urlquery }}", str(t, key(t, e.Input("spec.target.template.data"), "stats-password")),
+			"the exporter puts the password into a URL")
+		require.Equal(t, 2, e.Input("spec.target.template.data").AsMap().Len())
 	})
 
 	t.Run("deployment", func(t *testing.T) {

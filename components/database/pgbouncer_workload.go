@@ -11,7 +11,8 @@ import (
 // readOnly is the mode of the mounted auth file and TLS key: owner and fsGroup may read.
 const readOnly = 0o440
 
-// newPgBouncerWorkload creates the Deployment, its PodDisruptionBudget and the Service.
+// newPgBouncerWorkload creates the Deployment (PgBouncer and its metrics exporter
+// sidecar), its PodDisruptionBudget and the Service.
 func newPgBouncerWorkload(ctx *pulumi.Context, name string, a PgBouncerStandaloneArgs, ns pulumi.StringOutput,
 	meta func(string, pulumi.StringInput) *metav1.ObjectMetaArgs, checksum pulumi.StringOutput,
 	k8s func(...pulumi.ResourceOption) []pulumi.ResourceOption) error {
@@ -115,7 +116,7 @@ func newPgBouncerWorkload(ctx *pulumi.Context, name string, a PgBouncerStandalon
 							SeccompProfile:           seccomp,
 						},
 						VolumeMounts: mounts,
-					}},
+					}, exporterContainer(b, seccomp)},
 					Volumes: volumes,
 				},
 			},

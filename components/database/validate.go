@@ -180,6 +180,12 @@ func (b PgBouncerArgs) validate() []error {
 	if !imageRe.MatchString(b.Image) || strings.HasSuffix(strings.SplitN(b.Image, "@", 2)[0], ":latest") {
 		bad("Image", b.Image, `want a full reference with a pinned version tag, e.g. "edoburu/pgbouncer:v1.24.1-p0" (never :latest)`)
 	}
+	if !imageRe.MatchString(b.ExporterImage) || strings.HasSuffix(strings.SplitN(b.ExporterImage, "@", 2)[0], ":latest") {
+		bad("ExporterImage", b.ExporterImage, `want a full reference with a pinned version tag, e.g. "`+DefaultExporterImage+`" (never :latest)`)
+	}
+	if !pgIdentRe.MatchString(b.StatsUser) {
+		bad("StatsUser", b.StatsUser, "want the application user of the auth file: 1-63 lower-case letters, digits or '_', not starting with a digit")
+	}
 	if b.RdsCaBundle != "" && !strings.Contains(b.RdsCaBundle, "-----BEGIN CERTIFICATE-----") {
 		bad("RdsCaBundle", truncate(b.RdsCaBundle, 30), "want PEM certificates")
 	}

@@ -45,6 +45,12 @@ func TestPostgresValidation(t *testing.T) {
 		{"one pgbouncer", func(a *PostgresArgs) { a.PgBouncer.Replicas = 1 }, []string{"PgBouncer.Replicas", `"1"`, "at least 2"}},
 		{"latest image", func(a *PostgresArgs) { a.PgBouncer.Image = "edoburu/pgbouncer:latest" }, []string{"PgBouncer.Image", ":latest"}},
 		{"untagged image", func(a *PostgresArgs) { a.PgBouncer.Image = "edoburu/pgbouncer" }, []string{"PgBouncer.Image", "version tag"}},
+		{"latest exporter", func(a *PostgresArgs) { a.PgBouncer.ExporterImage = "prometheuscommunity/pgbouncer-exporter:latest" },
+			[]string{"PgBouncer.ExporterImage", ":latest"}},
+		{"untagged exporter", func(a *PostgresArgs) { a.PgBouncer.ExporterImage = "prometheuscommunity/pgbouncer-exporter" },
+			[]string{"PgBouncer.ExporterImage", "version tag"}},
+		{"stats user not an identifier", func(a *PostgresArgs) { a.PgBouncer.StatsUser = "app@x" },
+			[]string{"PgBouncer.StatsUser", "app@x", "application user"}},
 		{"bad store kind", func(a *PostgresArgs) { a.PgBouncer.SecretStoreKind = "Vault" }, []string{"SecretStoreKind", "Vault"}},
 		{"bad quantity", func(a *PostgresArgs) { a.PgBouncer.MemoryLimit = "lots" }, []string{"PgBouncer.MemoryLimit", "lots"}},
 		{"budget exceeded", func(a *PostgresArgs) {
@@ -100,7 +106,11 @@ func TestDefaults(t *testing.T) {
 		Replicas: 2, DefaultPoolSize: 20, ReservePoolSize: 5, MaxClientConn: 1000,
 		Image: "edoburu/pgbouncer:v1.24.1-p0", SecretStoreName: "aws-secrets-manager", SecretStoreKind: "SecretStore",
 		CPURequest: "100m", MemoryRequest: "64Mi", CPULimit: "1", MemoryLimit: "256Mi",
+		StatsUser: "app", ExporterImage: "prometheuscommunity/pgbouncer-exporter:v0.12.1",
 	}, a.PgBouncer)
+	require.Equal(t, "agents", PostgresArgs{Username: "agents"}.withDefaults().PgBouncer.StatsUser,
+		"the auth file's user is the master user")
+	require.Equal(t, "app", PgBouncerStandaloneArgs{}.withDefaults().PgBouncer.StatsUser)
 
 	zero := PostgresArgs{PgBouncer: PgBouncerArgs{ReservePoolSizeZero: true}}.withDefaults()
 	require.Equal(t, 0, zero.PgBouncer.ReservePoolSize)

@@ -14,11 +14,17 @@ const (
 	DefaultReplicas         = 2
 	DefaultHealthPath       = "/health"
 	DefaultWorkerHealthPort = 8081
-	DefaultRunAsUser        = 1000 // the "node" user of the official Node.js images
-	DefaultCPURequest       = "250m"
-	DefaultMemoryRequest    = "512Mi"
-	DefaultCPULimit         = "1"
-	DefaultMemoryLimit      = "1Gi"
+	// DefaultWorkerMetricsPort is where a workload without a Service port serves
+	// Prometheus /metrics: the OpenTelemetry Prometheus exporter's default port.
+	DefaultWorkerMetricsPort = 9464
+	// DefaultMetricsFromNamespace is the namespace Prometheus scrapes from
+	// (components/observability installs it there).
+	DefaultMetricsFromNamespace = "monitoring"
+	DefaultRunAsUser            = 1000 // the "node" user of the official Node.js images
+	DefaultCPURequest           = "250m"
+	DefaultMemoryRequest        = "512Mi"
+	DefaultCPULimit             = "1"
+	DefaultMemoryLimit          = "1Gi"
 	// DefaultHTTPGraceSeconds covers the seed's "force shutdown after 30s" plus the
 	// preStop delay and a margin.
 	DefaultHTTPGraceSeconds = 45
@@ -65,6 +71,15 @@ type WorkloadArgs struct {
 	// HealthPort is the port the probes call. Default: Port, or 8081 when Port is 0 (the
 	// worker must serve HealthPath there).
 	HealthPort int
+	// MetricsPort is the container port serving Prometheus /metrics. Default: Port (the
+	// API serves /metrics on its app port, and its ServiceMonitor scrapes the Service port
+	// "http"), or 9464 when Port is 0 (workers; their PodMonitor scrapes the container port
+	// "metrics"). A MetricsPort other than Port is declared as the container port
+	// "metrics" (it takes that name over "health" when it equals HealthPort).
+	MetricsPort int
+	// MetricsFromNamespace is the namespace whose pods (Prometheus) may reach MetricsPort
+	// through the NetworkPolicy. Default "monitoring".
+	MetricsFromNamespace string
 	// RunAsUser is the non-root UID (and GID, fsGroup) of the pod. Default 1000.
 	RunAsUser int
 
@@ -221,7 +236,9 @@ type NetworkArgs struct {
 	// EgressInternetPorts are TCP ports allowed to 0.0.0.0/0. nil means [443]; an
 	// empty, non-nil slice means none.
 	EgressInternetPorts []int
-	// IngressFromNamespaces may reach Port and HealthPort (e.g. "monitoring"). Default none.
+	// IngressFromNamespaces may reach Port and HealthPort, e.g. a namespace of internal
+	// callers. Default none. (Prometheus is admitted on MetricsPort through
+	// WorkloadArgs.MetricsFromNamespace.)
 	IngressFromNamespaces []string
 }
 
@@ -237,6 +254,13 @@ func (a WorkloadArgs) withDefaults() WorkloadArgs {
 			a.HealthPort = DefaultWorkerHealthPort
 		}
 	}
+	if a.MetricsPort == 0 {
+		a.MetricsPort = a.Port
+		if a.Port == 0 {
+			a.MetricsPort = DefaultWorkerMetricsPort
+		}
+	}
+	setS(&a.MetricsFromNamespace, DefaultMetricsFromNamespace)
 	setI(&a.RunAsUser, DefaultRunAsUser)
 	setI(&a.Replicas, DefaultReplicas)
 	if a.Port > 0 {

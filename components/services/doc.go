@@ -48,6 +48,12 @@
 // endpoint on HealthPort (default 8081): an exec probe could only prove that a process
 // exists, not that the worker's event loop and Redis connection are alive.
 //
+// Metrics: every workload serves Prometheus /metrics on MetricsPort. The API serves it
+// on its app port (container and Service port "http", scraped by the observability
+// ServiceMonitor); workers on 9464, declared as the container port "metrics" that the
+// worker PodMonitor scrapes. The NetworkPolicy admits MetricsFromNamespace (default
+// "monitoring", where Prometheus runs) on MetricsPort only. Jobs are not scraped.
+//
 // Scaling: with an autoscaler (HPA or KEDA) the Deployment leaves spec.replicas unset,
 // so Pulumi never owns the field the autoscaler writes (with server-side apply it would
 // conflict with the scale subresource's manager); a new Deployment starts at one pod
@@ -57,7 +63,8 @@
 //
 // Network policy: each workload's own NetworkPolicy lists both policy types, so its pods
 // accept and open only the listed flows (DNS always; the VPC CIDR for the data tier,
-// Temporal and the ALB, whose targets are pod IPs; HTTPS out). Kubelet probes come from
+// Temporal and the ALB, whose targets are pod IPs; Prometheus on the metrics port;
+// HTTPS out). Kubelet probes come from
 // the node and are always allowed. Enforcement needs a network-policy engine (the VPC
 // CNI's, enableNetworkPolicy in the vpc-cni add-on configuration).
 //

@@ -120,7 +120,7 @@ func (u *upstream) apiArgs(deps []pulumi.Resource, rollout []pulumi.Resource) *W
 		},
 		KmsKeyArn: kms, Region: region, OidcProviderArn: oidcArn, OidcIssuer: issuer,
 		Network: NetworkArgs{VpcCidr: pulumi.String(vpcCidr), EgressVpcPorts: []int{5432, 6379, 7233},
-			IngressFromNamespaces: []string{"monitoring"}},
+			IngressFromNamespaces: []string{"internal-tools"}},
 		Ingress: &IngressArgs{Host: "api.generic-corp.io", CertificateArn: pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/abc"),
 			WafAclArn: pulumi.String("arn:aws:wafv2:us-east-1:123456789012:regional/webacl/api/1")},
 		KubernetesProvider: u.k8s, KubernetesDependsOn: deps, RolloutDependsOn: rollout, Tags: testTags,

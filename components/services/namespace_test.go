@@ -61,7 +61,8 @@ func TestWorkloadCreatesItsNamespace(t *testing.T) {
 	require.Empty(t, p.ByType(tScaled))
 	np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "echo"))
 	require.Len(t, np.Spec.Egress, 1, "DNS only")
-	require.Empty(t, np.Spec.Ingress)
+	require.Len(t, np.Spec.Ingress, 1, "no Ingress: only Prometheus, on the app port")
+	require.Equal(t, ingressRule{from: "monitoring", ports: []int{8080}}, ruleOf(t, np.Spec.Ingress[0]))
 	require.Empty(t, p.ByType(tIngress))
 }
 

@@ -15,6 +15,10 @@ type flows struct {
 	// fromVpc admits the VPC CIDR on ports (ALB targets are pod IPs: target-type ip).
 	fromVpc bool
 	net     NetworkArgs
+	// metricsPort is admitted from the pods of namespace metricsFrom (Prometheus);
+	// 0 for none.
+	metricsPort int
+	metricsFrom string
 }
 
 // newAllowPolicy registers the pods' NetworkPolicy. It lists both policy types, so the
@@ -46,6 +50,16 @@ func newAllowPolicy(ctx *pulumi.Context, name string, meta *metav1.ObjectMetaArg
 			}})
 		}
 		ingress = append(ingress, networkingv1.NetworkPolicyIngressRuleArgs{From: peers, Ports: tcp(podPorts)})
+	}
+	if f.metricsPort > 0 && f.metricsFrom != "" {
+		// Its own rule, on the metrics port only: Prometheus must scrape even pods that
+		// accept no other connection (workers).
+		ingress = append(ingress, networkingv1.NetworkPolicyIngressRuleArgs{
+			From: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
+				MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(f.metricsFrom)},
+			}}},
+			Ports: tcp([]int{f.metricsPort}),
+		})
 	}
 
 	egress := networkingv1.NetworkPolicyEgressRuleArray{

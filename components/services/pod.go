@@ -12,8 +12,9 @@ import (
 
 // Port names of our containers.
 const (
-	httpPortName   = "http"
-	healthPortName = "health"
+	httpPortName    = "http"
+	healthPortName  = "health"
+	metricsPortName = "metrics" // the port the observability PodMonitors scrape
 )
 
 // podSpec is what a Deployment's and a Job's pods share: restricted security, resources,
@@ -29,6 +30,7 @@ type podSpec struct {
 	resources      ResourceArgs
 	port           int // Service port; 0 for none
 	healthPort     int // 0: no probes (Jobs)
+	metricsPort    int // 0: not scraped (Jobs)
 	healthPath     string
 	grace          int
 	preStop        int
@@ -72,14 +74,7 @@ func (s podSpec) build() *corev1.PodSpecArgs {
 			SecretRef: &corev1.SecretEnvSourceArgs{Name: pulumi.String(s.secretName), Optional: pulumi.Bool(false)},
 		}}
 	}
-	var ports corev1.ContainerPortArray
-	if s.port > 0 {
-		ports = append(ports, corev1.ContainerPortArgs{Name: pulumi.String(httpPortName), ContainerPort: pulumi.Int(s.port), Protocol: pulumi.String("TCP")})
-	}
-	if s.healthPort > 0 && s.healthPort != s.port {
-		ports = append(ports, corev1.ContainerPortArgs{Name: pulumi.String(healthPortName), ContainerPort: pulumi.Int(s.healthPort), Protocol: pulumi.String("TCP")})
-	}
-	if len(ports) > 0 {
+	if ports := s.containerPorts(); len(ports) > 0 {
 		c.Ports = ports
 	}
 	if s.healthPort > 0 {
@@ -127,6 +122,27 @@ func (s podSpec) build() *corev1.PodSpecArgs {
 		spec.RestartPolicy = pulumi.String(s.restartPolicy)
 	}
 	return spec
+}
+
+// containerPorts names each distinct port once (a container port has one name):
+// "http" for the Service port, which also serves /metrics when MetricsPort is Port;
+// "metrics" for a separate metrics port, so a PodMonitor finds it even when the
+// probes share it; "health" for a probe-only port.
+func (s podSpec) containerPorts() corev1.ContainerPortArray {
+	var ports corev1.ContainerPortArray
+	add := func(name string, port int) {
+		ports = append(ports, corev1.ContainerPortArgs{Name: pulumi.String(name), ContainerPort: pulumi.Int(port), Protocol: pulumi.String("TCP")})
+	}
+	if s.port > 0 {
+		add(httpPortName, s.port)
+	}
+	if s.healthPort > 0 && s.healthPort != s.port && s.healthPort != s.metricsPort {
+		add(healthPortName, s.healthPort)
+	}
+	if s.metricsPort > 0 && s.metricsPort != s.port {
+		add(metricsPortName, s.metricsPort)
+	}
+	return ports
 }
 
 // envVars renders plain variables in name order, so the plan is stable.

@@ -160,14 +160,16 @@ func TestAPI(t *testing.T) {
 			require.True(t, strings.HasPrefix(k, "alb.ingress.kubernetes.io/"), k)
 		}
 	})
-	t.Run("network policy: ALB from the VPC, monitoring, DNS, data tier, HTTPS out", func(t *testing.T) {
+	t.Run("network policy: ALB from the VPC, named namespaces, Prometheus, DNS, data tier, HTTPS out", func(t *testing.T) {
 		np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "api"))
 		require.Equal(t, []networkingv1.PolicyType{"Ingress", "Egress"}, np.Spec.PolicyTypes)
 		require.Equal(t, map[string]string{"app.kubernetes.io/name": "api"}, np.Spec.PodSelector.MatchLabels)
-		require.Len(t, np.Spec.Ingress, 2)
+		require.Len(t, np.Spec.Ingress, 3)
 		require.Equal(t, vpcCidr, np.Spec.Ingress[0].From[0].IPBlock.CIDR)
 		require.Equal(t, 3000, np.Spec.Ingress[0].Ports[0].Port.IntValue())
-		require.Equal(t, "monitoring", np.Spec.Ingress[1].From[0].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"])
+		require.Equal(t, "internal-tools", np.Spec.Ingress[1].From[0].NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"])
+		// Prometheus scrapes /metrics on the app port (the ServiceMonitor's "http").
+		require.Equal(t, ingressRule{from: "monitoring", ports: []int{3000}}, ruleOf(t, np.Spec.Ingress[2]))
 		require.Len(t, np.Spec.Egress, 3)
 		require.Equal(t, "kube-dns", np.Spec.Egress[0].To[0].PodSelector.MatchLabels["k8s-app"])
 		require.Equal(t, corev1.ProtocolUDP, *np.Spec.Egress[0].Ports[0].Protocol)
@@ -314,14 +316,18 @@ func TestWorkerScalesOnBullMQ(t *testing.T) {
 			c := pod.Containers[0]
 			require.EqualValues(t, 3600, *pod.TerminationGracePeriodSeconds, "agent tasks finish before the pod goes")
 			require.Nil(t, c.Lifecycle, "no preStop: a worker should stop taking jobs at once")
-			require.Equal(t, []corev1.ContainerPort{{Name: "health", ContainerPort: 8081, Protocol: corev1.ProtocolTCP}}, c.Ports)
+			require.Equal(t, []corev1.ContainerPort{
+				{Name: "health", ContainerPort: 8081, Protocol: corev1.ProtocolTCP},
+				{Name: "metrics", ContainerPort: 9464, Protocol: corev1.ProtocolTCP},
+			}, c.Ports, "the worker PodMonitor scrapes the port named metrics")
 			require.Equal(t, 8081, c.LivenessProbe.HTTPGet.Port.IntValue())
 			require.Empty(t, p.ByType(tHPA)[1:], "only the API has an HPA; KEDA owns the worker's")
 			for _, s := range p.ByType(tService) {
 				require.NotEqual(t, "worker", str(s.Input("metadata.name")), "workers have no Service")
 			}
 			np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "worker"))
-			require.Empty(t, np.Spec.Ingress, "nothing may connect to a worker")
+			require.Len(t, np.Spec.Ingress, 1, "nothing but Prometheus may connect to a worker")
+			require.Equal(t, ingressRule{from: "monitoring", ports: []int{9464}}, ruleOf(t, np.Spec.Ingress[0]))
 		})
 	}
 }

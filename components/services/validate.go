@@ -57,6 +57,10 @@ func (a WorkloadArgs) validate() error {
 	}
 	checkPort(p, "Port", a.Port, true)
 	checkPort(p, "HealthPort", a.HealthPort, false)
+	checkPort(p, "MetricsPort", a.MetricsPort, false)
+	if !dnsLabel.MatchString(a.MetricsFromNamespace) || len(a.MetricsFromNamespace) > 63 {
+		p.add("MetricsFromNamespace %q must be a namespace name (DNS-1123 label), e.g. \"monitoring\"", a.MetricsFromNamespace)
+	}
 	if !strings.HasPrefix(a.HealthPath, "/") {
 		p.add("HealthPath %q must be an absolute HTTP path such as \"/health\"", a.HealthPath)
 	}

@@ -64,6 +64,9 @@ func TestWorkloadValidation(t *testing.T) {
 		{"bad region", false, func(a *WorkloadArgs) { a.Region = "mars" }, `Region "mars"`},
 		{"env in both", false, func(a *WorkloadArgs) { a.Env["DATABASE_URL"] = "x" }, `Env key "DATABASE_URL" is also in SecretEnv`},
 		{"missing tag", false, func(a *WorkloadArgs) { delete(a.Tags, "owner") }, `Tags lacks the required tag "owner"`},
+		{"metrics port out of range", true, func(a *WorkloadArgs) { a.MetricsPort = 70000 }, "MetricsPort 70000 is out of range"},
+		{"metrics namespace not a name", true, func(a *WorkloadArgs) { a.MetricsFromNamespace = "Mon_itoring" },
+			`MetricsFromNamespace "Mon_itoring" must be a namespace name`},
 		{"no provider", false, func(a *WorkloadArgs) { a.KubernetesProvider = nil }, "KubernetesProvider is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

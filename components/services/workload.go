@@ -148,8 +148,10 @@ func NewWorkload(ctx *pulumi.Context, name string, args *WorkloadArgs, opts ...p
 	if a.Port > 0 {
 		ports = append(ports, a.Port)
 	}
-	if _, err := newAllowPolicy(ctx, name, meta(a.Name), selector(),
-		flows{ports: ports, fromVpc: a.Ingress != nil, net: a.Network}, k8s()); err != nil {
+	if _, err := newAllowPolicy(ctx, name, meta(a.Name), selector(), flows{
+		ports: ports, fromVpc: a.Ingress != nil, net: a.Network,
+		metricsPort: a.MetricsPort, metricsFrom: a.MetricsFromNamespace,
+	}, k8s()); err != nil {
 		return nil, err
 	}
 	c.LoadBalancerHostname = pulumi.String("").ToStringOutput()
@@ -179,7 +181,7 @@ func (c *Workload) newDeployment(ctx *pulumi.Context, name string, a *WorkloadAr
 	pod := podSpec{
 		app: a.Name, image: a.Image, command: a.Command, args: a.Args, env: a.Env,
 		serviceAccount: WorkloadServiceAccount(a.Name), runAsUser: a.RunAsUser, resources: a.Resources,
-		port: a.Port, healthPort: a.HealthPort, healthPath: a.HealthPath,
+		port: a.Port, healthPort: a.HealthPort, metricsPort: a.MetricsPort, healthPath: a.HealthPath,
 		grace: a.GracePeriodSeconds, preStop: a.PreStopSeconds,
 	}
 	annotations := pulumi.StringMap{}
