@@ -6,13 +6,14 @@
 // # Build and run
 //
 //	go build -o bin/policypack ./policies/pack      # the binary; the protocol test builds it too
-//	pulumi preview --policy-pack policies/pack --policy-pack-config policies/config/<stack>.json
+//	pulumi preview --policy-pack bin/policypack --policy-pack-config policies/config/<stack>.json
 //
-// `--policy-pack` takes a directory holding PulumiPolicy.yaml (the engine joins the path
-// with "PulumiPolicy.yaml"; a path to a binary fails with "failed to load Pulumi policy
-// project"). With `runtime: go` the Go language host builds that directory and runs the
-// result, i.e. the same program as bin/policypack. A prebuilt binary speaks the same
-// protocol: start it, read the port from its first stdout line, dial it with gRPC.
+// The Pulumi CLI v3.274.1 starts a file path given to `--policy-pack` directly as an
+// analyzer plugin (NewPolicyAnalyzer in pkg/resource/plugin/analyzer_plugin.go), which the
+// real-engine tier (e2e/) proves. The directory form, `--policy-pack policies/pack`, also
+// works where the Go language host is installed: with `runtime: go` it builds this
+// directory and runs the same program. The binary speaks the analyzer protocol: start it,
+// read the port from its first stdout line, dial it with gRPC.
 //
 // # What it serves
 //
