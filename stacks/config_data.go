@@ -107,16 +107,16 @@ func validateCrossField(c *Config, errs *problems) {
 			errs.add("natGateways", fmt.Sprint(c.Network.NatGateways), "must be one per availability zone (%d) in %s: a single NAT is a single point of failure", azs, c.Environment)
 		}
 		if !c.Database.MultiAz {
-			errs.add("dbMultiAz", "false", "must be true in %s (99.9%% uptime needs a standby)", c.Environment)
+			errs.add("dbMultiAz", "false", "must be true in %s (99.9%% uptime needs a standby; policy rds-multi-az)", c.Environment)
 		}
 		if !c.Database.DeletionProtection {
-			errs.add("dbDeletionProtection", "false", "must be true in %s", c.Environment)
+			errs.add("dbDeletionProtection", "false", "must be true in %s (policy rds-deletion-protection)", c.Environment)
 		}
 		if c.Database.BackupRetentionDays < 30 {
-			errs.add("dbBackupRetentionDays", fmt.Sprint(c.Database.BackupRetentionDays), "must be at least 30 in %s (seed: 30-day retention)", c.Environment)
+			errs.add("dbBackupRetentionDays", fmt.Sprint(c.Database.BackupRetentionDays), "must be at least 30 in %s (seed: 30-day retention; policy rds-backup-retention)", c.Environment)
 		}
 		if c.Cache.Replicas < 1 {
-			errs.add("redisReplicas", fmt.Sprint(c.Cache.Replicas), "must be at least 1 in %s (automatic failover needs a replica)", c.Environment)
+			errs.add("redisReplicas", fmt.Sprint(c.Cache.Replicas), "must be at least 1 in %s (automatic failover needs a replica; policy redis-failover)", c.Environment)
 		}
 		if c.Cluster.NodeMin < 2 {
 			errs.add("nodeMinSize", fmt.Sprint(c.Cluster.NodeMin), "must be at least 2 in %s (pods spread over zones)", c.Environment)

@@ -98,7 +98,7 @@ func TestExitCodes(t *testing.T) {
 		stdoutNone bool
 	}{
 		{name: "config error names the key", args: []string{"--stack", "prod", "--root", badConfig}, code: exitFail,
-			stderrHas: []string{`stack "prod" has`, "platform:dbDeletionProtection"}, stdoutNone: true},
+			stderrHas: []string{`stack "prod" has`, "platform:dbDeletionProtection", "rds-deletion-protection"}, stdoutNone: true},
 		{name: "mandatory violation names the rule", args: []string{"--stack", "prod", "--root", strictPolicy}, code: exitFail,
 			stderrHas: []string{"mandatory violation s3-tls-only-unknown"}, stdoutHas: []string{"- FAIL", "MANDATORY s3-tls-only-unknown"}},
 		{name: "no-fail reports but exits 0", args: []string{"--stack", "prod", "--root", strictPolicy, "--no-fail"}, code: exitOK,
