@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -74,33 +75,6 @@ func capture(t *testing.T, mode plan.Mode, edit func(*AddonsArgs)) *plan.Plan {
 	return p
 }
 
-// plain turns a captured value into plain Go data (unknowns become nil).
-func plain(v property.Value) any {
-	switch {
-	case v.IsNull(), v.IsComputed():
-		return nil
-	case v.IsBool():
-		return v.AsBool()
-	case v.IsNumber():
-		return v.AsNumber()
-	case v.IsString():
-		return v.AsString()
-	case v.IsArray():
-		out := []any{}
-		for _, e := range v.AsArray().AsSlice() {
-			out = append(out, plain(e))
-		}
-		return out
-	case v.IsMap():
-		out := map[string]any{}
-		for k, e := range v.AsMap().All {
-			out[k] = plain(e)
-		}
-		return out
-	}
-	return nil
-}
-
 func charts(t *testing.T, p *plan.Plan) map[string]*plan.Resource {
 	t.Helper()
 	out := map[string]*plan.Resource{}
@@ -111,7 +85,9 @@ func charts(t *testing.T, p *plan.Plan) map[string]*plan.Resource {
 	return out
 }
 
-func values(r *plan.Resource) map[string]any { return plain(r.Input("values")).(map[string]any) }
+func values(r *plan.Resource) map[string]any {
+	return testkit.Plain(r.Input("values")).(map[string]any)
+}
 
 // at reads a nested value by dotted path from plain data.
 func at(m map[string]any, path string) any {

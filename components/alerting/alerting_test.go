@@ -13,6 +13,7 @@ import (
 
 	"github.com/generic-corp/platform/components/alerting"
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -93,28 +94,6 @@ func capture(t *testing.T, mode plan.Mode, args *alerting.AlertingArgs) result {
 	return res
 }
 
-func str(t *testing.T, v property.Value) string {
-	t.Helper()
-	require.True(t, v.IsString(), "want a known string, got %#v", v)
-	return v.AsString()
-}
-
-func num(t *testing.T, v property.Value) float64 {
-	t.Helper()
-	require.True(t, v.IsNumber(), "want a number, got %#v", v)
-	return v.AsNumber()
-}
-
-func strs(t *testing.T, v property.Value) []string {
-	t.Helper()
-	require.True(t, v.IsArray(), "want an array, got %#v", v)
-	var out []string
-	for _, e := range v.AsArray().AsSlice() {
-		out = append(out, str(t, e))
-	}
-	return out
-}
-
 type policyDoc struct {
 	Statement []struct {
 		Sid       string
@@ -129,7 +108,7 @@ type policyDoc struct {
 func parse(t *testing.T, v property.Value) policyDoc {
 	t.Helper()
 	var doc policyDoc
-	require.NoError(t, json.Unmarshal([]byte(str(t, v)), &doc))
+	require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, v)), &doc))
 	return doc
 }
 
@@ -159,7 +138,7 @@ func TestProdAlertingUpdate(t *testing.T) {
 	for _, sev := range alerting.Severities {
 		topic := p.Named(tTopic, "alerting-"+sev)
 		require.NotNil(t, topic, sev)
-		topicArn[sev] = str(t, topic.Output("arn"))
+		topicArn[sev] = testkit.Str(t, topic.Output("arn"))
 	}
 	key := p.Named(tKey, "alerting-key")
 	require.NotNil(t, key)
@@ -170,8 +149,8 @@ func TestProdAlertingUpdate(t *testing.T) {
 		require.True(t, key.RetainOnDelete)
 		for _, sev := range alerting.Severities {
 			topic := p.Named(tTopic, "alerting-"+sev)
-			require.Equal(t, "platform-prod-"+sev, str(t, topic.Input("name")))
-			require.Equal(t, str(t, key.Output("arn")), str(t, topic.Input("kmsMasterKeyId")))
+			require.Equal(t, "platform-prod-"+sev, testkit.Str(t, topic.Input("name")))
+			require.Equal(t, testkit.Str(t, key.Output("arn")), testkit.Str(t, topic.Input("kmsMasterKeyId")))
 		}
 	})
 
@@ -192,7 +171,7 @@ func TestProdAlertingUpdate(t *testing.T) {
 		require.Len(t, pols, 3)
 		for _, pol := range pols {
 			doc := parse(t, pol.Input("policy"))
-			require.Contains(t, []string{topicArn[alerting.Critical], topicArn[alerting.Warning], topicArn[alerting.Info]}, str(t, pol.Input("arn")))
+			require.Contains(t, []string{topicArn[alerting.Critical], topicArn[alerting.Warning], topicArn[alerting.Info]}, testkit.Str(t, pol.Input("arn")))
 			for _, s := range doc.Statement {
 				if s.Effect != "Allow" || !slices.Contains(s.Action, "sns:Publish") {
 					continue
@@ -215,7 +194,7 @@ func TestProdAlertingUpdate(t *testing.T) {
 		bySev := map[string][]*plan.Resource{}
 		for _, s := range p.ByType(tSub) {
 			for sev, arn := range topicArn {
-				if str(t, s.Input("topic")) == arn {
+				if testkit.Str(t, s.Input("topic")) == arn {
 					bySev[sev] = append(bySev[sev], s)
 				}
 			}
@@ -225,12 +204,12 @@ func TestProdAlertingUpdate(t *testing.T) {
 		require.Empty(t, bySev[alerting.Info])
 		pd := p.Named(tSub, "alerting-critical-pagerduty")
 		require.NotNil(t, pd)
-		require.Equal(t, "https", str(t, pd.Input("protocol")))
+		require.Equal(t, "https", testkit.Str(t, pd.Input("protocol")))
 		require.True(t, pd.Input("endpointAutoConfirms").AsBool())
 		require.True(t, pd.Input("endpoint").Secret(), "the PagerDuty URL embeds a key and stays secret")
 		mail := p.Named(tSub, "alerting-warning-email-oncall@generic-corp.io")
-		require.Equal(t, "email", str(t, mail.Input("protocol")))
-		require.Equal(t, "oncall@generic-corp.io", str(t, mail.Input("endpoint")))
+		require.Equal(t, "email", testkit.Str(t, mail.Input("protocol")))
+		require.Equal(t, "oncall@generic-corp.io", testkit.Str(t, mail.Input("endpoint")))
 	})
 
 	t.Run("alarms carry the seed thresholds", func(t *testing.T) {
@@ -263,17 +242,17 @@ func TestProdAlertingUpdate(t *testing.T) {
 			want = append(want, "platform-prod-"+tc.short)
 			t.Run(tc.short, func(t *testing.T) {
 				a := alarm(t, p, tc.short)
-				require.Equal(t, "platform-prod-"+tc.short, str(t, a.Input("name")))
-				require.Equal(t, tc.threshold, num(t, a.Input("threshold")))
-				require.Equal(t, tc.op, str(t, a.Input("comparisonOperator")))
-				require.Equal(t, tc.missing, str(t, a.Input("treatMissingData")))
+				require.Equal(t, "platform-prod-"+tc.short, testkit.Str(t, a.Input("name")))
+				require.Equal(t, tc.threshold, testkit.Num(t, a.Input("threshold")))
+				require.Equal(t, tc.op, testkit.Str(t, a.Input("comparisonOperator")))
+				require.Equal(t, tc.missing, testkit.Str(t, a.Input("treatMissingData")))
 				require.Equal(t, tc.severity, res.sevs["platform-prod-"+tc.short])
-				require.Equal(t, tc.severity, str(t, a.Input("tags.severity")))
-				require.True(t, strings.HasPrefix(str(t, a.Input("alarmDescription")), "["+tc.severity+"] "))
-				require.Equal(t, []string{topicArn[tc.severity]}, strs(t, a.Input("alarmActions")), "ALARM goes to the %s topic", tc.severity)
-				require.Equal(t, []string{topicArn[tc.severity]}, strs(t, a.Input("okActions")), "OK goes to the same topic")
+				require.Equal(t, tc.severity, testkit.Str(t, a.Input("tags.severity")))
+				require.True(t, strings.HasPrefix(testkit.Str(t, a.Input("alarmDescription")), "["+tc.severity+"] "))
+				require.Equal(t, []string{topicArn[tc.severity]}, testkit.Strs(t, a.Input("alarmActions")), "ALARM goes to the %s topic", tc.severity)
+				require.Equal(t, []string{topicArn[tc.severity]}, testkit.Strs(t, a.Input("okActions")), "OK goes to the same topic")
 				require.True(t, a.Input("actionsEnabled").AsBool())
-				require.GreaterOrEqual(t, num(t, a.Input("evaluationPeriods")), num(t, a.Input("datapointsToAlarm")))
+				require.GreaterOrEqual(t, testkit.Num(t, a.Input("evaluationPeriods")), testkit.Num(t, a.Input("datapointsToAlarm")))
 			})
 		}
 		require.ElementsMatch(t, want, res.names, "AlarmNames lists every alarm")
@@ -298,10 +277,10 @@ func TestProdAlertingUpdate(t *testing.T) {
 			}
 		}
 		lat := alarm(t, p, "api-latency-p95-warning")
-		require.Equal(t, "p95", str(t, lat.Input("extendedStatistic")))
-		require.Equal(t, "TargetResponseTime", str(t, lat.Input("metricName")))
-		require.Equal(t, albSuffix, str(t, lat.Input("dimensions.LoadBalancer")))
-		require.Equal(t, tgSuffix, str(t, lat.Input("dimensions.TargetGroup")))
+		require.Equal(t, "p95", testkit.Str(t, lat.Input("extendedStatistic")))
+		require.Equal(t, "TargetResponseTime", testkit.Str(t, lat.Input("metricName")))
+		require.Equal(t, albSuffix, testkit.Str(t, lat.Input("dimensions.LoadBalancer")))
+		require.Equal(t, tgSuffix, testkit.Str(t, lat.Input("dimensions.TargetGroup")))
 	})
 
 	t.Run("Redis alarms read every node of the group", func(t *testing.T) {
@@ -323,54 +302,54 @@ func TestProdAlertingUpdate(t *testing.T) {
 			"db-replica-lag-warning":   {"AWS/RDS", "ReplicaLag", "platform-prod-postgres-replica"},
 		} {
 			a := alarm(t, p, short)
-			require.Equal(t, want[0], str(t, a.Input("namespace")), short)
-			require.Equal(t, want[1], str(t, a.Input("metricName")), short)
-			require.Equal(t, want[2], str(t, a.Input("dimensions.DBInstanceIdentifier")), short)
+			require.Equal(t, want[0], testkit.Str(t, a.Input("namespace")), short)
+			require.Equal(t, want[1], testkit.Str(t, a.Input("metricName")), short)
+			require.Equal(t, want[2], testkit.Str(t, a.Input("dimensions.DBInstanceIdentifier")), short)
 		}
 		disk := alarm(t, p, "nodes-disk-critical")
-		require.Equal(t, "ContainerInsights", str(t, disk.Input("namespace")))
-		require.Equal(t, "node_filesystem_utilization", str(t, disk.Input("metricName")))
-		require.Equal(t, "platform-prod", str(t, disk.Input("dimensions.ClusterName")))
-		require.Equal(t, "Maximum", str(t, disk.Input("statistic")))
+		require.Equal(t, "ContainerInsights", testkit.Str(t, disk.Input("namespace")))
+		require.Equal(t, "node_filesystem_utilization", testkit.Str(t, disk.Input("metricName")))
+		require.Equal(t, "platform-prod", testkit.Str(t, disk.Input("dimensions.ClusterName")))
+		require.Equal(t, "Maximum", testkit.Str(t, disk.Input("statistic")))
 	})
 
 	t.Run("Route 53 health check of the API feeds a critical alarm", func(t *testing.T) {
 		hcs := p.ByType(tHealth)
 		require.Len(t, hcs, 1)
 		hc := hcs[0]
-		require.Equal(t, "HTTPS", str(t, hc.Input("type")))
-		require.Equal(t, "api.generic-corp.io", str(t, hc.Input("fqdn")))
-		require.Equal(t, "/health", str(t, hc.Input("resourcePath")))
-		require.Equal(t, 443.0, num(t, hc.Input("port")))
-		require.Equal(t, 3.0, num(t, hc.Input("failureThreshold")))
-		require.Equal(t, 30.0, num(t, hc.Input("requestInterval")))
+		require.Equal(t, "HTTPS", testkit.Str(t, hc.Input("type")))
+		require.Equal(t, "api.generic-corp.io", testkit.Str(t, hc.Input("fqdn")))
+		require.Equal(t, "/health", testkit.Str(t, hc.Input("resourcePath")))
+		require.Equal(t, 443.0, testkit.Num(t, hc.Input("port")))
+		require.Equal(t, 3.0, testkit.Num(t, hc.Input("failureThreshold")))
+		require.Equal(t, 30.0, testkit.Num(t, hc.Input("requestInterval")))
 		a := alarm(t, p, "api-unhealthy-critical")
-		require.Equal(t, "AWS/Route53", str(t, a.Input("namespace")))
-		require.Equal(t, "HealthCheckStatus", str(t, a.Input("metricName")))
-		require.Equal(t, hc.ID, str(t, a.Input("dimensions.HealthCheckId")))
+		require.Equal(t, "AWS/Route53", testkit.Str(t, a.Input("namespace")))
+		require.Equal(t, "HealthCheckStatus", testkit.Str(t, a.Input("metricName")))
+		require.Equal(t, hc.ID, testkit.Str(t, a.Input("dimensions.HealthCheckId")))
 		require.Empty(t, a.Provider, "us-east-1 is the stack region: default provider")
 	})
 
 	t.Run("RDS events: failures to critical, maintenance to info", func(t *testing.T) {
 		crit := p.Named(tEvents, "alerting-rds-critical")
-		require.Equal(t, topicArn[alerting.Critical], str(t, crit.Input("snsTopic")))
-		require.Equal(t, "db-instance", str(t, crit.Input("sourceType")))
-		require.Equal(t, []string{"availability", "failover", "failure", "low storage"}, strs(t, crit.Input("eventCategories")))
-		require.Equal(t, []string{"platform-prod-postgres", "platform-prod-postgres-replica"}, strs(t, crit.Input("sourceIds")))
+		require.Equal(t, topicArn[alerting.Critical], testkit.Str(t, crit.Input("snsTopic")))
+		require.Equal(t, "db-instance", testkit.Str(t, crit.Input("sourceType")))
+		require.Equal(t, []string{"availability", "failover", "failure", "low storage"}, testkit.Strs(t, crit.Input("eventCategories")))
+		require.Equal(t, []string{"platform-prod-postgres", "platform-prod-postgres-replica"}, testkit.Strs(t, crit.Input("sourceIds")))
 		info := p.Named(tEvents, "alerting-rds-info")
-		require.Equal(t, topicArn[alerting.Info], str(t, info.Input("snsTopic")))
+		require.Equal(t, topicArn[alerting.Info], testkit.Str(t, info.Input("snsTopic")))
 	})
 
 	t.Run("monthly budget alerts at 80 and 100 percent", func(t *testing.T) {
 		b := p.ByType(tBudget)
 		require.Len(t, b, 1)
 		bud := b[0]
-		require.Equal(t, "COST", str(t, bud.Input("budgetType")))
-		require.Equal(t, "800", str(t, bud.Input("limitAmount")))
-		require.Equal(t, "USD", str(t, bud.Input("limitUnit")))
-		require.Equal(t, "MONTHLY", str(t, bud.Input("timeUnit")))
-		require.Equal(t, "TagKeyValue", str(t, bud.Input("costFilters[0].name")))
-		require.Equal(t, []string{"user:environment$prod"}, strs(t, bud.Input("costFilters[0].values")))
+		require.Equal(t, "COST", testkit.Str(t, bud.Input("budgetType")))
+		require.Equal(t, "800", testkit.Str(t, bud.Input("limitAmount")))
+		require.Equal(t, "USD", testkit.Str(t, bud.Input("limitUnit")))
+		require.Equal(t, "MONTHLY", testkit.Str(t, bud.Input("timeUnit")))
+		require.Equal(t, "TagKeyValue", testkit.Str(t, bud.Input("costFilters[0].name")))
+		require.Equal(t, []string{"user:environment$prod"}, testkit.Strs(t, bud.Input("costFilters[0].values")))
 		want := []struct {
 			kind, sev string
 			pct       float64
@@ -383,7 +362,7 @@ func TestProdAlertingUpdate(t *testing.T) {
 			require.Equal(t, w.pct, n.Get("threshold").AsNumber())
 			require.Equal(t, "PERCENTAGE", n.Get("thresholdType").AsString())
 			require.Equal(t, "GREATER_THAN", n.Get("comparisonOperator").AsString())
-			require.Equal(t, []string{topicArn[w.sev]}, strs(t, n.Get("subscriberSnsTopicArns")))
+			require.Equal(t, []string{topicArn[w.sev]}, testkit.Strs(t, n.Get("subscriberSnsTopicArns")))
 		}
 	})
 }

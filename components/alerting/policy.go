@@ -1,8 +1,9 @@
 package alerting
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/generic-corp/platform/internal/policydoc"
 )
 
 // Publishers are the AWS service principals allowed to publish to the topics (and to
@@ -17,29 +18,6 @@ var Publishers = []string{
 	"events.rds.amazonaws.com",
 }
 
-type statement struct {
-	Sid       string         `json:"Sid"`
-	Effect    string         `json:"Effect"`
-	Principal any            `json:"Principal"`
-	Action    []string       `json:"Action"`
-	Resource  string         `json:"Resource"`
-	Condition map[string]any `json:"Condition,omitempty"`
-}
-
-type policyDoc struct {
-	Version   string      `json:"Version"`
-	Id        string      `json:"Id,omitempty"`
-	Statement []statement `json:"Statement"`
-}
-
-func render(doc policyDoc) (string, error) {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return "", fmt.Errorf("alerting: rendering a policy (please report): %w", err)
-	}
-	return string(b), nil
-}
-
 // keyPolicy is the alerting key's policy. SNS encrypts each message with the topic's
 // key on behalf of the publisher, so every publishing service needs
 // kms:GenerateDataKey* and kms:Decrypt on it (the AWS managed aws/sns key cannot be
@@ -47,17 +25,11 @@ func render(doc policyDoc) (string, error) {
 // may use the key only through SNS in this region, as with aws/sns, so an operator
 // (or ElastiCache's service-linked role) allowed to publish still can.
 func keyPolicy(account, region string) (string, error) {
-	return render(policyDoc{
-		Version: "2012-10-17",
+	return policydoc.Render("alerting", policydoc.Document{
+		Version: policydoc.Version,
 		Id:      "platform-alerting-key",
-		Statement: []statement{
-			{
-				Sid:       "EnableAccountRootAdministration",
-				Effect:    "Allow",
-				Principal: map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::%s:root", account)},
-				Action:    []string{"kms:*"},
-				Resource:  "*",
-			},
+		Statement: []policydoc.Statement{
+			policydoc.Root(account),
 			{
 				Sid:       "AllowAlertPublishersToEncrypt",
 				Effect:    "Allow",
@@ -85,14 +57,14 @@ func keyPolicy(account, region string) (string, error) {
 // confused deputy). The account keeps managing the topic; nothing may publish over
 // plain HTTP.
 func topicPolicy(topicArn, account string) (string, error) {
-	return render(policyDoc{
-		Version: "2012-10-17",
+	return policydoc.Render("alerting", policydoc.Document{
+		Version: policydoc.Version,
 		Id:      "platform-alerting-topic",
-		Statement: []statement{
+		Statement: []policydoc.Statement{
 			{
 				Sid:       "AllowAccountToManageTopic",
 				Effect:    "Allow",
-				Principal: map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::%s:root", account)},
+				Principal: map[string]any{"AWS": policydoc.RootArn(account)},
 				Action: []string{"sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission",
 					"sns:DeleteTopic", "sns:Subscribe", "sns:ListSubscriptionsByTopic"},
 				Resource: topicArn,

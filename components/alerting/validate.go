@@ -4,9 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 
-	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/argcheck"
 )
 
 var (
@@ -51,11 +50,7 @@ func (a AlertingArgs) validate() error {
 	if a.Tags["environment"] == "" {
 		errs = append(errs, errors.New("alerting: Tags lacks \"environment\" (the budget filters cost on it)"))
 	}
-	for _, k := range tags.Required {
-		if a.Tags[k] == "" {
-			errs = append(errs, fmt.Errorf("alerting: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
-		}
-	}
+	errs = append(errs, argcheck.MissingTags("alerting", a.Tags)...)
 
 	errs = append(errs, a.Thresholds.validate()...)
 

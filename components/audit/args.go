@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/generic-corp/platform/internal/tags"
 )
@@ -91,10 +92,6 @@ func (a AuditArgs) validate() error {
 	if a.NoncurrentDays < 1 || a.NoncurrentDays > 3650 {
 		bad("NoncurrentDays", a.NoncurrentDays, "want 1..3650 days")
 	}
-	for _, k := range tags.Required {
-		if a.Tags[k] == "" {
-			errs = append(errs, fmt.Errorf("audit: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
-		}
-	}
+	errs = append(errs, argcheck.MissingTags("audit", a.Tags)...)
 	return errors.Join(errs...)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/generic-corp/platform/components/audit"
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -55,19 +56,6 @@ func capture(t *testing.T, mode plan.Mode, args *audit.AuditArgs) *plan.Plan {
 	return p
 }
 
-func only(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
-	t.Helper()
-	rs := p.ByType(typ)
-	require.Len(t, rs, 1, "want exactly one %s", typ)
-	return rs[0]
-}
-
-func str(t *testing.T, v property.Value) string {
-	t.Helper()
-	require.True(t, v.IsString(), "want a known string, got %#v", v)
-	return v.AsString()
-}
-
 type stmt struct {
 	Sid       string
 	Effect    string
@@ -82,7 +70,7 @@ type doc struct{ Statement []stmt }
 func parse(t *testing.T, v property.Value) doc {
 	t.Helper()
 	var d doc
-	require.NoError(t, json.Unmarshal([]byte(str(t, v)), &d))
+	require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, v)), &d))
 	return d
 }
 
@@ -97,22 +85,22 @@ func TestAudit(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := capture(t, mode, prodArgs())
-			trail := only(t, p, tTrail)
-			key := only(t, p, tKey)
-			bucket := only(t, p, tBucket)
+			trail := testkit.One(t, p, tTrail)
+			key := testkit.One(t, p, tKey)
+			bucket := testkit.One(t, p, tBucket)
 
 			t.Run("multi-region trail with validation and KMS", func(t *testing.T) {
-				require.Equal(t, "platform-prod-trail", str(t, trail.Input("name")))
+				require.Equal(t, "platform-prod-trail", testkit.Str(t, trail.Input("name")))
 				require.True(t, trail.Input("isMultiRegionTrail").AsBool())
 				require.True(t, trail.Input("includeGlobalServiceEvents").AsBool())
 				require.True(t, trail.Input("enableLogFileValidation").AsBool())
 				require.True(t, trail.Input("enableLogging").AsBool())
 				require.True(t, trail.Protect)
 				require.Contains(t, trail.PropertyDependencies["kmsKeyId"], key.URN)
-				require.Contains(t, trail.Dependencies, only(t, p, tPolicy).URN, "the trail waits for the bucket policy")
+				require.Contains(t, trail.Dependencies, testkit.One(t, p, tPolicy).URN, "the trail waits for the bucket policy")
 				if mode == plan.Update {
-					require.Equal(t, str(t, key.Output("arn")), str(t, trail.Input("kmsKeyId")))
-					require.Equal(t, "platform-prod-audit-trail", str(t, trail.Input("s3BucketName")))
+					require.Equal(t, testkit.Str(t, key.Output("arn")), testkit.Str(t, trail.Input("kmsKeyId")))
+					require.Equal(t, "platform-prod-audit-trail", testkit.Str(t, trail.Input("s3BucketName")))
 				}
 			})
 
@@ -136,30 +124,30 @@ func TestAudit(t *testing.T) {
 			})
 
 			t.Run("bucket is locked down", func(t *testing.T) {
-				require.Equal(t, "platform-prod-audit-trail", str(t, bucket.Input("bucket")))
+				require.Equal(t, "platform-prod-audit-trail", testkit.Str(t, bucket.Input("bucket")))
 				require.False(t, bucket.Input("forceDestroy").AsBool())
 				require.True(t, bucket.Protect)
 				require.True(t, bucket.RetainOnDelete)
-				pab := only(t, p, tPAB)
+				pab := testkit.One(t, p, tPAB)
 				for _, f := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 					require.True(t, pab.Input(f).AsBool(), f)
 				}
-				require.Equal(t, "BucketOwnerEnforced", str(t, only(t, p, tOwnership).Input("rule.objectOwnership")))
-				sse := only(t, p, tSSE)
-				require.Equal(t, "aws:kms", str(t, sse.Input("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")))
+				require.Equal(t, "BucketOwnerEnforced", testkit.Str(t, testkit.One(t, p, tOwnership).Input("rule.objectOwnership")))
+				sse := testkit.One(t, p, tSSE)
+				require.Equal(t, "aws:kms", testkit.Str(t, sse.Input("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")))
 				require.Contains(t, sse.PropertyDependencies["rules"], key.URN, "SSE uses the trail key")
 				require.True(t, sse.Input("rules[0].bucketKeyEnabled").AsBool())
-				require.Equal(t, "Enabled", str(t, only(t, p, tVersioning).Input("versioningConfiguration.status")))
-				lc := only(t, p, tLifecycle)
+				require.Equal(t, "Enabled", testkit.Str(t, testkit.One(t, p, tVersioning).Input("versioningConfiguration.status")))
+				lc := testkit.One(t, p, tLifecycle)
 				require.Equal(t, 365.0, lc.Input("rules[0].expiration.days").AsNumber())
 				require.Equal(t, 30.0, lc.Input("rules[0].noncurrentVersionExpiration.noncurrentDays").AsNumber())
-				logging := only(t, p, tLogging)
-				require.Equal(t, "platform-prod-logs", str(t, logging.Input("targetBucket")))
-				require.Equal(t, "s3/platform-prod-audit-trail/", str(t, logging.Input("targetPrefix")))
+				logging := testkit.One(t, p, tLogging)
+				require.Equal(t, "platform-prod-logs", testkit.Str(t, logging.Input("targetBucket")))
+				require.Equal(t, "s3/platform-prod-audit-trail/", testkit.Str(t, logging.Input("targetPrefix")))
 			})
 
 			t.Run("bucket policy: this trail writes, TLS only", func(t *testing.T) {
-				d := parse(t, only(t, p, tPolicy).Input("policy"))
+				d := parse(t, testkit.One(t, p, tPolicy).Input("policy"))
 				acl := d.Statement[bySid(t, d, "AWSCloudTrailAclCheck")]
 				require.Equal(t, []string{"s3:GetBucketAcl"}, acl.Action)
 				require.Equal(t, "arn:aws:s3:::platform-prod-audit-trail", acl.Resource)
@@ -184,9 +172,9 @@ func TestStagingDefaults(t *testing.T) {
 	a.RetentionDays = 90
 	p := capture(t, plan.Update, a)
 	require.Empty(t, p.ByType(tLogging))
-	require.False(t, only(t, p, tBucket).Protect)
-	require.False(t, only(t, p, tKey).Protect)
-	require.Equal(t, 90.0, only(t, p, tLifecycle).Input("rules[0].expiration.days").AsNumber())
+	require.False(t, testkit.One(t, p, tBucket).Protect)
+	require.False(t, testkit.One(t, p, tKey).Protect)
+	require.Equal(t, 90.0, testkit.One(t, p, tLifecycle).Input("rules[0].expiration.days").AsNumber())
 }
 
 func TestValidation(t *testing.T) {

@@ -1,32 +1,10 @@
 package audit
 
 import (
-	"encoding/json"
 	"fmt"
+
+	"github.com/generic-corp/platform/internal/policydoc"
 )
-
-type statement struct {
-	Sid       string         `json:"Sid"`
-	Effect    string         `json:"Effect"`
-	Principal any            `json:"Principal"`
-	Action    []string       `json:"Action"`
-	Resource  any            `json:"Resource"`
-	Condition map[string]any `json:"Condition,omitempty"`
-}
-
-type policyDoc struct {
-	Version   string      `json:"Version"`
-	Id        string      `json:"Id,omitempty"`
-	Statement []statement `json:"Statement"`
-}
-
-func render(doc policyDoc) (string, error) {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return "", fmt.Errorf("audit: rendering a policy (please report): %w", err)
-	}
-	return string(b), nil
-}
 
 const cloudtrailService = "cloudtrail.amazonaws.com"
 
@@ -39,17 +17,11 @@ func trailArn(region, account, name string) string {
 // keyPolicy holds the statements the CloudTrail documentation gives for a trail key.
 func keyPolicy(account, trail string) (string, error) {
 	context := map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:aws:cloudtrail:*:%s:trail/*", account)}
-	return render(policyDoc{
-		Version: "2012-10-17",
+	return policydoc.Render("audit", policydoc.Document{
+		Version: policydoc.Version,
 		Id:      "platform-audit-trail-key",
-		Statement: []statement{
-			{
-				Sid:       "EnableAccountRootAdministration",
-				Effect:    "Allow",
-				Principal: map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::%s:root", account)},
-				Action:    []string{"kms:*"},
-				Resource:  "*",
-			},
+		Statement: []policydoc.Statement{
+			policydoc.Root(account),
 			{
 				Sid:       "AllowCloudTrailToEncryptLogs",
 				Effect:    "Allow",
@@ -87,9 +59,9 @@ func keyPolicy(account, trail string) (string, error) {
 // bucketPolicy lets this trail, and nothing else, check the bucket ACL and write log
 // files under AWSLogs/<account>/, and denies any request without TLS.
 func bucketPolicy(bucketArn, account, trail string) (string, error) {
-	return render(policyDoc{
-		Version: "2012-10-17",
-		Statement: []statement{
+	return policydoc.Render("audit", policydoc.Document{
+		Version: policydoc.Version,
+		Statement: []policydoc.Statement{
 			{
 				Sid:       "AWSCloudTrailAclCheck",
 				Effect:    "Allow",

@@ -14,6 +14,7 @@ import (
 
 	"github.com/generic-corp/platform/components/backup"
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -103,35 +104,6 @@ func program(args *backup.BackupArgs) pulumi.RunFunc {
 	}
 }
 
-func only(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
-	t.Helper()
-	rs := p.ByType(typ)
-	require.Len(t, rs, 1, "want exactly one %s", typ)
-	return rs[0]
-}
-
-func str(t *testing.T, v property.Value) string {
-	t.Helper()
-	require.True(t, v.IsString(), "want a known string, got %#v", v)
-	return v.AsString()
-}
-
-func num(t *testing.T, v property.Value) float64 {
-	t.Helper()
-	require.True(t, v.IsNumber(), "want a number, got %#v", v)
-	return v.AsNumber()
-}
-
-func strs(t *testing.T, v property.Value) []string {
-	t.Helper()
-	require.True(t, v.IsArray(), "want an array, got %#v", v)
-	var out []string
-	for _, e := range v.AsArray().AsSlice() {
-		out = append(out, str(t, e))
-	}
-	return out
-}
-
 func viaProvider(t *testing.T, r, provider *plan.Resource) {
 	t.Helper()
 	require.True(t, strings.HasPrefix(r.Provider, provider.URN+"::"), "%s %s must use provider %s, got %q", r.Type, r.Name, provider.Name, r.Provider)
@@ -150,7 +122,7 @@ type policy struct {
 func parsePolicy(t *testing.T, v property.Value) policy {
 	t.Helper()
 	var doc policy
-	require.NoError(t, json.Unmarshal([]byte(str(t, v)), &doc))
+	require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, v)), &doc))
 	return doc
 }
 
@@ -160,32 +132,32 @@ func TestProdBackupUpdate(t *testing.T) {
 	require.NotNil(t, dr)
 	vault := p.Named(tVault, "backup-vault")
 	drVault := p.Named(tVault, "backup-dr-vault")
-	drKey := only(t, p, tKey)
+	drKey := testkit.One(t, p, tKey)
 	require.NotNil(t, vault)
 	require.NotNil(t, drVault)
-	db := only(t, p, tRDSInstance)
+	db := testkit.One(t, p, tRDSInstance)
 
 	t.Run("primary vault uses the data CMK, is protected and never force-destroyed", func(t *testing.T) {
-		require.Equal(t, dataKeyArn, str(t, vault.Input("kmsKeyArn")))
-		require.Equal(t, "platform-prod-vault", str(t, vault.Input("name")))
-		require.Equal(t, backup.VaultName("platform-prod"), str(t, vault.Input("name")), "VaultName predicts the name")
+		require.Equal(t, dataKeyArn, testkit.Str(t, vault.Input("kmsKeyArn")))
+		require.Equal(t, "platform-prod-vault", testkit.Str(t, vault.Input("name")))
+		require.Equal(t, backup.VaultName("platform-prod"), testkit.Str(t, vault.Input("name")), "VaultName predicts the name")
 		require.False(t, vault.Input("forceDestroy").AsBool())
 		require.True(t, vault.Protect)
 		require.Empty(t, vault.Provider, "the primary vault is in the stack region")
-		require.Equal(t, "prod", str(t, vault.Input("tags.environment")))
+		require.Equal(t, "prod", testkit.Str(t, vault.Input("tags.environment")))
 	})
 
 	t.Run("DR key and vault live in the DR region with their own CMK", func(t *testing.T) {
 		viaProvider(t, drKey, dr)
 		viaProvider(t, drVault, dr)
-		viaProvider(t, only(t, p, tAlias), dr)
+		viaProvider(t, testkit.One(t, p, tAlias), dr)
 		require.True(t, drKey.Input("enableKeyRotation").AsBool())
-		require.Equal(t, 30.0, num(t, drKey.Input("deletionWindowInDays")))
+		require.Equal(t, 30.0, testkit.Num(t, drKey.Input("deletionWindowInDays")))
 		require.True(t, drKey.Protect)
 		require.True(t, drKey.RetainOnDelete)
 		require.True(t, drVault.Protect)
-		require.Equal(t, str(t, drKey.Output("arn")), str(t, drVault.Input("kmsKeyArn")))
-		require.NotEqual(t, dataKeyArn, str(t, drVault.Input("kmsKeyArn")))
+		require.Equal(t, testkit.Str(t, drKey.Output("arn")), testkit.Str(t, drVault.Input("kmsKeyArn")))
+		require.NotEqual(t, dataKeyArn, testkit.Str(t, drVault.Input("kmsKeyArn")))
 
 		doc := parsePolicy(t, drKey.Input("policy"))
 		require.Len(t, doc.Statement, 3)
@@ -203,56 +175,56 @@ func TestProdBackupUpdate(t *testing.T) {
 		require.Len(t, locks, 2)
 		names := []string{}
 		for _, l := range locks {
-			require.Equal(t, 7.0, num(t, l.Input("minRetentionDays")))
-			require.Equal(t, 365.0, num(t, l.Input("maxRetentionDays")))
-			require.Equal(t, 3.0, num(t, l.Input("changeableForDays")), "changeableForDays makes it compliance mode")
+			require.Equal(t, 7.0, testkit.Num(t, l.Input("minRetentionDays")))
+			require.Equal(t, 365.0, testkit.Num(t, l.Input("maxRetentionDays")))
+			require.Equal(t, 3.0, testkit.Num(t, l.Input("changeableForDays")), "changeableForDays makes it compliance mode")
 			require.True(t, l.Protect)
-			names = append(names, str(t, l.Input("backupVaultName")))
+			names = append(names, testkit.Str(t, l.Input("backupVaultName")))
 		}
 		require.ElementsMatch(t, []string{"platform-prod-vault", "platform-prod-dr-vault"}, names)
 		viaProvider(t, p.Named(tLock, "backup-dr-vault-lock"), dr)
 	})
 
 	t.Run("daily rule: 30 days, continuous, copied to the DR vault", func(t *testing.T) {
-		pl := only(t, p, tPlan)
+		pl := testkit.One(t, p, tPlan)
 		require.Len(t, pl.Input("rules").AsArray().AsSlice(), 1)
-		require.Equal(t, "cron(0 5 * * ? *)", str(t, pl.Input("rules[0].schedule")))
-		require.Equal(t, "platform-prod-vault", str(t, pl.Input("rules[0].targetVaultName")))
-		require.Equal(t, 30.0, num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
+		require.Equal(t, "cron(0 5 * * ? *)", testkit.Str(t, pl.Input("rules[0].schedule")))
+		require.Equal(t, "platform-prod-vault", testkit.Str(t, pl.Input("rules[0].targetVaultName")))
+		require.Equal(t, 30.0, testkit.Num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
 		require.True(t, pl.Input("rules[0].enableContinuousBackup").AsBool())
-		require.Equal(t, 60.0, num(t, pl.Input("rules[0].startWindow")))
-		require.Equal(t, 360.0, num(t, pl.Input("rules[0].completionWindow")))
+		require.Equal(t, 60.0, testkit.Num(t, pl.Input("rules[0].startWindow")))
+		require.Equal(t, 360.0, testkit.Num(t, pl.Input("rules[0].completionWindow")))
 		require.Len(t, pl.Input("rules[0].copyActions").AsArray().AsSlice(), 1)
-		require.Equal(t, str(t, drVault.Output("arn")), str(t, pl.Input("rules[0].copyActions[0].destinationVaultArn")),
+		require.Equal(t, testkit.Str(t, drVault.Output("arn")), testkit.Str(t, pl.Input("rules[0].copyActions[0].destinationVaultArn")),
 			"the copy action's destination is the DR vault")
-		require.Equal(t, 30.0, num(t, pl.Input("rules[0].copyActions[0].lifecycle.deleteAfter")))
+		require.Equal(t, 30.0, testkit.Num(t, pl.Input("rules[0].copyActions[0].lifecycle.deleteAfter")))
 	})
 
 	t.Run("selection picks backup=true and the RDS instance", func(t *testing.T) {
-		sel := only(t, p, tSelection)
-		pl := only(t, p, tPlan)
-		role := only(t, p, tRole)
-		require.Equal(t, pl.ID, str(t, sel.Input("planId")))
-		require.Equal(t, str(t, role.Output("arn")), str(t, sel.Input("iamRoleArn")))
+		sel := testkit.One(t, p, tSelection)
+		pl := testkit.One(t, p, tPlan)
+		role := testkit.One(t, p, tRole)
+		require.Equal(t, pl.ID, testkit.Str(t, sel.Input("planId")))
+		require.Equal(t, testkit.Str(t, role.Output("arn")), testkit.Str(t, sel.Input("iamRoleArn")))
 		tag := sel.Input("selectionTags[0]").AsMap()
 		require.Equal(t, "STRINGEQUALS", tag.Get("type").AsString())
 		require.Equal(t, "backup", tag.Get("key").AsString())
 		require.Equal(t, "true", tag.Get("value").AsString())
 		// The join a backup-coverage policy makes: by tag and by ARN.
-		require.Equal(t, tag.Get("value").AsString(), str(t, db.Input("tags."+tag.Get("key").AsString())))
-		require.Contains(t, strs(t, sel.Input("resources")), str(t, db.Output("arn")))
+		require.Equal(t, tag.Get("value").AsString(), testkit.Str(t, db.Input("tags."+tag.Get("key").AsString())))
+		require.Contains(t, testkit.Strs(t, sel.Input("resources")), testkit.Str(t, db.Output("arn")))
 	})
 
 	t.Run("backup role trusts only AWS Backup of this account and has both managed policies", func(t *testing.T) {
-		role := only(t, p, tRole)
+		role := testkit.One(t, p, tRole)
 		doc := parsePolicy(t, role.Input("assumeRolePolicy"))
 		require.Len(t, doc.Statement, 1)
 		require.Equal(t, "backup.amazonaws.com", doc.Statement[0].Principal["Service"])
 		require.Equal(t, plan.AccountID, doc.Statement[0].Condition["StringEquals"]["aws:SourceAccount"])
 		var attached []string
 		for _, a := range p.ByType(tAttachment) {
-			attached = append(attached, str(t, a.Input("policyArn")))
-			require.Equal(t, str(t, role.Output("name")), str(t, a.Input("role")))
+			attached = append(attached, testkit.Str(t, a.Input("policyArn")))
+			require.Equal(t, testkit.Str(t, role.Output("name")), testkit.Str(t, a.Input("role")))
 		}
 		require.ElementsMatch(t, []string{
 			"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
@@ -263,49 +235,49 @@ func TestProdBackupUpdate(t *testing.T) {
 	})
 
 	t.Run("vault events go to the notification topic", func(t *testing.T) {
-		n := only(t, p, tNotify)
-		require.Equal(t, alertTopicArn, str(t, n.Input("snsTopicArn")))
-		require.Equal(t, "platform-prod-vault", str(t, n.Input("backupVaultName")))
-		require.Equal(t, backup.DefaultNotificationEvents, strs(t, n.Input("backupVaultEvents")))
+		n := testkit.One(t, p, tNotify)
+		require.Equal(t, alertTopicArn, testkit.Str(t, n.Input("snsTopicArn")))
+		require.Equal(t, "platform-prod-vault", testkit.Str(t, n.Input("backupVaultName")))
+		require.Equal(t, backup.DefaultNotificationEvents, testkit.Strs(t, n.Input("backupVaultEvents")))
 	})
 
 	t.Run("weekly restore test of the latest RDS recovery point", func(t *testing.T) {
-		rtp := only(t, p, tRestorePlan)
-		require.Equal(t, "cron(0 6 ? * SUN *)", str(t, rtp.Input("scheduleExpression")))
-		require.Regexp(t, regexp.MustCompile(`^[A-Za-z0-9_]{1,50}$`), str(t, rtp.Input("name")))
-		require.Equal(t, "LATEST_WITHIN_WINDOW", str(t, rtp.Input("recoveryPointSelection.algorithm")))
-		require.Equal(t, []string{str(t, vault.Output("arn"))}, strs(t, rtp.Input("recoveryPointSelection.includeVaults")))
-		require.Equal(t, []string{"CONTINUOUS", "SNAPSHOT"}, strs(t, rtp.Input("recoveryPointSelection.recoveryPointTypes")))
-		require.Equal(t, 7.0, num(t, rtp.Input("recoveryPointSelection.selectionWindowDays")))
-		require.Equal(t, 8.0, num(t, rtp.Input("startWindowHours")))
+		rtp := testkit.One(t, p, tRestorePlan)
+		require.Equal(t, "cron(0 6 ? * SUN *)", testkit.Str(t, rtp.Input("scheduleExpression")))
+		require.Regexp(t, regexp.MustCompile(`^[A-Za-z0-9_]{1,50}$`), testkit.Str(t, rtp.Input("name")))
+		require.Equal(t, "LATEST_WITHIN_WINDOW", testkit.Str(t, rtp.Input("recoveryPointSelection.algorithm")))
+		require.Equal(t, []string{testkit.Str(t, vault.Output("arn"))}, testkit.Strs(t, rtp.Input("recoveryPointSelection.includeVaults")))
+		require.Equal(t, []string{"CONTINUOUS", "SNAPSHOT"}, testkit.Strs(t, rtp.Input("recoveryPointSelection.recoveryPointTypes")))
+		require.Equal(t, 7.0, testkit.Num(t, rtp.Input("recoveryPointSelection.selectionWindowDays")))
+		require.Equal(t, 8.0, testkit.Num(t, rtp.Input("startWindowHours")))
 
-		sel := only(t, p, tRestoreSel)
-		require.Equal(t, str(t, rtp.Input("name")), str(t, sel.Input("restoreTestingPlanName")))
-		require.Regexp(t, regexp.MustCompile(`^[A-Za-z0-9_]{1,50}$`), str(t, sel.Input("name")))
-		require.Equal(t, "RDS", str(t, sel.Input("protectedResourceType")))
-		require.Equal(t, []string{"*"}, strs(t, sel.Input("protectedResourceArns")))
-		require.Equal(t, "aws:ResourceTag/backup", str(t, sel.Input("protectedResourceConditions.stringEquals[0].key")))
-		require.Equal(t, "true", str(t, sel.Input("protectedResourceConditions.stringEquals[0].value")))
-		require.Equal(t, "platform-staging-data", str(t, sel.Input("restoreMetadataOverrides.dbSubnetGroupName")))
-		require.Equal(t, `["sg-0db"]`, str(t, sel.Input("restoreMetadataOverrides.vpcSecurityGroupIds")))
-		require.Equal(t, 2.0, num(t, sel.Input("validationWindowHours")))
-		require.Equal(t, str(t, only(t, p, tRole).Output("arn")), str(t, sel.Input("iamRoleArn")))
-		require.Equal(t, str(t, rtp.Output("arn")), str(t, property.New(p.Outputs).AsMap().Get("restoreTestingPlanArn")))
+		sel := testkit.One(t, p, tRestoreSel)
+		require.Equal(t, testkit.Str(t, rtp.Input("name")), testkit.Str(t, sel.Input("restoreTestingPlanName")))
+		require.Regexp(t, regexp.MustCompile(`^[A-Za-z0-9_]{1,50}$`), testkit.Str(t, sel.Input("name")))
+		require.Equal(t, "RDS", testkit.Str(t, sel.Input("protectedResourceType")))
+		require.Equal(t, []string{"*"}, testkit.Strs(t, sel.Input("protectedResourceArns")))
+		require.Equal(t, "aws:ResourceTag/backup", testkit.Str(t, sel.Input("protectedResourceConditions.stringEquals[0].key")))
+		require.Equal(t, "true", testkit.Str(t, sel.Input("protectedResourceConditions.stringEquals[0].value")))
+		require.Equal(t, "platform-staging-data", testkit.Str(t, sel.Input("restoreMetadataOverrides.dbSubnetGroupName")))
+		require.Equal(t, `["sg-0db"]`, testkit.Str(t, sel.Input("restoreMetadataOverrides.vpcSecurityGroupIds")))
+		require.Equal(t, 2.0, testkit.Num(t, sel.Input("validationWindowHours")))
+		require.Equal(t, testkit.Str(t, testkit.One(t, p, tRole).Output("arn")), testkit.Str(t, sel.Input("iamRoleArn")))
+		require.Equal(t, testkit.Str(t, rtp.Output("arn")), testkit.Str(t, property.New(p.Outputs).AsMap().Get("restoreTestingPlanArn")))
 	})
 
 	t.Run("RDS automated backups replicate to the DR region with the DR key", func(t *testing.T) {
-		r := only(t, p, tReplication)
+		r := testkit.One(t, p, tReplication)
 		viaProvider(t, r, dr)
-		require.Equal(t, str(t, db.Output("arn")), str(t, r.Input("sourceDbInstanceArn")))
-		require.Equal(t, str(t, drKey.Output("arn")), str(t, r.Input("kmsKeyId")))
-		require.Equal(t, 30.0, num(t, r.Input("retentionPeriod")))
+		require.Equal(t, testkit.Str(t, db.Output("arn")), testkit.Str(t, r.Input("sourceDbInstanceArn")))
+		require.Equal(t, testkit.Str(t, drKey.Output("arn")), testkit.Str(t, r.Input("kmsKeyId")))
+		require.Equal(t, 30.0, testkit.Num(t, r.Input("retentionPeriod")))
 	})
 
 	t.Run("every taggable resource carries the stack tags", func(t *testing.T) {
 		for _, typ := range []string{tKey, tVault, tPlan, tRole, tRestorePlan} {
 			for _, r := range p.ByType(typ) {
 				for _, k := range tags.Required {
-					require.NotEmpty(t, str(t, r.Input("tags."+k)), "%s %s lacks tag %s", typ, r.Name, k)
+					require.NotEmpty(t, testkit.Str(t, r.Input("tags."+k)), "%s %s lacks tag %s", typ, r.Name, k)
 				}
 			}
 		}
@@ -315,16 +287,16 @@ func TestProdBackupUpdate(t *testing.T) {
 func TestBackupPreviewKeepsJoinsAsDependencies(t *testing.T) {
 	p := capture(t, plan.Preview, prodArgs())
 	drVault := p.Named(tVault, "backup-dr-vault")
-	pl := only(t, p, tPlan)
+	pl := testkit.One(t, p, tPlan)
 	dest := pl.Input("rules[0].copyActions[0].destinationVaultArn")
 	require.True(t, dest.IsComputed(), "the DR vault ARN is unknown in a preview, got %#v", dest)
 	require.Contains(t, pl.PropertyDependencies["rules"], drVault.URN, "the copy action depends on the DR vault")
-	sel := only(t, p, tSelection)
+	sel := testkit.One(t, p, tSelection)
 	require.Contains(t, sel.PropertyDependencies["planId"], pl.URN)
 	// Known in a preview: the numbers a policy checks.
-	require.Equal(t, 30.0, num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
+	require.Equal(t, 30.0, testkit.Num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
 	require.Len(t, p.ByType(tLock), 2)
-	require.Equal(t, "backup", str(t, sel.Input("selectionTags[0].key")))
+	require.Equal(t, "backup", testkit.Str(t, sel.Input("selectionTags[0].key")))
 	require.True(t, p.Named(tVault, "backup-vault").Protect)
 }
 
@@ -334,13 +306,13 @@ func TestStagingBackup(t *testing.T) {
 			p := capture(t, mode, stagingArgs())
 			require.Empty(t, p.ByType(tLock), "staging vaults are not locked")
 			require.Empty(t, p.ByType(tReplication))
-			pl := only(t, p, tPlan)
-			require.Equal(t, 7.0, num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
-			require.Equal(t, 7.0, num(t, pl.Input("rules[0].copyActions[0].lifecycle.deleteAfter")))
+			pl := testkit.One(t, p, tPlan)
+			require.Equal(t, 7.0, testkit.Num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
+			require.Equal(t, 7.0, testkit.Num(t, pl.Input("rules[0].copyActions[0].lifecycle.deleteAfter")))
 			for _, v := range p.ByType(tVault) {
 				require.False(t, v.Protect)
 			}
-			require.False(t, only(t, p, tKey).Protect)
+			require.False(t, testkit.One(t, p, tKey).Protect)
 			require.Len(t, p.ByType(tRestorePlan), 1)
 		})
 	}
@@ -358,8 +330,8 @@ func TestOptionalPartsCanBeOff(t *testing.T) {
 	require.Empty(t, p.ByType(tRestorePlan))
 	require.Empty(t, p.ByType(tRestoreSel))
 	require.Empty(t, p.ByType(tNotify))
-	pl := only(t, p, tPlan)
+	pl := testkit.One(t, p, tPlan)
 	require.False(t, pl.Input("rules[0].enableContinuousBackup").AsBool())
-	require.Equal(t, 90.0, num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
-	require.Equal(t, "", str(t, property.New(p.Outputs).AsMap().Get("restoreTestingPlanArn")))
+	require.Equal(t, 90.0, testkit.Num(t, pl.Input("rules[0].lifecycle.deleteAfter")))
+	require.Equal(t, "", testkit.Str(t, property.New(p.Outputs).AsMap().Get("restoreTestingPlanArn")))
 }

@@ -1,39 +1,17 @@
 package backup
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/generic-corp/platform/internal/policydoc"
 )
 
 // keyDeletionWindowDays is the longest window KMS allows: a scheduled deletion of the DR
 // key can be cancelled for a month, while copies encrypted with it still matter.
 const keyDeletionWindowDays = 30
-
-type statement struct {
-	Sid       string         `json:"Sid"`
-	Effect    string         `json:"Effect"`
-	Principal map[string]any `json:"Principal"`
-	Action    []string       `json:"Action"`
-	Resource  string         `json:"Resource,omitempty"`
-	Condition map[string]any `json:"Condition,omitempty"`
-}
-
-type policyDoc struct {
-	Version   string      `json:"Version"`
-	Id        string      `json:"Id,omitempty"`
-	Statement []statement `json:"Statement"`
-}
-
-func render(doc policyDoc) (string, error) {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return "", fmt.Errorf("backup: rendering a policy (please report): %w", err)
-	}
-	return string(b), nil
-}
 
 // drKeyPolicy mirrors the aws/backup managed key: the account root administers the key
 // (so IAM decides, and the key can never become unmanageable), and principals of this
@@ -45,17 +23,11 @@ func drKeyPolicy(account, drRegion string) (string, error) {
 		"kms:CallerAccount": account,
 		"kms:ViaService":    []string{fmt.Sprintf("backup.%s.amazonaws.com", drRegion), fmt.Sprintf("rds.%s.amazonaws.com", drRegion)},
 	}
-	return render(policyDoc{
-		Version: "2012-10-17",
+	return policydoc.Render("backup", policydoc.Document{
+		Version: policydoc.Version,
 		Id:      "platform-backup-dr-key",
-		Statement: []statement{
-			{
-				Sid:       "EnableAccountRootAdministration",
-				Effect:    "Allow",
-				Principal: map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::%s:root", account)},
-				Action:    []string{"kms:*"},
-				Resource:  "*",
-			},
+		Statement: []policydoc.Statement{
+			policydoc.Root(account),
 			{
 				Sid:       "AllowBackupAndRdsForAccount",
 				Effect:    "Allow",

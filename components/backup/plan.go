@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/generic-corp/platform/internal/naming"
+	"github.com/generic-corp/platform/internal/policydoc"
 )
 
 // The AWS managed policies of the backup role, by short name: create recovery points
@@ -28,9 +29,9 @@ const maxPlanName = 50
 func (c *Backup) newRole(ctx *pulumi.Context, name string, a BackupArgs) (*iam.Role, error) {
 	physical := naming.Name(naming.MaxIAMRole, a.NamePrefix, "aws-backup")
 	trust := a.AccountId.ToStringOutput().ApplyT(func(account string) (string, error) {
-		return render(policyDoc{
-			Version: "2012-10-17",
-			Statement: []statement{{
+		return policydoc.Render("backup", policydoc.Document{
+			Version: policydoc.Version,
+			Statement: []policydoc.Statement{{
 				Sid:       "AwsBackupAssumesThisRole",
 				Effect:    "Allow",
 				Principal: map[string]any{"Service": "backup.amazonaws.com"},

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/argcheck"
 )
 
 var (
@@ -142,10 +142,6 @@ func (a BackupArgs) validate() error {
 		between("RdsReplicationRetentionDays", a.RdsReplicationRetentionDays, 1, MaxContinuousRetentionDays, "days")
 	}
 
-	for _, k := range tags.Required {
-		if a.Tags[k] == "" {
-			errs = append(errs, fmt.Errorf("backup: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
-		}
-	}
+	errs = append(errs, argcheck.MissingTags("backup", a.Tags)...)
 	return errors.Join(errs...)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -21,28 +22,28 @@ func addonsByName(t *testing.T, p *plan.Plan) map[string]*plan.Resource {
 	t.Helper()
 	out := map[string]*plan.Resource{}
 	for _, a := range p.ByType(tAddon) {
-		out[str(a.Input("addonName"))] = a
+		out[testkit.StrOr(a.Input("addonName"))] = a
 	}
 	return out
 }
 
 func assertAddons(t *testing.T, p *plan.Plan, mode plan.Mode) {
 	t.Helper()
-	ng := one(t, p, tNodeGroup)
+	ng := testkit.One(t, p, tNodeGroup)
 	addons := addonsByName(t, p)
 	require.Len(t, addons, len(DefaultAddons))
 	require.Len(t, p.ByType(tAddon), len(DefaultAddons), "one add-on resource per name")
 	require.Contains(t, addons, "aws-ebs-csi-driver", "PVCs need the EBS CSI driver")
 	for name, a := range addons {
-		require.Equal(t, DefaultAddons[name], str(a.Input("addonVersion")), "%s must be pinned", name)
-		require.Equal(t, "OVERWRITE", str(a.Input("resolveConflictsOnUpdate")))
-		require.Equal(t, "OVERWRITE", str(a.Input("resolveConflictsOnCreate")))
+		require.Equal(t, DefaultAddons[name], testkit.StrOr(a.Input("addonVersion")), "%s must be pinned", name)
+		require.Equal(t, "OVERWRITE", testkit.StrOr(a.Input("resolveConflictsOnUpdate")))
+		require.Equal(t, "OVERWRITE", testkit.StrOr(a.Input("resolveConflictsOnCreate")))
 		switch name {
 		case "coredns", "aws-ebs-csi-driver":
-			require.True(t, waitsFor(a, ng.URN), "%s is a Deployment; it must wait for nodes to schedule on", name)
+			require.True(t, testkit.WaitsFor(a, ng.URN), "%s is a Deployment; it must wait for nodes to schedule on", name)
 		default:
-			require.False(t, waitsFor(a, ng.URN), "%s is a DaemonSet nodes need; it must not wait for them", name)
-			require.True(t, waitsFor(ng, a.URN), "node group must wait for %s", name)
+			require.False(t, testkit.WaitsFor(a, ng.URN), "%s is a DaemonSet nodes need; it must not wait for them", name)
+			require.True(t, testkit.WaitsFor(ng, a.URN), "node group must wait for %s", name)
 		}
 		if name != "vpc-cni" {
 			require.True(t, a.Input("configurationValues").IsNull(), "%s keeps its default configuration", name)
@@ -55,18 +56,18 @@ func assertAddons(t *testing.T, p *plan.Plan, mode plan.Mode) {
 	// The VPC CNI must run its network-policy agent, or NetworkPolicy objects are
 	// accepted and silently not enforced.
 	var cni map[string]any
-	raw := str(addons["vpc-cni"].Input("configurationValues"))
+	raw := testkit.StrOr(addons["vpc-cni"].Input("configurationValues"))
 	require.NoError(t, json.Unmarshal([]byte(raw), &cni), raw)
 	require.Equal(t, map[string]any{"enableNetworkPolicy": "true"}, cni, "the add-on schema types the flag as the string \"true\"")
 
 	ebs := addons["aws-ebs-csi-driver"]
 	role := p.Named(tRole, "eks-ebs-csi")
 	require.NotNil(t, role)
-	require.True(t, dependsOn(ebs, "serviceAccountRoleArn", role.URN), "the add-on's service account assumes the EBS CSI role")
+	require.True(t, testkit.DependsOn(ebs, "serviceAccountRoleArn", role.URN), "the add-on's service account assumes the EBS CSI role")
 	for _, typ := range []string{tAttachment, tRolePolicy} {
 		for _, r := range p.ByType(typ) {
-			if dependsOn(r, "role", role.URN) {
-				require.True(t, waitsFor(ebs, r.URN), "the driver must start after %s is attached", r.Name)
+			if testkit.DependsOn(r, "role", role.URN) {
+				require.True(t, testkit.WaitsFor(ebs, r.URN), "the driver must start after %s is attached", r.Name)
 			}
 		}
 	}
@@ -74,7 +75,7 @@ func assertAddons(t *testing.T, p *plan.Plan, mode plan.Mode) {
 		require.True(t, ebs.Input("serviceAccountRoleArn").IsComputed())
 		return
 	}
-	require.Equal(t, "arn:aws:iam::"+plan.AccountID+":role/platform-test-ebs-csi-driver", str(ebs.Input("serviceAccountRoleArn")))
+	require.Equal(t, "arn:aws:iam::"+plan.AccountID+":role/platform-test-ebs-csi-driver", testkit.StrOr(ebs.Input("serviceAccountRoleArn")))
 }
 
 // ebsKMSDoc is the shape of the driver's inline KMS policy.
@@ -96,51 +97,51 @@ func TestEBSCSIDriver(t *testing.T) {
 			t.Parallel()
 			p := capture(t, mode, testArgs())
 			comp := p.Named(Type, "eks")
-			oidc := one(t, p, tOIDC)
+			oidc := testkit.One(t, p, tOIDC)
 
 			role := p.Named(tRole, "eks-ebs-csi")
 			require.NotNil(t, role)
-			require.Equal(t, "platform-test-ebs-csi-driver", str(role.Input("name")))
-			require.Contains(t, str(role.Input("description")), "kube-system/ebs-csi-controller-sa")
-			require.Equal(t, "platform-test-ebs-csi-driver", tagsOf(role)["Name"])
-			require.True(t, dependsOn(role, "assumeRolePolicy", oidc.URN), "trust goes through the cluster's OIDC provider")
+			require.Equal(t, "platform-test-ebs-csi-driver", testkit.StrOr(role.Input("name")))
+			require.Contains(t, testkit.StrOr(role.Input("description")), "kube-system/ebs-csi-controller-sa")
+			require.Equal(t, "platform-test-ebs-csi-driver", testkit.TagsOf(role)["Name"])
+			require.True(t, testkit.DependsOn(role, "assumeRolePolicy", oidc.URN), "trust goes through the cluster's OIDC provider")
 
 			var attached []string
 			for _, a := range p.ByType(tAttachment) {
-				if dependsOn(a, "role", role.URN) {
-					attached = append(attached, str(a.Input("policyArn")))
+				if testkit.DependsOn(a, "role", role.URN) {
+					attached = append(attached, testkit.StrOr(a.Input("policyArn")))
 				}
 			}
 			require.Equal(t, []string{"arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"}, attached)
 
 			var inline []*plan.Resource
 			for _, r := range p.ByType(tRolePolicy) {
-				if dependsOn(r, "role", role.URN) {
+				if testkit.DependsOn(r, "role", role.URN) {
 					inline = append(inline, r)
 				}
 			}
 			require.Len(t, inline, 1, "one inline policy: the data key")
-			assertEBSKMSPolicy(t, str(inline[0].Input("policy")), dataKey)
+			assertEBSKMSPolicy(t, testkit.StrOr(inline[0].Input("policy")), dataKey)
 
 			if mode == plan.Preview {
 				require.True(t, role.Input("assumeRolePolicy").IsComputed(), "the issuer is unknown before the cluster exists")
 				return
 			}
 			var trust trustDoc
-			raw := str(role.Input("assumeRolePolicy"))
+			raw := testkit.StrOr(role.Input("assumeRolePolicy"))
 			require.NoError(t, json.Unmarshal([]byte(raw), &trust), raw)
 			require.Len(t, trust.Statement, 1)
 			st := trust.Statement[0]
-			issuer := str(comp.Output("oidcIssuer"))
+			issuer := testkit.StrOr(comp.Output("oidcIssuer"))
 			require.NotEmpty(t, issuer)
 			require.Equal(t, "Allow", st.Effect)
 			require.Equal(t, "sts:AssumeRoleWithWebIdentity", st.Action)
-			require.Equal(t, str(comp.Output("oidcProviderArn")), st.Principal["Federated"])
+			require.Equal(t, testkit.StrOr(comp.Output("oidcProviderArn")), st.Principal["Federated"])
 			require.Equal(t, map[string]string{
 				issuer + ":sub": "system:serviceaccount:kube-system:ebs-csi-controller-sa",
 				issuer + ":aud": "sts.amazonaws.com",
 			}, st.Condition["StringEquals"])
-			require.Equal(t, "arn:aws:iam::"+plan.AccountID+":role/platform-test-ebs-csi-driver", str(comp.Output("ebsCsiRoleArn")))
+			require.Equal(t, "arn:aws:iam::"+plan.AccountID+":role/platform-test-ebs-csi-driver", testkit.StrOr(comp.Output("ebsCsiRoleArn")))
 		})
 	}
 }
@@ -181,17 +182,17 @@ func TestEBSCSIDriverWithKeyFromProgram(t *testing.T) {
 				return err
 			}, plan.Options{Mode: mode})
 			require.NoError(t, err)
-			key := one(t, p, tKMSKey)
+			key := testkit.One(t, p, tKMSKey)
 			policy := p.Named(tRolePolicy, "eks-ebs-csi-kms")
 			require.NotNil(t, policy)
-			require.True(t, dependsOn(policy, "policy", key.URN))
+			require.True(t, testkit.DependsOn(policy, "policy", key.URN))
 			if mode == plan.Preview {
 				require.True(t, policy.Input("policy").IsComputed())
 				return
 			}
-			keyArn := str(key.Output("arn"))
+			keyArn := testkit.StrOr(key.Output("arn"))
 			require.NotEmpty(t, keyArn)
-			assertEBSKMSPolicy(t, str(policy.Input("policy")), keyArn)
+			assertEBSKMSPolicy(t, testkit.StrOr(policy.Input("policy")), keyArn)
 		})
 	}
 }
@@ -212,9 +213,9 @@ func TestAddonOverridesKeepSettings(t *testing.T) {
 			p := capture(t, plan.Preview, args)
 			addons := addonsByName(t, p)
 			require.Len(t, addons, len(DefaultAddons))
-			require.Equal(t, tt.version, str(addons[tt.addon].Input("addonVersion")))
-			require.Equal(t, `{"enableNetworkPolicy":"true"}`, str(addons["vpc-cni"].Input("configurationValues")))
-			require.True(t, dependsOn(addons["aws-ebs-csi-driver"], "serviceAccountRoleArn", p.Named(tRole, "eks-ebs-csi").URN))
+			require.Equal(t, tt.version, testkit.StrOr(addons[tt.addon].Input("addonVersion")))
+			require.Equal(t, `{"enableNetworkPolicy":"true"}`, testkit.StrOr(addons["vpc-cni"].Input("configurationValues")))
+			require.True(t, testkit.DependsOn(addons["aws-ebs-csi-driver"], "serviceAccountRoleArn", p.Named(tRole, "eks-ebs-csi").URN))
 		})
 	}
 }

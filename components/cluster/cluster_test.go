@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -27,37 +28,37 @@ func TestCluster(t *testing.T) {
 				}
 				require.Equal(t, comp.URN, r.Parent, "%s must be parented to the component", r.URN)
 				if _, taggable := r.Inputs.GetOk("tags"); taggable {
-					tg := tagsOf(r)
+					tg := testkit.TagsOf(r)
 					for _, k := range tags.Required {
 						require.NotEmpty(t, tg[k], "%s lacks tag %s", r.URN, k)
 					}
 				}
 			}
 
-			cl := one(t, p, tCluster)
-			require.Equal(t, "platform-test", str(cl.Input("name")))
-			require.Equal(t, "1.33", str(cl.Input("version")))
+			cl := testkit.One(t, p, tCluster)
+			require.Equal(t, "platform-test", testkit.StrOr(cl.Input("name")))
+			require.Equal(t, "1.33", testkit.StrOr(cl.Input("version")))
 			require.False(t, cl.Protect, "Protect defaults to false")
 			require.True(t, cl.Input("vpcConfig.endpointPrivateAccess").AsBool())
 			require.False(t, cl.Input("vpcConfig.endpointPublicAccess").AsBool())
 			require.True(t, cl.Input("vpcConfig.endpointPublicAccess").IsBool(), "public access must be set explicitly")
 			require.True(t, cl.Input("vpcConfig.publicAccessCidrs").IsNull())
-			require.Equal(t, privateSubnets, strs(cl.Input("vpcConfig.subnetIds")))
-			require.Equal(t, []string{"secrets"}, strs(cl.Input("encryptionConfig.resources")))
-			require.Equal(t, secretsKey, str(cl.Input("encryptionConfig.provider.keyArn")))
+			require.Equal(t, privateSubnets, testkit.StrsOr(cl.Input("vpcConfig.subnetIds")))
+			require.Equal(t, []string{"secrets"}, testkit.StrsOr(cl.Input("encryptionConfig.resources")))
+			require.Equal(t, secretsKey, testkit.StrOr(cl.Input("encryptionConfig.provider.keyArn")))
 			require.ElementsMatch(t, []string{"api", "audit", "authenticator", "controllerManager", "scheduler"},
-				strs(cl.Input("enabledClusterLogTypes")))
-			require.Equal(t, "API", str(cl.Input("accessConfig.authenticationMode")))
+				testkit.StrsOr(cl.Input("enabledClusterLogTypes")))
+			require.Equal(t, "API", testkit.StrOr(cl.Input("accessConfig.authenticationMode")))
 			require.False(t, cl.Input("accessConfig.bootstrapClusterCreatorAdminPermissions").AsBool())
 			require.True(t, cl.Input("accessConfig.bootstrapClusterCreatorAdminPermissions").IsBool())
 			require.False(t, cl.Input("bootstrapSelfManagedAddons").AsBool())
-			require.Equal(t, "STANDARD", str(cl.Input("upgradePolicy.supportType")))
+			require.Equal(t, "STANDARD", testkit.StrOr(cl.Input("upgradePolicy.supportType")))
 
-			logs := one(t, p, tLogGroup)
-			require.Equal(t, "/aws/eks/platform-test/cluster", str(logs.Input("name")))
+			logs := testkit.One(t, p, tLogGroup)
+			require.Equal(t, "/aws/eks/platform-test/cluster", testkit.StrOr(logs.Input("name")))
 			require.Equal(t, 90.0, logs.Input("retentionInDays").AsNumber())
-			require.Equal(t, logsKey, str(logs.Input("kmsKeyId")))
-			require.True(t, waitsFor(cl, logs.URN), "the cluster must wait for its log group")
+			require.Equal(t, logsKey, testkit.StrOr(logs.Input("kmsKeyId")))
+			require.True(t, testkit.WaitsFor(cl, logs.URN), "the cluster must wait for its log group")
 
 			assertRoles(t, p, cl, false)
 			assertAccess(t, p, cl)
@@ -68,12 +69,12 @@ func TestCluster(t *testing.T) {
 			assertKubeconfig(t, p, comp, mode)
 
 			if mode == plan.Update {
-				require.Equal(t, "platform-test", str(comp.Output("clusterName")))
-				require.True(t, strings.HasPrefix(str(comp.Output("endpoint")), "https://"))
-				require.True(t, strings.HasPrefix(str(comp.Output("clusterSecurityGroupId")), "sg-"))
-				require.True(t, strings.HasPrefix(str(comp.Output("nodeSecurityGroupId")), "sg-"))
-				require.Contains(t, str(comp.Output("nodeRoleArn")), ":role/")
-				require.Contains(t, str(comp.Output("oidcProviderArn")), "oidc-provider")
+				require.Equal(t, "platform-test", testkit.StrOr(comp.Output("clusterName")))
+				require.True(t, strings.HasPrefix(testkit.StrOr(comp.Output("endpoint")), "https://"))
+				require.True(t, strings.HasPrefix(testkit.StrOr(comp.Output("clusterSecurityGroupId")), "sg-"))
+				require.True(t, strings.HasPrefix(testkit.StrOr(comp.Output("nodeSecurityGroupId")), "sg-"))
+				require.Contains(t, testkit.StrOr(comp.Output("nodeRoleArn")), ":role/")
+				require.Contains(t, testkit.StrOr(comp.Output("oidcProviderArn")), "oidc-provider")
 			}
 		})
 	}
@@ -83,7 +84,7 @@ func assertRoles(t *testing.T, p *plan.Plan, cl *plan.Resource, ssm bool) {
 	t.Helper()
 	trust := map[string]string{}
 	for _, r := range p.ByType(tRole) {
-		doc := str(r.Input("assumeRolePolicy"))
+		doc := testkit.StrOr(r.Input("assumeRolePolicy"))
 		require.NotContains(t, doc, `"*"`, "no wildcard principal in %s", r.Name)
 		trust[r.Name] = doc
 	}
@@ -93,8 +94,8 @@ func assertRoles(t *testing.T, p *plan.Plan, cl *plan.Resource, ssm bool) {
 	attached := map[string][]string{}
 	for _, a := range p.ByType(tAttachment) {
 		for _, r := range p.ByType(tRole) {
-			if dependsOn(a, "role", r.URN) {
-				arn := str(a.Input("policyArn"))
+			if testkit.DependsOn(a, "role", r.URN) {
+				arn := testkit.StrOr(a.Input("policyArn"))
 				attached[r.Name] = append(attached[r.Name], arn[strings.LastIndex(arn, "/")+1:])
 			}
 		}
@@ -106,7 +107,7 @@ func assertRoles(t *testing.T, p *plan.Plan, cl *plan.Resource, ssm bool) {
 		want = append(want, "AmazonSSMManagedInstanceCore")
 	}
 	require.ElementsMatch(t, want, attached["eks-node"])
-	require.True(t, dependsOn(cl, "roleArn", p.Named(tRole, "eks-cluster").URN))
+	require.True(t, testkit.DependsOn(cl, "roleArn", p.Named(tRole, "eks-cluster").URN))
 }
 
 func assertAccess(t *testing.T, p *plan.Plan, cl *plan.Resource) {
@@ -115,33 +116,33 @@ func assertAccess(t *testing.T, p *plan.Plan, cl *plan.Resource) {
 	require.Len(t, entries, 2)
 	var principals []string
 	for _, e := range entries {
-		principals = append(principals, str(e.Input("principalArn")))
-		require.Equal(t, "STANDARD", str(e.Input("type")))
-		require.True(t, dependsOn(e, "clusterName", cl.URN))
+		principals = append(principals, testkit.StrOr(e.Input("principalArn")))
+		require.Equal(t, "STANDARD", testkit.StrOr(e.Input("type")))
+		require.True(t, testkit.DependsOn(e, "clusterName", cl.URN))
 	}
 	require.ElementsMatch(t, []string{adminRole, breakGlass}, principals)
 	require.NotNil(t, p.Named(tEntry, "eks-admin-123456789012-break-glass"), "entries are keyed by account and role name")
 	require.Equal(t, "123456789012-user-alice", adminKey("arn:aws:iam::123456789012:user/alice"))
 	for _, a := range p.ByType(tAssoc) {
-		require.Equal(t, clusterAdminPolicy, str(a.Input("policyArn")))
-		require.Equal(t, "cluster", str(a.Input("accessScope.type")))
+		require.Equal(t, clusterAdminPolicy, testkit.StrOr(a.Input("policyArn")))
+		require.Equal(t, "cluster", testkit.StrOr(a.Input("accessScope.type")))
 	}
 	require.Len(t, p.ByType(tAssoc), 2)
 }
 
 func assertOIDC(t *testing.T, p *plan.Plan, comp *plan.Resource, mode plan.Mode) {
 	t.Helper()
-	o := one(t, p, tOIDC)
-	require.Equal(t, []string{"sts.amazonaws.com"}, strs(o.Input("clientIdLists")))
-	require.Equal(t, []string{eksOIDCThumbprint}, strs(o.Input("thumbprintLists")))
-	require.True(t, dependsOn(o, "url", p.ByType(tCluster)[0].URN))
+	o := testkit.One(t, p, tOIDC)
+	require.Equal(t, []string{"sts.amazonaws.com"}, testkit.StrsOr(o.Input("clientIdLists")))
+	require.Equal(t, []string{eksOIDCThumbprint}, testkit.StrsOr(o.Input("thumbprintLists")))
+	require.True(t, testkit.DependsOn(o, "url", p.ByType(tCluster)[0].URN))
 	if mode == plan.Preview {
 		require.True(t, o.Input("url").IsComputed())
 		return
 	}
-	url := str(o.Input("url"))
+	url := testkit.StrOr(o.Input("url"))
 	require.True(t, strings.HasPrefix(url, "https://oidc.eks.us-east-1.amazonaws.com/id/"), url)
-	require.Equal(t, strings.TrimPrefix(url, "https://"), str(comp.Output("oidcIssuer")))
+	require.Equal(t, strings.TrimPrefix(url, "https://"), testkit.StrOr(comp.Output("oidcIssuer")))
 }
 
 func assertKubeconfig(t *testing.T, p *plan.Plan, comp *plan.Resource, mode plan.Mode) {
@@ -149,12 +150,12 @@ func assertKubeconfig(t *testing.T, p *plan.Plan, comp *plan.Resource, mode plan
 	kc := comp.Output("kubeconfig")
 	require.True(t, kc.Secret() || kc.IsComputed(), "kubeconfig output must be secret")
 
-	prov := one(t, p, tK8s)
+	prov := testkit.One(t, p, tK8s)
 	require.Equal(t, comp.URN, prov.Parent)
 	require.True(t, prov.Input("kubeconfig").Secret() || prov.Input("kubeconfig").IsComputed())
 	for _, typ := range []string{tAssoc, tNodeGroup, tAddon} {
 		for _, r := range p.ByType(typ) {
-			require.True(t, waitsFor(prov, r.URN), "provider must wait for %s", r.Name)
+			require.True(t, testkit.WaitsFor(prov, r.URN), "provider must wait for %s", r.Name)
 		}
 	}
 	if mode == plan.Preview {
@@ -179,7 +180,7 @@ func assertKubeconfig(t *testing.T, p *plan.Plan, comp *plan.Resource, mode plan
 	require.NoError(t, json.Unmarshal([]byte(kc.WithSecret(false).AsString()), &cfg))
 	require.Equal(t, "platform-test", cfg.CurrentContext)
 	require.Len(t, cfg.Clusters, 1)
-	require.Equal(t, str(comp.Output("endpoint")), cfg.Clusters[0].Cluster["server"])
+	require.Equal(t, testkit.StrOr(comp.Output("endpoint")), cfg.Clusters[0].Cluster["server"])
 	require.NotEmpty(t, cfg.Clusters[0].Cluster["certificate-authority-data"])
 	exec := cfg.Users[0].User.Exec
 	require.Equal(t, "aws", exec.Command)
@@ -194,10 +195,10 @@ func TestClusterPublicEndpointAndProtect(t *testing.T) {
 	args.Protect = true
 	args.EnableSSM = true
 	p := capture(t, plan.Update, args)
-	cl := one(t, p, tCluster)
+	cl := testkit.One(t, p, tCluster)
 	require.True(t, cl.Input("vpcConfig.endpointPublicAccess").AsBool())
 	require.True(t, cl.Input("vpcConfig.endpointPrivateAccess").AsBool())
-	require.Equal(t, args.PublicAccessCidrs, strs(cl.Input("vpcConfig.publicAccessCidrs")))
+	require.Equal(t, args.PublicAccessCidrs, testkit.StrsOr(cl.Input("vpcConfig.publicAccessCidrs")))
 	require.True(t, cl.Protect)
 	assertRoles(t, p, cl, true)
 }
@@ -234,7 +235,7 @@ func irsaDoc(t *testing.T, issuer, ns, sa string) trustDoc {
 	p, err := plan.Capture(irsaProgram(issuer, ns, sa), plan.Options{Mode: plan.Update})
 	require.NoError(t, err)
 	var doc trustDoc
-	raw := str(one(t, p, tRole).Input("assumeRolePolicy"))
+	raw := testkit.StrOr(testkit.One(t, p, tRole).Input("assumeRolePolicy"))
 	require.NoError(t, json.Unmarshal([]byte(raw), &doc), raw)
 	require.Len(t, doc.Statement, 1)
 	return doc

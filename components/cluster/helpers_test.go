@@ -1,10 +1,8 @@
 package cluster
 
 import (
-	"slices"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -60,47 +58,4 @@ func capture(t *testing.T, mode plan.Mode, args *ClusterArgs) *plan.Plan {
 	}, plan.Options{Mode: mode})
 	require.NoError(t, err)
 	return p
-}
-
-func one(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
-	t.Helper()
-	rs := p.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
-}
-
-func str(v property.Value) string {
-	if !v.IsString() {
-		return ""
-	}
-	return v.AsString()
-}
-
-func strs(v property.Value) []string {
-	if !v.IsArray() {
-		return nil
-	}
-	var out []string
-	for _, e := range v.AsArray().AsSlice() {
-		out = append(out, str(e))
-	}
-	return out
-}
-
-func tagsOf(r *plan.Resource) map[string]string {
-	out := map[string]string{}
-	if v := r.Input("tags"); v.IsMap() {
-		for k, e := range v.AsMap().All {
-			out[k] = str(e)
-		}
-	}
-	return out
-}
-
-func dependsOn(r *plan.Resource, prop, urn string) bool {
-	return slices.Contains(r.PropertyDependencies[prop], urn)
-}
-
-func waitsFor(r *plan.Resource, urn string) bool {
-	return slices.Contains(r.Dependencies, urn)
 }

@@ -1,11 +1,11 @@
 package database
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -82,61 +82,6 @@ func prod(a *PostgresArgs) {
 	a.LogsKmsKeyArn = pulumi.String(testLogsKey)
 }
 
-func str(t *testing.T, v property.Value) string {
-	t.Helper()
-	require.True(t, v.IsString(), "want a known string, got %#v", v)
-	return v.AsString()
-}
-
-func num(t *testing.T, v property.Value) int {
-	t.Helper()
-	require.True(t, v.IsNumber(), "want a known number, got %#v", v)
-	return int(v.AsNumber())
-}
-
-func strs(t *testing.T, v property.Value) []string {
-	t.Helper()
-	require.True(t, v.IsArray(), "want an array, got %#v", v)
-	var out []string
-	for _, e := range v.AsArray().AsSlice() {
-		out = append(out, str(t, e))
-	}
-	return out
-}
-
-// plaintextLeaks collects the paths of known strings that contain a secret value
-// without a secret marker on the way.
-func plaintextLeaks(v property.Value, path string, out *[]string) {
-	if v.Secret() {
-		return
-	}
-	switch {
-	case v.IsString():
-		if strings.Contains(v.AsString(), plan.FakeSecretPrefix) {
-			*out = append(*out, path)
-		}
-	case v.IsMap():
-		for k, e := range v.AsMap().All {
-			plaintextLeaks(e, path+"."+k, out)
-		}
-	case v.IsArray():
-		for i, e := range v.AsArray().All {
-			plaintextLeaks(e, path+"["+strconv.Itoa(i)+"]", out)
-		}
-	}
-}
-
-func requireNoLeaks(t *testing.T, p *plan.Plan) {
-	t.Helper()
-	var leaks []string
-	for _, r := range p.Resources {
-		plaintextLeaks(property.New(r.Inputs), r.URN+" inputs", &leaks)
-		plaintextLeaks(property.New(r.Outputs), r.URN+" outputs", &leaks)
-	}
-	plaintextLeaks(property.New(p.Outputs), "stack outputs", &leaks)
-	require.Empty(t, leaks)
-}
-
 func primary(t *testing.T, p *plan.Plan) *plan.Resource {
 	t.Helper()
 	r := p.Named(tInstance, "db")
@@ -154,65 +99,65 @@ func TestPostgresUpdateProd(t *testing.T) {
 
 	t.Run("primary instance inputs", func(t *testing.T) {
 		in := func(path string) property.Value { return db.Input(path) }
-		require.Equal(t, "platform-test-postgres", str(t, in("identifier")))
-		require.Equal(t, "postgres", str(t, in("engine")))
-		require.Equal(t, "16", str(t, in("engineVersion")))
-		require.Equal(t, "db.m7g.large", str(t, in("instanceClass")))
+		require.Equal(t, "platform-test-postgres", testkit.Str(t, in("identifier")))
+		require.Equal(t, "postgres", testkit.Str(t, in("engine")))
+		require.Equal(t, "16", testkit.Str(t, in("engineVersion")))
+		require.Equal(t, "db.m7g.large", testkit.Str(t, in("instanceClass")))
 		require.True(t, in("storageEncrypted").AsBool())
-		require.Equal(t, testKey, str(t, in("kmsKeyId")))
-		require.Equal(t, "gp3", str(t, in("storageType")))
-		require.Equal(t, 50, num(t, in("allocatedStorage")))
-		require.Equal(t, 500, num(t, in("maxAllocatedStorage")))
+		require.Equal(t, testKey, testkit.Str(t, in("kmsKeyId")))
+		require.Equal(t, "gp3", testkit.Str(t, in("storageType")))
+		require.Equal(t, 50, testkit.Int(t, in("allocatedStorage")))
+		require.Equal(t, 500, testkit.Int(t, in("maxAllocatedStorage")))
 		require.True(t, in("multiAz").AsBool())
 		require.True(t, in("deletionProtection").AsBool())
 		require.True(t, db.Protect, "Protect=true must protect the instance")
-		require.Equal(t, 30, num(t, in("backupRetentionPeriod")))
-		require.Equal(t, DefaultBackupWindow, str(t, in("backupWindow")))
-		require.Equal(t, DefaultMaintenanceWindow, str(t, in("maintenanceWindow")))
+		require.Equal(t, 30, testkit.Int(t, in("backupRetentionPeriod")))
+		require.Equal(t, DefaultBackupWindow, testkit.Str(t, in("backupWindow")))
+		require.Equal(t, DefaultMaintenanceWindow, testkit.Str(t, in("maintenanceWindow")))
 		require.False(t, in("skipFinalSnapshot").AsBool())
-		require.Regexp(t, `^platform-test-postgres-final-[0-9a-f]{8}$`, str(t, in("finalSnapshotIdentifier")))
+		require.Regexp(t, `^platform-test-postgres-final-[0-9a-f]{8}$`, testkit.Str(t, in("finalSnapshotIdentifier")))
 		require.False(t, in("deleteAutomatedBackups").AsBool())
 		require.True(t, in("performanceInsightsEnabled").AsBool())
-		require.Equal(t, testKey, str(t, in("performanceInsightsKmsKeyId")))
-		require.Equal(t, 7, num(t, in("performanceInsightsRetentionPeriod")))
-		require.Equal(t, 60, num(t, in("monitoringInterval")))
-		require.Equal(t, str(t, p.Named(tRole, "db-monitoring").Output("arn")), str(t, in("monitoringRoleArn")))
-		require.Equal(t, []string{"postgresql", "upgrade"}, strs(t, in("enabledCloudwatchLogsExports")))
+		require.Equal(t, testKey, testkit.Str(t, in("performanceInsightsKmsKeyId")))
+		require.Equal(t, 7, testkit.Int(t, in("performanceInsightsRetentionPeriod")))
+		require.Equal(t, 60, testkit.Int(t, in("monitoringInterval")))
+		require.Equal(t, testkit.Str(t, p.Named(tRole, "db-monitoring").Output("arn")), testkit.Str(t, in("monitoringRoleArn")))
+		require.Equal(t, []string{"postgresql", "upgrade"}, testkit.Strs(t, in("enabledCloudwatchLogsExports")))
 		require.True(t, in("copyTagsToSnapshot").AsBool())
 		require.True(t, in("autoMinorVersionUpgrade").AsBool())
 		require.False(t, in("publiclyAccessible").AsBool())
 		require.True(t, in("iamDatabaseAuthenticationEnabled").AsBool())
-		require.Equal(t, "rds-ca-rsa2048-g1", str(t, in("caCertIdentifier")))
-		require.Equal(t, "app", str(t, in("dbName")))
-		require.Equal(t, "app", str(t, in("username")))
+		require.Equal(t, "rds-ca-rsa2048-g1", testkit.Str(t, in("caCertIdentifier")))
+		require.Equal(t, "app", testkit.Str(t, in("dbName")))
+		require.Equal(t, "app", testkit.Str(t, in("username")))
 		require.True(t, in("password").Secret(), "password must be secret")
-		require.Equal(t, str(t, pg.Output("name")), str(t, in("parameterGroupName")))
-		require.Equal(t, []string{p.Named(tSG, "db").ID}, strs(t, in("vpcSecurityGroupIds")))
-		require.Equal(t, str(t, p.Named(tSubnets, "db").Output("name")), str(t, in("dbSubnetGroupName")))
+		require.Equal(t, testkit.Str(t, pg.Output("name")), testkit.Str(t, in("parameterGroupName")))
+		require.Equal(t, []string{p.Named(tSG, "db").ID}, testkit.Strs(t, in("vpcSecurityGroupIds")))
+		require.Equal(t, testkit.Str(t, p.Named(tSubnets, "db").Output("name")), testkit.Str(t, in("dbSubnetGroupName")))
 		for _, k := range tags.Required {
-			require.NotEmpty(t, str(t, in("tags."+k)), k)
+			require.NotEmpty(t, testkit.Str(t, in("tags."+k)), k)
 		}
 	})
 
 	t.Run("read replica", func(t *testing.T) {
 		r := p.Named(tInstance, "db-replica")
 		require.NotNil(t, r)
-		require.Equal(t, str(t, db.Output("identifier")), str(t, r.Input("replicateSourceDb")))
-		require.Equal(t, "db.m7g.large", str(t, r.Input("instanceClass")))
+		require.Equal(t, testkit.Str(t, db.Output("identifier")), testkit.Str(t, r.Input("replicateSourceDb")))
+		require.Equal(t, "db.m7g.large", testkit.Str(t, r.Input("instanceClass")))
 		require.True(t, r.Input("storageEncrypted").AsBool())
-		require.Equal(t, testKey, str(t, r.Input("kmsKeyId")))
+		require.Equal(t, testKey, testkit.Str(t, r.Input("kmsKeyId")))
 		require.True(t, r.Input("performanceInsightsEnabled").AsBool())
-		require.Equal(t, testKey, str(t, r.Input("performanceInsightsKmsKeyId")))
+		require.Equal(t, testKey, testkit.Str(t, r.Input("performanceInsightsKmsKeyId")))
 		require.True(t, r.Input("skipFinalSnapshot").AsBool(), "RDS refuses a final snapshot of a replica")
 		require.False(t, r.Input("publiclyAccessible").AsBool())
 		require.True(t, r.Input("username").IsNull(), "a replica inherits its users")
 		require.True(t, r.Protect)
 		comp := p.ByType(Type)[0]
-		require.Contains(t, str(t, comp.Output("replicaEndpoint")), "platform-test-postgres-replica")
+		require.Contains(t, testkit.Str(t, comp.Output("replicaEndpoint")), "platform-test-postgres-replica")
 	})
 
 	t.Run("parameter group", func(t *testing.T) {
-		require.Equal(t, "postgres16", str(t, pg.Input("family")))
+		require.Equal(t, "postgres16", testkit.Str(t, pg.Input("family")))
 		got := map[string][2]string{}
 		for _, e := range pg.Input("parameters").AsArray().AsSlice() {
 			m := e.AsMap()
@@ -226,36 +171,36 @@ func TestPostgresUpdateProd(t *testing.T) {
 	})
 
 	t.Run("security group admits only security groups", func(t *testing.T) {
-		require.NotEmpty(t, str(t, sg.Input("description")))
+		require.NotEmpty(t, testkit.Str(t, sg.Input("description")))
 		require.True(t, sg.Input("ingress").IsNull(), "no inline ingress")
 		require.True(t, sg.Input("egress").IsNull(), "no egress at all")
 		rules := p.ByType(tIngress)
 		require.Len(t, rules, 2)
 		var sources []string
 		for _, r := range rules {
-			require.Equal(t, sg.ID, str(t, r.Input("securityGroupId")))
-			require.Equal(t, "tcp", str(t, r.Input("ipProtocol")))
-			require.Equal(t, 5432, num(t, r.Input("fromPort")))
-			require.Equal(t, 5432, num(t, r.Input("toPort")))
-			require.NotEmpty(t, str(t, r.Input("description")))
+			require.Equal(t, sg.ID, testkit.Str(t, r.Input("securityGroupId")))
+			require.Equal(t, "tcp", testkit.Str(t, r.Input("ipProtocol")))
+			require.Equal(t, 5432, testkit.Int(t, r.Input("fromPort")))
+			require.Equal(t, 5432, testkit.Int(t, r.Input("toPort")))
+			require.NotEmpty(t, testkit.Str(t, r.Input("description")))
 			require.True(t, r.Input("cidrIpv4").IsNull())
 			require.True(t, r.Input("cidrIpv6").IsNull())
 			require.True(t, r.Input("prefixListId").IsNull())
-			sources = append(sources, str(t, r.Input("referencedSecurityGroupId")))
+			sources = append(sources, testkit.Str(t, r.Input("referencedSecurityGroupId")))
 		}
 		require.ElementsMatch(t, []string{"sg-nodes", "sg-pods"}, sources)
 	})
 
 	t.Run("monitoring role and log groups", func(t *testing.T) {
 		role := p.Named(tRole, "db-monitoring")
-		require.Contains(t, str(t, role.Input("assumeRolePolicy")), `"Service":"monitoring.rds.amazonaws.com"`)
+		require.Contains(t, testkit.Str(t, role.Input("assumeRolePolicy")), `"Service":"monitoring.rds.amazonaws.com"`)
 		require.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-			str(t, p.Named(tAttach, "db-monitoring").Input("policyArn")))
+			testkit.Str(t, p.Named(tAttach, "db-monitoring").Input("policyArn")))
 		var names []string
 		for _, lg := range p.ByType(tLogGroup) {
-			names = append(names, str(t, lg.Input("name")))
-			require.Equal(t, testLogsKey, str(t, lg.Input("kmsKeyId")))
-			require.Equal(t, 30, num(t, lg.Input("retentionInDays")))
+			names = append(names, testkit.Str(t, lg.Input("name")))
+			require.Equal(t, testLogsKey, testkit.Str(t, lg.Input("kmsKeyId")))
+			require.Equal(t, 30, testkit.Int(t, lg.Input("retentionInDays")))
 		}
 		require.ElementsMatch(t, []string{
 			"/aws/rds/instance/platform-test-postgres/postgresql", "/aws/rds/instance/platform-test-postgres/upgrade",
@@ -270,7 +215,7 @@ func TestPostgresUpdateProd(t *testing.T) {
 				continue
 			}
 			for _, k := range tags.Required {
-				require.NotEmpty(t, str(t, r.Input("tags."+k)), "%s tag %s", r.URN, k)
+				require.NotEmpty(t, testkit.Str(t, r.Input("tags."+k)), "%s tag %s", r.URN, k)
 			}
 		}
 	})
@@ -278,22 +223,22 @@ func TestPostgresUpdateProd(t *testing.T) {
 	t.Run("secret outputs and no plaintext password", func(t *testing.T) {
 		url := p.Outputs.Get("databaseUrl")
 		require.True(t, url.Secret())
-		require.Equal(t, "postgresql://app:"+testPassword+"@"+str(t, db.Output("address"))+":5432/app?sslmode=require", url.AsString())
+		require.Equal(t, "postgresql://app:"+testPassword+"@"+testkit.Str(t, db.Output("address"))+":5432/app?sslmode=require", url.AsString())
 		pooled := p.Outputs.Get("databaseUrlPooled")
 		require.True(t, pooled.Secret())
 		require.Equal(t, "postgresql://app:"+testPassword+"@pgbouncer.data.svc.cluster.local:5432/app?sslmode=disable", pooled.AsString())
 		comp := p.ByType(Type)[0]
 		require.True(t, comp.Output("databaseUrl").Secret())
 		require.True(t, comp.Output("databaseUrlPooled").Secret())
-		requireNoLeaks(t, p)
+		testkit.RequireNoLeaks(t, p)
 	})
 
 	t.Run("budget outputs", func(t *testing.T) {
 		comp := p.ByType(Type)[0]
-		require.Equal(t, 811, num(t, comp.Output("maxConnections")))
-		require.Equal(t, 3, num(t, comp.Output("budgetReplicas")), "2 replicas + 1 surge")
-		require.Equal(t, 3*25+50, num(t, comp.Output("budgetUsed")))
-		require.Equal(t, 811-15, num(t, comp.Output("budgetLimit")))
+		require.Equal(t, 811, testkit.Int(t, comp.Output("maxConnections")))
+		require.Equal(t, 3, testkit.Int(t, comp.Output("budgetReplicas")), "2 replicas + 1 surge")
+		require.Equal(t, 3*25+50, testkit.Int(t, comp.Output("budgetUsed")))
+		require.Equal(t, 811-15, testkit.Int(t, comp.Output("budgetLimit")))
 	})
 
 	t.Run("children parented under the component", func(t *testing.T) {
@@ -317,10 +262,10 @@ func TestPostgresPreviewStaging(t *testing.T) {
 	require.False(t, db.Protect)
 	require.False(t, db.Input("multiAz").AsBool())
 	require.False(t, db.Input("deletionProtection").AsBool())
-	require.Equal(t, 7, num(t, db.Input("backupRetentionPeriod")))
+	require.Equal(t, 7, testkit.Int(t, db.Input("backupRetentionPeriod")))
 	require.False(t, db.Input("skipFinalSnapshot").AsBool())
 	require.True(t, db.Input("finalSnapshotIdentifier").IsComputed(), "the random suffix is unknown in preview")
-	require.Equal(t, testKey, str(t, db.Input("kmsKeyId")))
+	require.Equal(t, testKey, testkit.Str(t, db.Input("kmsKeyId")))
 	require.True(t, db.Input("monitoringRoleArn").IsComputed())
 	require.True(t, db.Input("password").Secret())
 	require.Nil(t, p.Named(tInstance, "db-replica"))
@@ -340,14 +285,14 @@ func TestPostgresPreviewStaging(t *testing.T) {
 	url := p.Outputs.Get("databaseUrl")
 	require.True(t, url.Secret())
 	require.True(t, url.IsComputed() || strings.Contains(url.AsString(), "sslmode=require"))
-	requireNoLeaks(t, p)
+	testkit.RequireNoLeaks(t, p)
 }
 
 func TestPostgresRestore(t *testing.T) {
 	t.Run("from a snapshot", func(t *testing.T) {
 		p := capture(t, plan.Update, func(a *PostgresArgs) { a.RestoreSnapshotIdentifier = "snap-2025-01-01" })
 		db := primary(t, p)
-		require.Equal(t, "snap-2025-01-01", str(t, db.Input("snapshotIdentifier")))
+		require.Equal(t, "snap-2025-01-01", testkit.Str(t, db.Input("snapshotIdentifier")))
 		require.True(t, db.Input("username").IsNull(), "the snapshot brings its users")
 		require.True(t, db.Input("dbName").IsNull())
 		require.True(t, db.Input("password").Secret(), "the password is still reset to ours")
@@ -358,7 +303,7 @@ func TestPostgresRestore(t *testing.T) {
 			a.RestorePointInTime = &RestorePointInTimeArgs{SourceDbInstanceIdentifier: "platform-prod-postgres", UseLatestRestorableTime: true}
 		})
 		db := primary(t, p)
-		require.Equal(t, "platform-prod-postgres", str(t, db.Input("restoreToPointInTime.sourceDbInstanceIdentifier")))
+		require.Equal(t, "platform-prod-postgres", testkit.Str(t, db.Input("restoreToPointInTime.sourceDbInstanceIdentifier")))
 		require.True(t, db.Input("restoreToPointInTime.useLatestRestorableTime").AsBool())
 		require.True(t, db.Input("restoreToPointInTime.restoreTime").IsNull())
 		require.True(t, db.Input("snapshotIdentifier").IsNull())

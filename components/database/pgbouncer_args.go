@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -79,7 +80,7 @@ func (a PgBouncerStandaloneArgs) validate() error {
 		errs = append(errs, errors.New("database: KubernetesProvider is required (the EKS cluster's provider)"))
 	}
 	errs = append(errs, a.PgBouncer.validate()...)
-	errs = append(errs, checkTags(a.Tags)...)
+	errs = append(errs, argcheck.MissingTags("database", a.Tags)...)
 	return errors.Join(errs...)
 }
 

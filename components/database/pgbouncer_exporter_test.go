@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
@@ -73,7 +74,7 @@ func TestPgBouncerExporter(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := capture(t, tc.mode, tc.postgres)
-			d := one(t, p, tDeployment)
+			d := testkit.One(t, p, tDeployment)
 			require.Len(t, d.Input("spec.template.spec.containers").AsArray().AsSlice(), 2, "pgbouncer and the exporter")
 			c := containerNamed(t, d, "exporter")
 
@@ -91,8 +92,8 @@ func TestPgBouncerExporter(t *testing.T) {
 				require.Equal(t, "metrics", ports[0].AsMap().Get("name").AsString())
 				require.Equal(t, 9127.0, ports[0].AsMap().Get("containerPort").AsNumber())
 				require.Equal(t, "TCP", ports[0].AsMap().Get("protocol").AsString())
-				require.Equal(t, []string{"--web.listen-address=:9127", "--web.telemetry-path=/metrics"}, strs(t, at(t, c, "args")))
-				require.Equal(t, "pgbouncer", str(t, key(t, d.Input("spec.template.metadata.labels"), "app.kubernetes.io/name")),
+				require.Equal(t, []string{"--web.listen-address=:9127", "--web.telemetry-path=/metrics"}, testkit.Strs(t, at(t, c, "args")))
+				require.Equal(t, "pgbouncer", testkit.Str(t, key(t, d.Input("spec.template.metadata.labels"), "app.kubernetes.io/name")),
 					"the PodMonitor selects app.kubernetes.io/name=pgbouncer")
 			})
 			t.Run("restricted security context", func(t *testing.T) {
@@ -100,17 +101,17 @@ func TestPgBouncerExporter(t *testing.T) {
 				require.False(t, at(t, c, "securityContext.privileged").AsBool())
 				require.True(t, at(t, c, "securityContext.readOnlyRootFilesystem").AsBool())
 				require.True(t, at(t, c, "securityContext.runAsNonRoot").AsBool())
-				require.Equal(t, 65534, num(t, at(t, c, "securityContext.runAsUser")))
-				require.Equal(t, []string{"ALL"}, strs(t, at(t, c, "securityContext.capabilities.drop")))
-				require.Equal(t, "RuntimeDefault", str(t, at(t, c, "securityContext.seccompProfile.type")))
+				require.Equal(t, 65534, testkit.Int(t, at(t, c, "securityContext.runAsUser")))
+				require.Equal(t, []string{"ALL"}, testkit.Strs(t, at(t, c, "securityContext.capabilities.drop")))
+				require.Equal(t, "RuntimeDefault", testkit.Str(t, at(t, c, "securityContext.seccompProfile.type")))
 			})
 			t.Run("requests, limits and probes that do not touch PgBouncer", func(t *testing.T) {
 				for k, want := range map[string]string{"requests.cpu": "10m", "requests.memory": "32Mi", "limits.cpu": "100m", "limits.memory": "64Mi"} {
-					require.Equal(t, want, str(t, at(t, c, "resources."+k)), k)
+					require.Equal(t, want, testkit.Str(t, at(t, c, "resources."+k)), k)
 				}
 				for _, probe := range []string{"readinessProbe", "livenessProbe"} {
-					require.Equal(t, "/", str(t, at(t, c, probe+".httpGet.path")), probe)
-					require.Equal(t, 9127, num(t, at(t, c, probe+".httpGet.port")), probe)
+					require.Equal(t, "/", testkit.Str(t, at(t, c, probe+".httpGet.path")), probe)
+					require.Equal(t, 9127, testkit.Int(t, at(t, c, probe+".httpGet.port")), probe)
 				}
 			})
 			t.Run("connection string from the auth Secret, never in the spec", func(t *testing.T) {
@@ -119,19 +120,19 @@ func TestPgBouncerExporter(t *testing.T) {
 				pass := env[0].AsMap()
 				require.Equal(t, "PGBOUNCER_STATS_PASSWORD", pass.Get("name").AsString())
 				require.True(t, pass.Get("value").IsNull())
-				require.Equal(t, "pgbouncer-auth", str(t, at(t, pass, "valueFrom.secretKeyRef.name")))
-				require.Equal(t, "stats-password", str(t, at(t, pass, "valueFrom.secretKeyRef.key")))
+				require.Equal(t, "pgbouncer-auth", testkit.Str(t, at(t, pass, "valueFrom.secretKeyRef.name")))
+				require.Equal(t, "stats-password", testkit.Str(t, at(t, pass, "valueFrom.secretKeyRef.key")))
 				require.False(t, at(t, pass, "valueFrom.secretKeyRef.optional").AsBool())
 				conn := env[1].AsMap()
 				require.Equal(t, "PGBOUNCER_EXPORTER_CONNECTION_STRING", conn.Get("name").AsString(),
 					"the envar of --pgBouncer.connectionString; after the password, so $(VAR) expands")
 				require.Equal(t, tc.url, conn.Get("value").AsString())
-				es := one(t, p, tExternal)
-				require.Equal(t, "{{ .password | urlquery }}", str(t, key(t, es.Input("spec.target.template.data"), "stats-password")))
-				requireNoLeaks(t, p)
+				es := testkit.One(t, p, tExternal)
+				require.Equal(t, "{{ .password | urlquery }}", testkit.Str(t, key(t, es.Input("spec.target.template.data"), "stats-password")))
+				testkit.RequireNoLeaks(t, p)
 			})
 			t.Run("stats user in pgbouncer.ini, pool contract kept", func(t *testing.T) {
-				ini := str(t, key(t, one(t, p, tConfigMap).Input("data"), "pgbouncer.ini"))
+				ini := testkit.Str(t, key(t, testkit.One(t, p, tConfigMap).Input("data"), "pgbouncer.ini"))
 				section := iniPgbouncer(ini)
 				require.Equal(t, tc.statsUser, section["stats_users"])
 				require.Equal(t, "20", section["default_pool_size"])
@@ -141,7 +142,7 @@ func TestPgBouncerExporter(t *testing.T) {
 			t.Run("pgbouncer stays the first container with its own port", func(t *testing.T) {
 				pg := containerNamed(t, d, "pgbouncer")
 				require.Equal(t, "postgres", at(t, pg, "ports[0].name").AsString())
-				require.Equal(t, "pgbouncer", str(t, d.Input("spec.template.spec.containers[0].name")))
+				require.Equal(t, "pgbouncer", testkit.Str(t, d.Input("spec.template.spec.containers[0].name")))
 			})
 		})
 	}

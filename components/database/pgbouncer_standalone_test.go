@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
@@ -36,56 +37,15 @@ func standalone(rdsAddress string, mutate func(a *PgBouncerStandaloneArgs)) pulu
 	}
 }
 
-// plainValue turns a captured value into plain Go values (secrets unwrapped, unknowns nil).
-func plainValue(v property.Value) any {
-	switch {
-	case v.IsNull(), v.IsComputed():
-		return nil
-	case v.IsBool():
-		return v.AsBool()
-	case v.IsNumber():
-		return v.AsNumber()
-	case v.IsString():
-		return v.AsString()
-	case v.IsArray():
-		out := []any{}
-		for _, e := range v.AsArray().AsSlice() {
-			out = append(out, plainValue(e))
-		}
-		return out
-	case v.IsMap():
-		out := map[string]any{}
-		for k, e := range v.AsMap().All {
-			out[k] = plainValue(e)
-		}
-		return out
-	}
-	return nil
-}
-
-func requireNoCloud(t *testing.T, p *plan.Plan) {
-	t.Helper()
-	for _, r := range p.Resources {
-		require.False(t, strings.HasPrefix(r.Type, "aws:") || strings.HasPrefix(r.Type, "random:"), "%s registered", r.URN)
-	}
-}
-
 // kubernetesObjects maps "<type> <namespace>/<name>" to the object's inputs.
 func kubernetesObjects(p *plan.Plan) map[string]any {
 	out := map[string]any{}
 	for _, r := range p.Resources {
 		if strings.HasPrefix(r.Type, "kubernetes:") {
-			out[r.Type+" "+plainString(r.Input("metadata.namespace"))+"/"+plainString(r.Input("metadata.name"))] = plainValue(property.New(r.Inputs))
+			out[r.Type+" "+testkit.StrOr(r.Input("metadata.namespace"))+"/"+testkit.StrOr(r.Input("metadata.name"))] = testkit.Plain(property.New(r.Inputs))
 		}
 	}
 	return out
-}
-
-func plainString(v property.Value) string {
-	if v.IsString() {
-		return v.AsString()
-	}
-	return ""
 }
 
 func TestPgBouncerStandalone(t *testing.T) {
@@ -93,14 +53,14 @@ func TestPgBouncerStandalone(t *testing.T) {
 		t.Run(mode.String(), func(t *testing.T) {
 			p, err := plan.Capture(standalone(fixtureRdsAddress, nil), plan.Options{Mode: mode})
 			require.NoError(t, err)
-			requireNoCloud(t, p)
+			testkit.RequireNoCloud(t, p)
 
 			comp := p.Named(PgBouncerType, "db-pgbouncer")
 			require.NotNil(t, comp)
 			require.Equal(t, "", comp.Parent, "a top-level component when built alone")
-			require.Equal(t, "pgbouncer.data.svc.cluster.local", str(t, comp.Output("host")))
-			require.Equal(t, 5432, num(t, comp.Output("port")))
-			require.Equal(t, PgBouncerHost("data"), str(t, comp.Output("host")))
+			require.Equal(t, "pgbouncer.data.svc.cluster.local", testkit.Str(t, comp.Output("host")))
+			require.Equal(t, 5432, testkit.Int(t, comp.Output("port")))
+			require.Equal(t, PgBouncerHost("data"), testkit.Str(t, comp.Output("host")))
 
 			prov := p.ByType("pulumi:providers:kubernetes")[0]
 			var objects []string
@@ -113,19 +73,19 @@ func TestPgBouncerStandalone(t *testing.T) {
 			}
 			require.ElementsMatch(t, []string{tNamespace, tExternal, tConfigMap, tDeployment, tPDB, tService}, objects)
 
-			cm := one(t, p, tConfigMap)
-			require.Equal(t, "pgbouncer", str(t, cm.Input("metadata.name")))
-			ini := str(t, key(t, cm.Input("data"), "pgbouncer.ini"))
+			cm := testkit.One(t, p, tConfigMap)
+			require.Equal(t, "pgbouncer", testkit.Str(t, cm.Input("metadata.name")))
+			ini := testkit.Str(t, key(t, cm.Input("data"), "pgbouncer.ini"))
 			require.Equal(t, pgbouncerIni(PgBouncerArgs{}.withDefaults()), ini)
 			require.Contains(t, ini, "default_pool_size = 20")
 			require.Equal(t, "[databases]\napp = host="+fixtureRdsAddress+" port=5432 dbname=app\n",
-				str(t, key(t, cm.Input("data"), "databases.ini")), "a known address is known in preview too")
-			es := one(t, p, tExternal)
-			require.Equal(t, "platform-test/db-app", str(t, es.Input("spec.data[0].remoteRef.key")))
-			require.Equal(t, "aws-secrets-manager", str(t, es.Input("spec.secretStoreRef.name")))
-			d := one(t, p, tDeployment)
-			require.Equal(t, 2, num(t, d.Input("spec.replicas")))
-			require.Equal(t, DefaultPgBouncerImage, str(t, d.Input("spec.template.spec.containers[0].image")))
+				testkit.Str(t, key(t, cm.Input("data"), "databases.ini")), "a known address is known in preview too")
+			es := testkit.One(t, p, tExternal)
+			require.Equal(t, "platform-test/db-app", testkit.Str(t, es.Input("spec.data[0].remoteRef.key")))
+			require.Equal(t, "aws-secrets-manager", testkit.Str(t, es.Input("spec.secretStoreRef.name")))
+			d := testkit.One(t, p, tDeployment)
+			require.Equal(t, 2, testkit.Int(t, d.Input("spec.replicas")))
+			require.Equal(t, DefaultPgBouncerImage, testkit.Str(t, d.Input("spec.template.spec.containers[0].image")))
 		})
 	}
 }
@@ -158,7 +118,7 @@ func TestPgBouncerStandaloneMatchesEmbedded(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			embedded := capture(t, plan.Update, tc.postgres)
-			address := str(t, primary(t, embedded).Output("address"))
+			address := testkit.Str(t, primary(t, embedded).Output("address"))
 			alone, err := plan.Capture(standalone(address, tc.standalone), plan.Options{Mode: plan.Update})
 			require.NoError(t, err)
 
@@ -167,7 +127,7 @@ func TestPgBouncerStandaloneMatchesEmbedded(t *testing.T) {
 			require.Equal(t, want, got)
 			// Same logical names too: only the parent differs.
 			for _, typ := range []string{tConfigMap, tDeployment, tPDB, tService} {
-				require.Equal(t, one(t, embedded, typ).Name, one(t, alone, typ).Name, typ)
+				require.Equal(t, testkit.One(t, embedded, typ).Name, testkit.One(t, alone, typ).Name, typ)
 			}
 		})
 	}
@@ -196,15 +156,15 @@ func TestPostgresExternalPgBouncer(t *testing.T) {
 			require.Len(t, external.ByType(tInstance), 1)
 
 			ext, emb := external.ByType(Type)[0], embedded.ByType(Type)[0]
-			require.Equal(t, "pgbouncer.db.svc.cluster.local", str(t, ext.Output("pooledHost")))
-			require.Equal(t, 5432, num(t, ext.Output("pooledPort")))
+			require.Equal(t, "pgbouncer.db.svc.cluster.local", testkit.Str(t, ext.Output("pooledHost")))
+			require.Equal(t, 5432, testkit.Int(t, ext.Output("pooledPort")))
 			for _, k := range []string{"pooledHost", "pooledPort", "budgetUsed", "budgetLimit"} {
-				require.Equal(t, plainValue(emb.Output(k)), plainValue(ext.Output(k)), k)
+				require.Equal(t, testkit.Plain(emb.Output(k)), testkit.Plain(ext.Output(k)), k)
 			}
 			pooled := external.Outputs.Get("databaseUrlPooled")
 			require.True(t, pooled.Secret())
 			require.Equal(t, "postgresql://app:"+testPassword+"@pgbouncer.db.svc.cluster.local:5432/app?sslmode=require", pooled.AsString())
-			require.Equal(t, plainValue(embedded.Outputs.Get("databaseUrlPooled")), plainValue(pooled))
+			require.Equal(t, testkit.Plain(embedded.Outputs.Get("databaseUrlPooled")), testkit.Plain(pooled))
 		})
 	}
 }
@@ -251,11 +211,4 @@ func TestPgBouncerStandaloneValidation(t *testing.T) {
 		require.ErrorContains(t, err, "KubernetesProvider is required")
 		require.ErrorContains(t, err, "DbSecretName is required")
 	})
-}
-
-func one(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
-	t.Helper()
-	rs := p.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -30,16 +31,16 @@ func TestPgBouncer(t *testing.T) {
 
 	t.Run("namespace enforces restricted", func(t *testing.T) {
 		ns := p.ByType(tNamespace)[0]
-		require.Equal(t, "data", str(t, ns.Input("metadata.name")))
+		require.Equal(t, "data", testkit.Str(t, ns.Input("metadata.name")))
 		labels := ns.Input("metadata.labels").AsMap()
 		require.Equal(t, "restricted", labels.Get("pod-security.kubernetes.io/enforce").AsString())
 	})
 
 	t.Run("configmap carries the policy contract", func(t *testing.T) {
 		cm := p.ByType(tConfigMap)[0]
-		require.Equal(t, "pgbouncer", str(t, cm.Input("metadata.name")))
-		require.Equal(t, "data", str(t, cm.Input("metadata.namespace")))
-		ini := str(t, key(t, cm.Input("data"), "pgbouncer.ini"))
+		require.Equal(t, "pgbouncer", testkit.Str(t, cm.Input("metadata.name")))
+		require.Equal(t, "data", testkit.Str(t, cm.Input("metadata.namespace")))
+		ini := testkit.Str(t, key(t, cm.Input("data"), "pgbouncer.ini"))
 		require.True(t, strings.Contains(ini, "\n[pgbouncer]\n"), ini)
 		for _, want := range []string{"pool_mode = transaction", "default_pool_size = 20", "reserve_pool_size = 5",
 			"max_db_connections = 25", "max_client_conn = 1000", "server_tls_sslmode = require", "auth_type = scram-sha-256",
@@ -47,8 +48,8 @@ func TestPgBouncer(t *testing.T) {
 			require.Contains(t, ini, want)
 		}
 		require.NotContains(t, ini, "password")
-		dbs := str(t, key(t, cm.Input("data"), "databases.ini"))
-		addr := str(t, primary(t, p).Output("address"))
+		dbs := testkit.Str(t, key(t, cm.Input("data"), "databases.ini"))
+		addr := testkit.Str(t, primary(t, p).Output("address"))
 		require.Equal(t, "[databases]\napp = host="+addr+" port=5432 dbname=app\n", dbs)
 	})
 
@@ -56,16 +57,16 @@ func TestPgBouncer(t *testing.T) {
 		es := p.ByType(tExternal)
 		require.Len(t, es, 1)
 		e := es[0]
-		require.Equal(t, "pgbouncer-auth", str(t, e.Input("metadata.name")))
-		require.Equal(t, "aws-secrets-manager", str(t, e.Input("spec.secretStoreRef.name")))
-		require.Equal(t, "SecretStore", str(t, e.Input("spec.secretStoreRef.kind")))
-		require.Equal(t, "pgbouncer-auth", str(t, e.Input("spec.target.name")))
+		require.Equal(t, "pgbouncer-auth", testkit.Str(t, e.Input("metadata.name")))
+		require.Equal(t, "aws-secrets-manager", testkit.Str(t, e.Input("spec.secretStoreRef.name")))
+		require.Equal(t, "SecretStore", testkit.Str(t, e.Input("spec.secretStoreRef.kind")))
+		require.Equal(t, "pgbouncer-auth", testkit.Str(t, e.Input("spec.target.name")))
 		for i, prop := range []string{"username", "password"} {
-			require.Equal(t, "platform-test/db-app", str(t, e.Input("spec.data["+strconv.Itoa(i)+"].remoteRef.key")))
-			require.Equal(t, prop, str(t, e.Input("spec.data["+strconv.Itoa(i)+"].remoteRef.property")))
+			require.Equal(t, "platform-test/db-app", testkit.Str(t, e.Input("spec.data["+strconv.Itoa(i)+"].remoteRef.key")))
+			require.Equal(t, prop, testkit.Str(t, e.Input("spec.data["+strconv.Itoa(i)+"].remoteRef.property")))
 		}
-		require.Contains(t, str(t, key(t, e.Input("spec.target.template.data"), "userlist.txt")), `"{{ .username }}" "{{ .password }}"`)
-		require.Equal(t, "{{ .password | urlquery }}", str(t, key(t, e.Input("spec.target.template.data"), "stats-password")),
+		require.Contains(t, testkit.Str(t, key(t, e.Input("spec.target.template.data"), "userlist.txt")), `"{{ .username }}" "{{ .password }}"`)
+		require.Equal(t, "{{ .password | urlquery }}", testkit.Str(t, key(t, e.Input("spec.target.template.data"), "stats-password")),
 			"the exporter puts the password into a URL")
 		require.Equal(t, 2, e.Input("spec.target.template.data").AsMap().Len())
 	})
@@ -73,63 +74,63 @@ func TestPgBouncer(t *testing.T) {
 	t.Run("deployment", func(t *testing.T) {
 		d := p.Named(tDeployment, "db-pgbouncer")
 		require.NotNil(t, d)
-		require.Equal(t, "pgbouncer", str(t, d.Input("metadata.name")))
-		require.Equal(t, "data", str(t, d.Input("metadata.namespace")))
-		require.Equal(t, 3, num(t, d.Input("spec.replicas")))
-		require.Equal(t, 0, num(t, d.Input("spec.strategy.rollingUpdate.maxUnavailable")))
-		require.Equal(t, "pgbouncer", str(t, key(t, d.Input("spec.selector.matchLabels"), "app.kubernetes.io/name")))
+		require.Equal(t, "pgbouncer", testkit.Str(t, d.Input("metadata.name")))
+		require.Equal(t, "data", testkit.Str(t, d.Input("metadata.namespace")))
+		require.Equal(t, 3, testkit.Int(t, d.Input("spec.replicas")))
+		require.Equal(t, 0, testkit.Int(t, d.Input("spec.strategy.rollingUpdate.maxUnavailable")))
+		require.Equal(t, "pgbouncer", testkit.Str(t, key(t, d.Input("spec.selector.matchLabels"), "app.kubernetes.io/name")))
 
 		pod := "spec.template.spec."
 		require.False(t, d.Input(pod+"automountServiceAccountToken").AsBool())
 		require.True(t, d.Input(pod+"securityContext.runAsNonRoot").AsBool())
-		require.Equal(t, 70, num(t, d.Input(pod+"securityContext.runAsUser")))
-		require.Equal(t, "RuntimeDefault", str(t, d.Input(pod+"securityContext.seccompProfile.type")))
-		require.Equal(t, "topology.kubernetes.io/zone", str(t, d.Input(pod+"topologySpreadConstraints[0].topologyKey")))
-		require.Equal(t, 1, num(t, d.Input(pod+"topologySpreadConstraints[0].maxSkew")))
-		require.NotEmpty(t, str(t, key(t, d.Input("spec.template.metadata.annotations"), "platform.generic-corp.io/config-sha256")))
+		require.Equal(t, 70, testkit.Int(t, d.Input(pod+"securityContext.runAsUser")))
+		require.Equal(t, "RuntimeDefault", testkit.Str(t, d.Input(pod+"securityContext.seccompProfile.type")))
+		require.Equal(t, "topology.kubernetes.io/zone", testkit.Str(t, d.Input(pod+"topologySpreadConstraints[0].topologyKey")))
+		require.Equal(t, 1, testkit.Int(t, d.Input(pod+"topologySpreadConstraints[0].maxSkew")))
+		require.NotEmpty(t, testkit.Str(t, key(t, d.Input("spec.template.metadata.annotations"), "platform.generic-corp.io/config-sha256")))
 
 		c := pod + "containers[0]."
-		image := str(t, d.Input(c+"image"))
+		image := testkit.Str(t, d.Input(c+"image"))
 		require.Equal(t, DefaultPgBouncerImage, image)
 		require.Regexp(t, regexp.MustCompile(`:[^:/]+$`), image)
 		require.NotContains(t, image, ":latest")
-		require.Equal(t, []string{"pgbouncer", "/etc/pgbouncer/pgbouncer.ini"}, strs(t, d.Input(c+"command")))
+		require.Equal(t, []string{"pgbouncer", "/etc/pgbouncer/pgbouncer.ini"}, testkit.Strs(t, d.Input(c+"command")))
 		sc := c + "securityContext."
 		require.False(t, d.Input(sc+"allowPrivilegeEscalation").AsBool())
 		require.True(t, d.Input(sc+"readOnlyRootFilesystem").AsBool())
 		require.True(t, d.Input(sc+"runAsNonRoot").AsBool())
-		require.Equal(t, []string{"ALL"}, strs(t, d.Input(sc+"capabilities.drop")))
-		require.Equal(t, "RuntimeDefault", str(t, d.Input(sc+"seccompProfile.type")))
-		require.Equal(t, 5432, num(t, d.Input(c+"readinessProbe.tcpSocket.port")))
-		require.Equal(t, 5432, num(t, d.Input(c+"livenessProbe.tcpSocket.port")))
+		require.Equal(t, []string{"ALL"}, testkit.Strs(t, d.Input(sc+"capabilities.drop")))
+		require.Equal(t, "RuntimeDefault", testkit.Str(t, d.Input(sc+"seccompProfile.type")))
+		require.Equal(t, 5432, testkit.Int(t, d.Input(c+"readinessProbe.tcpSocket.port")))
+		require.Equal(t, 5432, testkit.Int(t, d.Input(c+"livenessProbe.tcpSocket.port")))
 		for _, k := range []string{"requests.cpu", "requests.memory", "limits.cpu", "limits.memory"} {
-			require.NotEmpty(t, str(t, d.Input(c+"resources."+k)), k)
+			require.NotEmpty(t, testkit.Str(t, d.Input(c+"resources."+k)), k)
 		}
 		var mounts []string
 		for _, m := range d.Input(c + "volumeMounts").AsArray().AsSlice() {
 			mounts = append(mounts, m.AsMap().Get("mountPath").AsString())
 		}
 		require.ElementsMatch(t, []string{"/etc/pgbouncer", "/etc/pgbouncer-auth", "/tmp", "/var/run/pgbouncer"}, mounts)
-		require.Equal(t, "pgbouncer-auth", str(t, d.Input(pod+"volumes[1].secret.secretName")))
+		require.Equal(t, "pgbouncer-auth", testkit.Str(t, d.Input(pod+"volumes[1].secret.secretName")))
 		require.True(t, d.Input(pod+"volumes[2].emptyDir").IsMap())
 	})
 
 	t.Run("pdb and service", func(t *testing.T) {
 		pdb := p.ByType(tPDB)[0]
-		require.Equal(t, "pgbouncer", str(t, pdb.Input("metadata.name")))
-		require.Equal(t, 1, num(t, pdb.Input("spec.minAvailable")))
-		require.Equal(t, "pgbouncer", str(t, key(t, pdb.Input("spec.selector.matchLabels"), "app.kubernetes.io/name")))
+		require.Equal(t, "pgbouncer", testkit.Str(t, pdb.Input("metadata.name")))
+		require.Equal(t, 1, testkit.Int(t, pdb.Input("spec.minAvailable")))
+		require.Equal(t, "pgbouncer", testkit.Str(t, key(t, pdb.Input("spec.selector.matchLabels"), "app.kubernetes.io/name")))
 
 		svc := p.ByType(tService)[0]
-		require.Equal(t, "pgbouncer", str(t, svc.Input("metadata.name")))
-		require.Equal(t, "ClusterIP", str(t, svc.Input("spec.type")))
-		require.Equal(t, 5432, num(t, svc.Input("spec.ports[0].port")))
-		require.Equal(t, "postgres", str(t, svc.Input("spec.ports[0].targetPort")))
+		require.Equal(t, "pgbouncer", testkit.Str(t, svc.Input("metadata.name")))
+		require.Equal(t, "ClusterIP", testkit.Str(t, svc.Input("spec.type")))
+		require.Equal(t, 5432, testkit.Int(t, svc.Input("spec.ports[0].port")))
+		require.Equal(t, "postgres", testkit.Str(t, svc.Input("spec.ports[0].targetPort")))
 	})
 
 	t.Run("budget counts the surge pod", func(t *testing.T) {
 		comp := p.ByType(Type)[0]
-		require.Equal(t, 4, num(t, comp.Output("budgetReplicas")))
+		require.Equal(t, 4, testkit.Int(t, comp.Output("budgetReplicas")))
 	})
 }
 
@@ -145,25 +146,25 @@ func TestPgBouncerPreviewAndTLS(t *testing.T) {
 	require.Empty(t, p.ByType(tNamespace))
 
 	cm := p.ByType(tConfigMap)[0]
-	ini := str(t, key(t, cm.Input("data"), "pgbouncer.ini"))
+	ini := testkit.Str(t, key(t, cm.Input("data"), "pgbouncer.ini"))
 	require.Contains(t, ini, "default_pool_size = 20", "the contract key is known in preview")
 	require.Contains(t, ini, "server_tls_sslmode = verify-full")
 	require.Contains(t, ini, "server_tls_ca_file = /etc/pgbouncer/rds-ca.pem")
 	require.Contains(t, ini, "client_tls_sslmode = require")
-	require.Equal(t, bundle, str(t, key(t, cm.Input("data"), "rds-ca.pem")))
+	require.Equal(t, bundle, testkit.Str(t, key(t, cm.Input("data"), "rds-ca.pem")))
 	require.True(t, key(t, cm.Input("data"), "databases.ini").IsComputed(), "the RDS host is unknown in preview")
 
-	require.Equal(t, "ClusterSecretStore", str(t, p.ByType(tExternal)[0].Input("spec.secretStoreRef.kind")))
+	require.Equal(t, "ClusterSecretStore", testkit.Str(t, p.ByType(tExternal)[0].Input("spec.secretStoreRef.kind")))
 	d := p.ByType(tDeployment)[0]
-	require.Equal(t, "db", str(t, d.Input("metadata.namespace")))
-	require.Equal(t, "pgbouncer-tls", str(t, d.Input("spec.template.spec.volumes[4].secret.secretName")))
+	require.Equal(t, "db", testkit.Str(t, d.Input("metadata.namespace")))
+	require.Equal(t, "pgbouncer-tls", testkit.Str(t, d.Input("spec.template.spec.volumes[4].secret.secretName")))
 
 	pooled := p.Outputs.Get("databaseUrlPooled")
 	require.True(t, pooled.Secret())
 	require.Equal(t, "postgresql://app:"+testPassword+"@pgbouncer.db.svc.cluster.local:5432/app?sslmode=require", pooled.AsString(),
 		"the pooled URL is known in preview: only the password and the service name")
-	require.Equal(t, "pgbouncer.db.svc.cluster.local", str(t, p.ByType(Type)[0].Output("pooledHost")))
-	requireNoLeaks(t, p)
+	require.Equal(t, "pgbouncer.db.svc.cluster.local", testkit.Str(t, p.ByType(Type)[0].Output("pooledHost")))
+	testkit.RequireNoLeaks(t, p)
 }
 
 func TestPgBouncerDependsOn(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/argcheck"
 )
 
 var (
@@ -121,18 +121,8 @@ func (a PostgresArgs) validate() error {
 	if !dnsLabelRe.MatchString(a.Namespace) {
 		bad("Namespace", a.Namespace, "want a DNS label")
 	}
-	errs = append(errs, checkTags(a.Tags)...)
+	errs = append(errs, argcheck.MissingTags("database", a.Tags)...)
 	return errors.Join(errs...)
-}
-
-func checkTags(t tags.Set) []error {
-	var errs []error
-	for _, k := range tags.Required {
-		if t[k] == "" {
-			errs = append(errs, fmt.Errorf("database: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
-		}
-	}
-	return errs
 }
 
 func (a PostgresArgs) validateRestore() []error {

@@ -1,8 +1,6 @@
 package observability
 
 import (
-	"bytes"
-	"encoding/json"
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -11,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -69,13 +68,6 @@ func captureErr(mode plan.Mode, mutate func(*ObservabilityArgs)) (*plan.Plan, er
 	}, plan.Options{Mode: mode, Config: map[string]string{"aws:region": "us-east-1"}})
 }
 
-func one(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
-	t.Helper()
-	rs := p.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
-}
-
 func chartNamed(t *testing.T, p *plan.Plan, chart string) *plan.Resource {
 	t.Helper()
 	for _, r := range p.ByType(tChart) {
@@ -87,81 +79,10 @@ func chartNamed(t *testing.T, p *plan.Plan, chart string) *plan.Resource {
 	return nil
 }
 
-func str(t *testing.T, v property.Value) string {
-	t.Helper()
-	if v.Secret() {
-		v = v.WithSecret(false)
-	}
-	require.True(t, v.IsString(), "want a string, got %#v", v)
-	return v.AsString()
-}
-
-func num(t *testing.T, v property.Value) int {
-	t.Helper()
-	require.True(t, v.IsNumber(), "want a number, got %#v", v)
-	return int(v.AsNumber())
-}
-
-func boolean(t *testing.T, v property.Value) bool {
-	t.Helper()
-	require.True(t, v.IsBool(), "want a bool, got %#v", v)
-	return v.AsBool()
-}
-
-func key(t *testing.T, v property.Value, k string) property.Value {
-	t.Helper()
-	require.True(t, v.IsMap(), "want a map, got %#v", v)
-	e, ok := v.AsMap().GetOk(k)
-	require.True(t, ok, "missing key %q", k)
-	return e
-}
-
-// plain turns a property value into JSON-shaped Go values; unknowns become a marker.
-func plain(v property.Value) any {
-	switch {
-	case v.Secret():
-		return plain(v.WithSecret(false))
-	case v.IsComputed():
-		return "<computed>"
-	case v.IsNull():
-		return nil
-	case v.IsString():
-		return v.AsString()
-	case v.IsNumber():
-		return v.AsNumber()
-	case v.IsBool():
-		return v.AsBool()
-	case v.IsArray():
-		out := []any{}
-		for _, e := range v.AsArray().AsSlice() {
-			out = append(out, plain(e))
-		}
-		return out
-	case v.IsMap():
-		out := map[string]any{}
-		for k, e := range v.AsMap().All {
-			out[k] = plain(e)
-		}
-		return out
-	}
-	return nil
-}
-
-// decodeStrict decodes a captured Kubernetes object into a k8s.io/api type, failing on
-// any field the type does not know.
-func decodeStrict(t *testing.T, r *plan.Resource, into any) {
-	t.Helper()
-	b, err := json.Marshal(plain(property.New(r.Inputs)))
-	require.NoError(t, err)
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	require.NoError(t, dec.Decode(into), string(b))
-}
-
 // asMap decodes a property value into plain maps (custom resources, chart values).
 func asMap(t *testing.T, v property.Value) map[string]any {
 	t.Helper()
-	m, ok := plain(v).(map[string]any)
+	m, ok := testkit.PlainMarked(v).(map[string]any)
 	require.True(t, ok, "want a map, got %#v", v)
 	return m
 }

@@ -12,24 +12,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
-
-func requireNoCloud(t *testing.T, p *plan.Plan) {
-	t.Helper()
-	for _, r := range p.Resources {
-		require.False(t, strings.HasPrefix(r.Type, "aws:") || strings.HasPrefix(r.Type, "random:"), "%s registered", r.URN)
-	}
-}
-
-func externalSecretsByTarget(t *testing.T, p *plan.Plan) map[string]*plan.Resource {
-	t.Helper()
-	out := map[string]*plan.Resource{}
-	for _, e := range p.ByType(tExternal) {
-		out[str(t, e.Input("spec.target.name"))] = e
-	}
-	return out
-}
 
 // captureInCluster runs NewObservability as the in-cluster layer does: the Kubernetes
 // provider alone, no charts, the Grafana secret made elsewhere, and a stand-in for
@@ -62,17 +47,17 @@ func TestInClusterObservability(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := captureInCluster(t, mode)
-			requireNoCloud(t, p)
+			testkit.RequireNoCloud(t, p)
 			require.Empty(t, p.ByType(tChart), "third-party charts are left out")
 			require.Empty(t, p.ByType(GrafanaAdminSecretType))
 
 			standIn := p.Named("kubernetes:core/v1:ConfigMap", "operator-crds-stand-in")
 			require.NotNil(t, standIn)
-			one(t, p, tNamespace)
-			require.Equal(t, "monitoring-gp3", str(t, one(t, p, tStorageClass).Input("metadata.name")))
+			testkit.One(t, p, tNamespace)
+			require.Equal(t, "monitoring-gp3", testkit.Str(t, testkit.One(t, p, tStorageClass).Input("metadata.name")))
 
-			rule := one(t, p, tRule)
-			require.Equal(t, rulesName, str(t, rule.Input("metadata.name")))
+			rule := testkit.One(t, p, tRule)
+			require.Equal(t, rulesName, testkit.Str(t, rule.Input("metadata.name")))
 			require.NotEmpty(t, rule.Input("spec.groups").AsArray().AsSlice())
 			require.Contains(t, rule.Dependencies, standIn.URN, "the CRDs come from KubernetesDependsOn")
 			monitors := append(p.ByType(tServiceMonitor), p.ByType(tPodMonitor)...)
@@ -82,19 +67,19 @@ func TestInClusterObservability(t *testing.T) {
 				require.Contains(t, m.Dependencies, standIn.URN, m.URN)
 			}
 
-			es := externalSecretsByTarget(t, p)
+			es := testkit.ExternalSecretsByTarget(t, p)
 			require.Len(t, es, 3)
-			require.Equal(t, GrafanaAdminSecretName("platform-test"), str(t, es["grafana-admin"].Input("spec.data[0].remoteRef.key")))
-			require.Equal(t, "platform-test/pagerduty-routing-key", str(t, es["alertmanager-receivers"].Input("spec.data[0].remoteRef.key")))
-			require.Equal(t, "platform-test/redis-queue", str(t, es["redis-exporter-queue"].Input("spec.data[0].remoteRef.key")))
-			require.Equal(t, "redis-exporter-queue", str(t, one(t, p, tDeployment).Input("metadata.name")))
-			one(t, p, tPDB)
+			require.Equal(t, GrafanaAdminSecretName("platform-test"), testkit.Str(t, es["grafana-admin"].Input("spec.data[0].remoteRef.key")))
+			require.Equal(t, "platform-test/pagerduty-routing-key", testkit.Str(t, es["alertmanager-receivers"].Input("spec.data[0].remoteRef.key")))
+			require.Equal(t, "platform-test/redis-queue", testkit.Str(t, es["redis-exporter-queue"].Input("spec.data[0].remoteRef.key")))
+			require.Equal(t, "redis-exporter-queue", testkit.Str(t, testkit.One(t, p, tDeployment).Input("metadata.name")))
+			testkit.One(t, p, tPDB)
 
-			comp := one(t, p, Type)
-			require.Equal(t, "", str(t, comp.Output("grafanaAdminSecretArn")))
-			require.Equal(t, "", str(t, comp.Output("lokiBucket")))
-			require.Equal(t, "http://kps-prometheus.monitoring.svc.cluster.local:9090", str(t, comp.Output("prometheusUrl")))
-			require.Equal(t, "http://loki.monitoring.svc.cluster.local:3100", str(t, comp.Output("lokiUrl")))
+			comp := testkit.One(t, p, Type)
+			require.Equal(t, "", testkit.Str(t, comp.Output("grafanaAdminSecretArn")))
+			require.Equal(t, "", testkit.Str(t, comp.Output("lokiBucket")))
+			require.Equal(t, "http://kps-prometheus.monitoring.svc.cluster.local:9090", testkit.Str(t, comp.Output("prometheusUrl")))
+			require.Equal(t, "http://loki.monitoring.svc.cluster.local:3100", testkit.Str(t, comp.Output("lokiUrl")))
 		})
 	}
 }
@@ -104,20 +89,20 @@ func TestObservabilityOptionsAlone(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String()+"/external grafana secret keeps the charts", func(t *testing.T) {
 			p := capture(t, mode, func(a *ObservabilityArgs) { a.ExternalGrafanaSecret, a.SecretsKmsKeyArn = true, nil })
-			requireNoCloud(t, p)
+			testkit.RequireNoCloud(t, p)
 			require.Len(t, p.ByType(tChart), 3)
-			es := externalSecretsByTarget(t, p)["grafana-admin"]
-			require.Equal(t, "platform-test/grafana-admin", str(t, es.Input("spec.data[1].remoteRef.key")))
+			es := testkit.ExternalSecretsByTarget(t, p)["grafana-admin"]
+			require.Equal(t, "platform-test/grafana-admin", testkit.Str(t, es.Input("spec.data[1].remoteRef.key")))
 			require.Contains(t, chartNamed(t, p, KubePrometheusStackChart).Dependencies, es.URN)
-			require.Contains(t, one(t, p, tRule).Dependencies, chartNamed(t, p, KubePrometheusStackChart).URN)
+			require.Contains(t, testkit.One(t, p, tRule).Dependencies, chartNamed(t, p, KubePrometheusStackChart).URN)
 		})
 		t.Run(mode.String()+"/skip charts keeps the secret", func(t *testing.T) {
 			full := capture(t, mode, nil)
 			p := capture(t, mode, func(a *ObservabilityArgs) { a.SkipCharts = true })
 			require.Empty(t, p.ByType(tChart))
-			one(t, p, tSecret)
-			require.Contains(t, externalSecretsByTarget(t, p)["grafana-admin"].Dependencies,
-				one(t, p, "aws:secretsmanager/secretVersion:SecretVersion").URN)
+			testkit.One(t, p, tSecret)
+			require.Contains(t, testkit.ExternalSecretsByTarget(t, p)["grafana-admin"].Dependencies,
+				testkit.One(t, p, "aws:secretsmanager/secretVersion:SecretVersion").URN)
 			for _, r := range append(p.ByType(tRule), p.ByType(tServiceMonitor)...) {
 				for _, d := range r.Dependencies {
 					require.NotContains(t, d, "helm.sh", r.URN)
@@ -134,7 +119,7 @@ func TestObservabilityOptionsAlone(t *testing.T) {
 			}
 			require.Equal(t, want, got, "everything but the charts is the same")
 			for _, k := range []string{"prometheusUrl", "alertmanagerUrl", "grafanaUrl", "lokiUrl"} {
-				require.Equal(t, str(t, one(t, full, Type).Output(k)), str(t, one(t, p, Type).Output(k)), k)
+				require.Equal(t, testkit.Str(t, testkit.One(t, full, Type).Output(k)), testkit.Str(t, testkit.One(t, p, Type).Output(k)), k)
 			}
 		})
 	}
@@ -160,24 +145,24 @@ func TestGrafanaAdminSecretStandalone(t *testing.T) {
 				}, plan.Options{Mode: mode, Config: map[string]string{"aws:region": "us-east-1"}})
 				require.NoError(t, err)
 
-				comp := one(t, p, GrafanaAdminSecretType)
+				comp := testkit.One(t, p, GrafanaAdminSecretType)
 				for _, typ := range []string{tSecret, "aws:secretsmanager/secretVersion:SecretVersion", "random:index/randomPassword:RandomPassword"} {
-					r, e := one(t, p, typ), one(t, embedded, typ)
+					r, e := testkit.One(t, p, typ), testkit.One(t, embedded, typ)
 					require.Equal(t, comp.URN, r.Parent, typ)
 					require.Equal(t, protect, r.Protect, typ)
 					require.Equal(t, e.Name, r.Name, "same logical names as inside NewObservability")
 					if !strings.Contains(typ, "secretVersion") {
-						require.Equal(t, plain(property.New(e.Inputs)), plain(property.New(r.Inputs)), typ)
+						require.Equal(t, testkit.PlainMarked(property.New(e.Inputs)), testkit.PlainMarked(property.New(r.Inputs)), typ)
 					}
 				}
-				sec := one(t, p, tSecret)
-				require.Equal(t, "platform-test/grafana-admin", str(t, sec.Input("name")))
-				require.Equal(t, secretsKey, str(t, sec.Input("kmsKeyId")))
-				require.Equal(t, 30, num(t, sec.Input("recoveryWindowInDays")))
-				require.Equal(t, "platform-test/grafana-admin", str(t, p.Outputs.Get("name")))
+				sec := testkit.One(t, p, tSecret)
+				require.Equal(t, "platform-test/grafana-admin", testkit.Str(t, sec.Input("name")))
+				require.Equal(t, secretsKey, testkit.Str(t, sec.Input("kmsKeyId")))
+				require.Equal(t, 30, testkit.Int(t, sec.Input("recoveryWindowInDays")))
+				require.Equal(t, "platform-test/grafana-admin", testkit.Str(t, p.Outputs.Get("name")))
 				if mode == plan.Update {
-					require.Equal(t, str(t, sec.Output("arn")), str(t, p.Outputs.Get("arn")))
-					require.Equal(t, str(t, sec.Output("arn")), str(t, comp.Output("arn")))
+					require.Equal(t, testkit.Str(t, sec.Output("arn")), testkit.Str(t, p.Outputs.Get("arn")))
+					require.Equal(t, testkit.Str(t, sec.Output("arn")), testkit.Str(t, comp.Output("arn")))
 				}
 			})
 		}

@@ -10,6 +10,8 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/generic-corp/platform/internal/chartvalues"
 )
 
 // Type is the component's type token.
@@ -125,7 +127,7 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 			RepositoryOpts: &helmv4.RepositoryOptsArgs{Repo: pulumi.String(repo)},
 			Name:           pulumi.String(release),
 			Namespace:      ns,
-			Values:         toMap(values),
+			Values:         chartvalues.ToMap(values),
 		}, k8s(deps)...)
 	}
 	// The stack's pods mount the receiver and Grafana Secrets, so it waits for them.

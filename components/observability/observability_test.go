@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	storagev1 "k8s.io/api/storage/v1"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -26,84 +27,84 @@ func TestObservabilityBothModes(t *testing.T) {
 					{"alloy", "1.11.1", "https://grafana.github.io/helm-charts", "alloy"},
 				} {
 					r := chartNamed(t, p, c.chart)
-					require.Equal(t, c.version, str(t, r.Input("version")), c.chart)
-					require.Equal(t, c.repo, str(t, r.Input("repositoryOpts.repo")), c.chart)
-					require.Equal(t, c.release, str(t, r.Input("name")), c.chart)
-					require.Equal(t, "monitoring", str(t, r.Input("namespace")), c.chart)
+					require.Equal(t, c.version, testkit.Str(t, r.Input("version")), c.chart)
+					require.Equal(t, c.repo, testkit.Str(t, r.Input("repositoryOpts.repo")), c.chart)
+					require.Equal(t, c.release, testkit.Str(t, r.Input("name")), c.chart)
+					require.Equal(t, "monitoring", testkit.Str(t, r.Input("namespace")), c.chart)
 				}
 			})
 
 			t.Run("prometheus: retention, storage, selects everything", func(t *testing.T) {
 				kps := chartNamed(t, p, "kube-prometheus-stack")
 				spec := "values.prometheus.prometheusSpec."
-				require.Equal(t, "15d", str(t, kps.Input(spec+"retention")))
-				require.Equal(t, "42GB", str(t, kps.Input(spec+"retentionSize")))
-				require.Equal(t, 1, num(t, kps.Input(spec+"replicas")))
+				require.Equal(t, "15d", testkit.Str(t, kps.Input(spec+"retention")))
+				require.Equal(t, "42GB", testkit.Str(t, kps.Input(spec+"retentionSize")))
+				require.Equal(t, 1, testkit.Int(t, kps.Input(spec+"replicas")))
 				claim := spec + "storageSpec.volumeClaimTemplate.spec."
-				require.Equal(t, "monitoring-gp3", str(t, kps.Input(claim+"storageClassName")))
-				require.Equal(t, "50Gi", str(t, kps.Input(claim+"resources.requests.storage")))
+				require.Equal(t, "monitoring-gp3", testkit.Str(t, kps.Input(claim+"storageClassName")))
+				require.Equal(t, "50Gi", testkit.Str(t, kps.Input(claim+"resources.requests.storage")))
 				for _, flag := range []string{"ruleSelectorNilUsesHelmValues", "serviceMonitorSelectorNilUsesHelmValues",
 					"podMonitorSelectorNilUsesHelmValues", "probeSelectorNilUsesHelmValues", "scrapeConfigSelectorNilUsesHelmValues"} {
-					require.False(t, boolean(t, kps.Input(spec+flag)), flag)
+					require.False(t, testkit.Bool(t, kps.Input(spec+flag)), flag)
 				}
-				require.Equal(t, "platform-test", str(t, key(t, kps.Input(spec+"externalLabels"), "cluster")))
+				require.Equal(t, "platform-test", testkit.Str(t, testkit.Key(t, kps.Input(spec+"externalLabels"), "cluster")))
 			})
 
 			t.Run("no hook-dependent parts", func(t *testing.T) {
 				kps := chartNamed(t, p, "kube-prometheus-stack")
-				require.False(t, boolean(t, kps.Input("values.prometheusOperator.admissionWebhooks.enabled")))
-				require.False(t, boolean(t, kps.Input("values.prometheusOperator.tls.enabled")))
-				require.Equal(t, "grafana-admin", str(t, kps.Input("values.grafana.admin.existingSecret")))
+				require.False(t, testkit.Bool(t, kps.Input("values.prometheusOperator.admissionWebhooks.enabled")))
+				require.False(t, testkit.Bool(t, kps.Input("values.prometheusOperator.tls.enabled")))
+				require.Equal(t, "grafana-admin", testkit.Str(t, kps.Input("values.grafana.admin.existingSecret")))
 				require.True(t, kps.Input("values.grafana.adminPassword").IsNull())
 			})
 
 			t.Run("alertmanager mounts the receivers secret", func(t *testing.T) {
 				kps := chartNamed(t, p, "kube-prometheus-stack")
-				require.Equal(t, []any{"alertmanager-receivers"}, plain(kps.Input("values.alertmanager.alertmanagerSpec.secrets")))
-				require.Equal(t, "monitoring-gp3", str(t, kps.Input("values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName")))
+				require.Equal(t, []any{"alertmanager-receivers"}, testkit.PlainMarked(kps.Input("values.alertmanager.alertmanagerSpec.secrets")))
+				require.Equal(t, "monitoring-gp3", testkit.Str(t, kps.Input("values.alertmanager.alertmanagerSpec.storage.volumeClaimTemplate.spec.storageClassName")))
 			})
 
 			t.Run("grafana reads loki", func(t *testing.T) {
 				kps := chartNamed(t, p, "kube-prometheus-stack")
 				ds := kps.Input("values.grafana.additionalDataSources[0]")
-				require.Equal(t, "loki", str(t, key(t, ds, "type")))
-				require.Equal(t, "http://loki.monitoring.svc.cluster.local:3100", str(t, key(t, ds, "url")))
+				require.Equal(t, "loki", testkit.Str(t, testkit.Key(t, ds, "type")))
+				require.Equal(t, "http://loki.monitoring.svc.cluster.local:3100", testkit.Str(t, testkit.Key(t, ds, "url")))
 			})
 
 			t.Run("loki: monolithic on a volume, retention", func(t *testing.T) {
 				loki := chartNamed(t, p, "loki")
 				v := "values."
-				require.Equal(t, "Monolithic", str(t, loki.Input(v+"deploymentMode")))
-				require.Equal(t, "filesystem", str(t, loki.Input(v+"loki.storage.type")))
-				require.False(t, boolean(t, loki.Input(v+"loki.auth_enabled")))
-				require.Equal(t, "744h", str(t, loki.Input(v+"loki.limits_config.retention_period")))
-				require.True(t, boolean(t, loki.Input(v+"loki.compactor.retention_enabled")))
-				require.Equal(t, "filesystem", str(t, loki.Input(v+"loki.compactor.delete_request_store")))
+				require.Equal(t, "Monolithic", testkit.Str(t, loki.Input(v+"deploymentMode")))
+				require.Equal(t, "filesystem", testkit.Str(t, loki.Input(v+"loki.storage.type")))
+				require.False(t, testkit.Bool(t, loki.Input(v+"loki.auth_enabled")))
+				require.Equal(t, "744h", testkit.Str(t, loki.Input(v+"loki.limits_config.retention_period")))
+				require.True(t, testkit.Bool(t, loki.Input(v+"loki.compactor.retention_enabled")))
+				require.Equal(t, "filesystem", testkit.Str(t, loki.Input(v+"loki.compactor.delete_request_store")))
 				schema := v + "loki.schemaConfig.configs[0]."
-				require.Equal(t, "2024-04-01", str(t, loki.Input(schema+"from")))
-				require.Equal(t, "tsdb", str(t, loki.Input(schema+"store")))
-				require.Equal(t, "v13", str(t, loki.Input(schema+"schema")))
-				require.Equal(t, "filesystem", str(t, loki.Input(schema+"object_store")))
-				require.Equal(t, 1, num(t, loki.Input(v+"singleBinary.replicas")))
-				require.Equal(t, "monitoring-gp3", str(t, loki.Input(v+"singleBinary.persistence.storageClass")))
-				require.Equal(t, "50Gi", str(t, loki.Input(v+"singleBinary.persistence.size")))
+				require.Equal(t, "2024-04-01", testkit.Str(t, loki.Input(schema+"from")))
+				require.Equal(t, "tsdb", testkit.Str(t, loki.Input(schema+"store")))
+				require.Equal(t, "v13", testkit.Str(t, loki.Input(schema+"schema")))
+				require.Equal(t, "filesystem", testkit.Str(t, loki.Input(schema+"object_store")))
+				require.Equal(t, 1, testkit.Int(t, loki.Input(v+"singleBinary.replicas")))
+				require.Equal(t, "monitoring-gp3", testkit.Str(t, loki.Input(v+"singleBinary.persistence.storageClass")))
+				require.Equal(t, "50Gi", testkit.Str(t, loki.Input(v+"singleBinary.persistence.size")))
 				for _, target := range []string{"write", "read", "backend"} {
-					require.Equal(t, 0, num(t, loki.Input(v+target+".replicas")), target)
+					require.Equal(t, 0, testkit.Int(t, loki.Input(v+target+".replicas")), target)
 				}
 				for _, off := range []string{"chunksCache", "resultsCache", "gateway", "lokiCanary", "test"} {
-					require.False(t, boolean(t, loki.Input(v+off+".enabled")), off)
+					require.False(t, testkit.Bool(t, loki.Input(v+off+".enabled")), off)
 				}
 			})
 
 			t.Run("alloy ships pod logs to loki", func(t *testing.T) {
 				alloy := chartNamed(t, p, "alloy")
-				cfg := str(t, alloy.Input("values.alloy.configMap.content"))
+				cfg := testkit.Str(t, alloy.Input("values.alloy.configMap.content"))
 				require.Contains(t, cfg, `url = "http://loki.monitoring.svc.cluster.local:3100/loki/api/v1/push"`)
 				require.Contains(t, cfg, `replacement   = "/var/log/pods/*$1/*.log"`)
 				require.Contains(t, cfg, `external_labels = { cluster = "platform-test" }`)
-				require.True(t, boolean(t, alloy.Input("values.alloy.mounts.varlog")))
-				require.False(t, boolean(t, alloy.Input("values.alloy.enableReporting")))
-				require.Equal(t, "daemonset", str(t, alloy.Input("values.controller.type")))
+				require.True(t, testkit.Bool(t, alloy.Input("values.alloy.mounts.varlog")))
+				require.False(t, testkit.Bool(t, alloy.Input("values.alloy.enableReporting")))
+				require.Equal(t, "daemonset", testkit.Str(t, alloy.Input("values.controller.type")))
 			})
 
 			t.Run("rules and monitors wait for the operator's CRDs", func(t *testing.T) {
@@ -112,18 +113,18 @@ func TestObservabilityBothModes(t *testing.T) {
 				require.Len(t, crs, 5, "rule, api ServiceMonitor, 3 PodMonitors")
 				for _, r := range crs {
 					require.Contains(t, r.Dependencies, kps.URN, r.URN)
-					require.Equal(t, "monitoring", str(t, r.Input("metadata.namespace")), r.URN)
+					require.Equal(t, "monitoring", testkit.Str(t, r.Input("metadata.namespace")), r.URN)
 				}
 			})
 
 			t.Run("namespace allows node-exporter, warns baseline", func(t *testing.T) {
-				labels := one(t, p, tNamespace).Input("metadata.labels")
-				require.Equal(t, "privileged", str(t, key(t, labels, "pod-security.kubernetes.io/enforce")))
-				require.Equal(t, "baseline", str(t, key(t, labels, "pod-security.kubernetes.io/warn")))
+				labels := testkit.One(t, p, tNamespace).Input("metadata.labels")
+				require.Equal(t, "privileged", testkit.Str(t, testkit.Key(t, labels, "pod-security.kubernetes.io/enforce")))
+				require.Equal(t, "baseline", testkit.Str(t, testkit.Key(t, labels, "pod-security.kubernetes.io/warn")))
 			})
 
 			t.Run("every Kubernetes object uses the explicit provider", func(t *testing.T) {
-				provider := one(t, p, tProvider)
+				provider := testkit.One(t, p, tProvider)
 				for _, r := range p.Resources {
 					if strings.HasPrefix(r.Type, "kubernetes:") {
 						require.True(t, strings.HasPrefix(r.Provider, provider.URN+"::"), "%s provider %q", r.URN, r.Provider)
@@ -184,7 +185,7 @@ func TestAlertmanagerRouting(t *testing.T) {
 	t.Run("receiver credentials come from Secrets Manager", func(t *testing.T) {
 		var es map[string]any
 		for _, r := range p.ByType(tExternal) {
-			if str(t, r.Input("metadata.name")) == "alertmanager-receivers" {
+			if testkit.Str(t, r.Input("metadata.name")) == "alertmanager-receivers" {
 				es = asMap(t, r.Input("spec"))
 			}
 		}
@@ -210,9 +211,9 @@ func TestMonitors(t *testing.T) {
 	byName := map[string]map[string]any{}
 	kinds := map[string]string{}
 	for _, r := range append(p.ByType(tServiceMonitor), p.ByType(tPodMonitor)...) {
-		n := str(t, r.Input("metadata.name"))
+		n := testkit.Str(t, r.Input("metadata.name"))
 		byName[n] = asMap(t, r.Input("spec"))
-		kinds[n] = str(t, r.Input("kind"))
+		kinds[n] = testkit.Str(t, r.Input("kind"))
 	}
 	require.Equal(t, map[string]string{"api": "ServiceMonitor", "worker": "PodMonitor", "pgbouncer": "PodMonitor", "temporal": "PodMonitor"}, kinds)
 
@@ -250,7 +251,7 @@ func TestStorageClass(t *testing.T) {
 			a.StorageKmsKeyArn = pulumi.String(dataKey)
 		})
 		var sc storagev1.StorageClass
-		decodeStrict(t, one(t, p, tStorageClass), &sc)
+		testkit.DecodeStrict(t, testkit.One(t, p, tStorageClass), &sc)
 		require.Equal(t, "monitoring-gp3", sc.Name)
 		require.Equal(t, "ebs.csi.aws.com", sc.Provisioner)
 		require.Equal(t, map[string]string{"type": "gp3", "encrypted": "true", "csi.storage.k8s.io/fstype": "ext4", "kmsKeyId": dataKey}, sc.Parameters)
@@ -261,19 +262,19 @@ func TestStorageClass(t *testing.T) {
 			want = "Retain"
 		}
 		require.Equal(t, want, string(*sc.ReclaimPolicy))
-		require.Equal(t, protect, one(t, p, tSecret).Protect, "grafana admin secret")
+		require.Equal(t, protect, testkit.One(t, p, tSecret).Protect, "grafana admin secret")
 	}
 }
 
 func TestGrafanaAdminSecret(t *testing.T) {
 	p := capture(t, plan.Update, nil)
-	sec := one(t, p, tSecret)
-	require.Equal(t, GrafanaAdminSecretName("platform-test"), str(t, sec.Input("name")))
+	sec := testkit.One(t, p, tSecret)
+	require.Equal(t, GrafanaAdminSecretName("platform-test"), testkit.Str(t, sec.Input("name")))
 	require.Equal(t, "platform-test/grafana-admin", GrafanaAdminSecretName("platform-test"))
-	require.Equal(t, secretsKey, str(t, sec.Input("kmsKeyId")))
+	require.Equal(t, secretsKey, testkit.Str(t, sec.Input("kmsKeyId")))
 	for _, r := range p.Resources {
 		if strings.HasPrefix(r.Type, "kubernetes:") {
-			raw, err := json.Marshal(plain(property.New(r.Inputs)))
+			raw, err := json.Marshal(testkit.PlainMarked(property.New(r.Inputs)))
 			require.NoError(t, err)
 			require.NotContains(t, string(raw), plan.FakeSecretPrefix, "%s carries a generated secret", r.URN)
 		}

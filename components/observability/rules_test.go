@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -21,9 +22,9 @@ var seedRules = map[string][]string{
 // capturedRules reads the PrometheusRule as the cluster would get it: alertname -> rule.
 func capturedRules(t *testing.T, p *plan.Plan) map[string]map[string]any {
 	t.Helper()
-	rule := one(t, p, tRule)
-	require.Equal(t, "monitoring.coreos.com/v1", str(t, rule.Input("apiVersion")))
-	require.Equal(t, "platform-alerts", str(t, rule.Input("metadata.name")))
+	rule := testkit.One(t, p, tRule)
+	require.Equal(t, "monitoring.coreos.com/v1", testkit.Str(t, rule.Input("apiVersion")))
+	require.Equal(t, "platform-alerts", testkit.Str(t, rule.Input("metadata.name")))
 	out := map[string]map[string]any{}
 	for _, g := range asMap(t, rule.Input("spec"))["groups"].([]any) {
 		group := g.(map[string]any)

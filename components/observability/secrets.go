@@ -1,12 +1,13 @@
 package observability
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
 
+	"github.com/generic-corp/platform/internal/argcheck"
+	"github.com/generic-corp/platform/internal/generated"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -102,7 +103,7 @@ func (a GrafanaAdminSecretArgs) validate() error {
 	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
 		errs = append(errs, fmt.Errorf("observability: RecoveryWindowInDays %q is invalid: want 7..30 days", fmt.Sprint(a.RecoveryWindowInDays)))
 	}
-	errs = append(errs, checkTags(a.Tags)...)
+	errs = append(errs, argcheck.MissingTags("observability", a.Tags)...)
 	return errors.Join(errs...)
 }
 
@@ -157,33 +158,22 @@ func newGrafanaAdmin(ctx *pulumi.Context, name string, a GrafanaAdminSecretArgs,
 		opts = append(opts, pulumi.Protect(true))
 	}
 	physical := GrafanaAdminSecretName(a.NamePrefix)
-	pw, err := random.NewRandomPassword(ctx, name+"-grafana-password", &random.RandomPasswordArgs{
-		Length: pulumi.Int(32), Special: pulumi.Bool(false),
-		MinUpper: pulumi.Int(2), MinLower: pulumi.Int(2), MinNumeric: pulumi.Int(2),
-	}, opts...)
-	if err != nil {
-		return nil, err
-	}
-	secret, err := secretsmanager.NewSecret(ctx, name+"-grafana-admin", &secretsmanager.SecretArgs{
-		Name:                 pulumi.String(physical),
-		Description:          pulumi.String("Grafana admin login, managed by components/observability"),
+	login, err := generated.NewLogin(ctx, generated.LoginArgs{
+		PasswordName: name + "-grafana-password",
+		SecretName:   name + "-grafana-admin",
+		Password: &random.RandomPasswordArgs{
+			Length: pulumi.Int(32), Special: pulumi.Bool(false),
+			MinUpper: pulumi.Int(2), MinLower: pulumi.Int(2), MinNumeric: pulumi.Int(2),
+		},
+		PhysicalName:         physical,
+		Description:          "Grafana admin login, managed by components/observability",
 		KmsKeyId:             a.SecretsKmsKeyArn,
-		RecoveryWindowInDays: pulumi.Int(a.RecoveryWindowInDays),
+		RecoveryWindowInDays: a.RecoveryWindowInDays,
 		Tags:                 a.Tags.AWS(physical),
+		Username:             "admin",
 	}, opts...)
 	if err != nil {
 		return nil, err
 	}
-	doc := pulumi.ToSecret(pw.Result).(pulumi.StringOutput).ApplyT(func(p string) (string, error) {
-		b, err := json.Marshal(map[string]string{"username": "admin", "password": p})
-		return string(b), err
-	}).(pulumi.StringOutput)
-	version, err := secretsmanager.NewSecretVersion(ctx, name+"-grafana-admin", &secretsmanager.SecretVersionArgs{
-		SecretId:     secret.ID(),
-		SecretString: pulumi.ToSecret(doc).(pulumi.StringOutput),
-	}, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &grafanaAdmin{name: physical, arn: secret.Arn, version: version}, nil
+	return &grafanaAdmin{name: physical, arn: login.Arn, version: login.Version}, nil
 }

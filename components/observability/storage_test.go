@@ -9,6 +9,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -29,58 +30,58 @@ func TestLokiOnS3(t *testing.T) {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := capture(t, mode, s3Args)
 
-			bucket := one(t, p, tBucket)
-			require.Equal(t, "platform-test-loki", str(t, bucket.Input("bucket")))
+			bucket := testkit.One(t, p, tBucket)
+			require.Equal(t, "platform-test-loki", testkit.Str(t, bucket.Input("bucket")))
 			require.True(t, bucket.Protect)
 			require.True(t, bucket.RetainOnDelete)
-			require.False(t, boolean(t, bucket.Input("forceDestroy")))
+			require.False(t, testkit.Bool(t, bucket.Input("forceDestroy")))
 
-			pab := one(t, p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+			pab := testkit.One(t, p, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
 			for _, f := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
-				require.True(t, boolean(t, pab.Input(f)), f)
+				require.True(t, testkit.Bool(t, pab.Input(f)), f)
 			}
-			own := one(t, p, "aws:s3/bucketOwnershipControls:BucketOwnershipControls")
-			require.Equal(t, "BucketOwnerEnforced", str(t, own.Input("rule.objectOwnership")))
-			sse := one(t, p, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
-			require.Equal(t, "aws:kms", str(t, sse.Input("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")))
-			require.Equal(t, dataKey, str(t, sse.Input("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId")))
-			require.True(t, boolean(t, sse.Input("rules[0].bucketKeyEnabled")))
-			ver := one(t, p, "aws:s3/bucketVersioningV2:BucketVersioningV2")
-			require.Equal(t, "Enabled", str(t, ver.Input("versioningConfiguration.status")))
-			lc := one(t, p, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
-			require.Equal(t, 31+30, num(t, lc.Input("rules[0].expiration.days")))
-			require.Equal(t, 7, num(t, lc.Input("rules[0].noncurrentVersionExpiration.noncurrentDays")))
-			logging := one(t, p, "aws:s3/bucketLoggingV2:BucketLoggingV2")
-			require.Equal(t, "platform-test-access-logs", str(t, logging.Input("targetBucket")))
+			own := testkit.One(t, p, "aws:s3/bucketOwnershipControls:BucketOwnershipControls")
+			require.Equal(t, "BucketOwnerEnforced", testkit.Str(t, own.Input("rule.objectOwnership")))
+			sse := testkit.One(t, p, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+			require.Equal(t, "aws:kms", testkit.Str(t, sse.Input("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm")))
+			require.Equal(t, dataKey, testkit.Str(t, sse.Input("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId")))
+			require.True(t, testkit.Bool(t, sse.Input("rules[0].bucketKeyEnabled")))
+			ver := testkit.One(t, p, "aws:s3/bucketVersioningV2:BucketVersioningV2")
+			require.Equal(t, "Enabled", testkit.Str(t, ver.Input("versioningConfiguration.status")))
+			lc := testkit.One(t, p, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+			require.Equal(t, 31+30, testkit.Int(t, lc.Input("rules[0].expiration.days")))
+			require.Equal(t, 7, testkit.Int(t, lc.Input("rules[0].noncurrentVersionExpiration.noncurrentDays")))
+			logging := testkit.One(t, p, "aws:s3/bucketLoggingV2:BucketLoggingV2")
+			require.Equal(t, "platform-test-access-logs", testkit.Str(t, logging.Input("targetBucket")))
 
 			var policy struct{ Statement []map[string]any }
-			require.NoError(t, json.Unmarshal([]byte(str(t, one(t, p, "aws:s3/bucketPolicy:BucketPolicy").Input("policy"))), &policy))
+			require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, testkit.One(t, p, "aws:s3/bucketPolicy:BucketPolicy").Input("policy"))), &policy))
 			require.Equal(t, "Deny", policy.Statement[0]["Effect"])
 			require.Equal(t, map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}, policy.Statement[0]["Condition"])
 
-			role := one(t, p, tRole)
+			role := testkit.One(t, p, tRole)
 			trust := role.Input("assumeRolePolicy")
 			loki := chartNamed(t, p, "loki")
-			require.Equal(t, "s3", str(t, loki.Input("values.loki.storage.type")))
-			require.Equal(t, "s3", str(t, loki.Input("values.loki.schemaConfig.configs[0].object_store")))
-			require.Equal(t, "us-east-1", str(t, loki.Input("values.loki.storage.s3.region")))
-			require.Equal(t, "platform-test-loki", str(t, loki.Input("values.loki.storage.bucketNames.chunks")))
-			require.Equal(t, "loki", str(t, loki.Input("values.serviceAccount.name")))
-			roleArn := key(t, loki.Input("values.serviceAccount.annotations"), "eks.amazonaws.com/role-arn")
+			require.Equal(t, "s3", testkit.Str(t, loki.Input("values.loki.storage.type")))
+			require.Equal(t, "s3", testkit.Str(t, loki.Input("values.loki.schemaConfig.configs[0].object_store")))
+			require.Equal(t, "us-east-1", testkit.Str(t, loki.Input("values.loki.storage.s3.region")))
+			require.Equal(t, "platform-test-loki", testkit.Str(t, loki.Input("values.loki.storage.bucketNames.chunks")))
+			require.Equal(t, "loki", testkit.Str(t, loki.Input("values.serviceAccount.name")))
+			roleArn := testkit.Key(t, loki.Input("values.serviceAccount.annotations"), "eks.amazonaws.com/role-arn")
 			if mode == plan.Preview {
 				require.True(t, roleArn.IsComputed(), "the role ARN is unknown in a preview")
 				return
 			}
-			require.Equal(t, str(t, role.Output("arn")), str(t, roleArn))
+			require.Equal(t, testkit.Str(t, role.Output("arn")), testkit.Str(t, roleArn))
 
 			var doc struct{ Statement []map[string]any }
-			require.NoError(t, json.Unmarshal([]byte(str(t, trust)), &doc))
+			require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, trust)), &doc))
 			cond := doc.Statement[0]["Condition"].(map[string]any)["StringEquals"].(map[string]any)
 			require.Equal(t, "system:serviceaccount:monitoring:loki", cond[oidcIssuer+":sub"])
 			require.Equal(t, "sts.amazonaws.com", cond[oidcIssuer+":aud"])
 
 			var access struct{ Statement []map[string]any }
-			require.NoError(t, json.Unmarshal([]byte(str(t, one(t, p, tRolePolicy).Input("policy"))), &access))
+			require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, testkit.One(t, p, tRolePolicy).Input("policy"))), &access))
 			for _, st := range access.Statement {
 				for _, res := range st["Resource"].([]any) {
 					require.NotEqual(t, "*", res, "scoped to the bucket and the key")
@@ -103,7 +104,7 @@ func TestRedisExporters(t *testing.T) {
 	require.Len(t, p.ByType(tPDB), 2)
 
 	var d appsv1.Deployment
-	decodeStrict(t, p.Named(tDeployment, "obs-redis-queue"), &d)
+	testkit.DecodeStrict(t, p.Named(tDeployment, "obs-redis-queue"), &d)
 	require.Equal(t, "redis-exporter-queue", d.Name)
 	require.Equal(t, int32(2), *d.Spec.Replicas)
 	c := d.Spec.Template.Spec.Containers[0]
@@ -124,7 +125,7 @@ func TestRedisExporters(t *testing.T) {
 
 	var auth map[string]any
 	for _, r := range p.ByType(tExternal) {
-		if str(t, r.Input("metadata.name")) == "redis-exporter-queue" {
+		if testkit.Str(t, r.Input("metadata.name")) == "redis-exporter-queue" {
 			auth = asMap(t, r.Input("spec"))
 		}
 	}
@@ -133,7 +134,7 @@ func TestRedisExporters(t *testing.T) {
 
 	var redis map[string]any
 	for _, r := range p.ByType(tPodMonitor) {
-		if str(t, r.Input("metadata.name")) == "redis-exporter" {
+		if testkit.Str(t, r.Input("metadata.name")) == "redis-exporter" {
 			redis = asMap(t, r.Input("spec"))
 		}
 	}

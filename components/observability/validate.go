@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/argcheck"
 )
 
 var (
@@ -119,18 +119,8 @@ func (a ObservabilityArgs) validate() error {
 	if !imageRe.MatchString(a.RedisExporterImage) || strings.HasSuffix(a.RedisExporterImage, ":latest") {
 		bad("RedisExporterImage", a.RedisExporterImage, `want a pinned "repository:tag" reference, never :latest`)
 	}
-	errs = append(errs, checkTags(a.Tags)...)
+	errs = append(errs, argcheck.MissingTags("observability", a.Tags)...)
 	return errors.Join(errs...)
-}
-
-func checkTags(t tags.Set) []error {
-	var errs []error
-	for _, k := range tags.Required {
-		if t[k] == "" {
-			errs = append(errs, fmt.Errorf("observability: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
-		}
-	}
-	return errs
 }
 
 func (a ObservabilityArgs) validateLoki() []error {

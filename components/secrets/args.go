@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -147,10 +148,6 @@ func (a SecretsArgs) validate() error {
 	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
 		bad("RecoveryWindowInDays", a.RecoveryWindowInDays, "want 7..30 days")
 	}
-	for _, k := range tags.Required {
-		if a.Tags[k] == "" {
-			errs = append(errs, fmt.Errorf("secrets: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
-		}
-	}
+	errs = append(errs, argcheck.MissingTags("secrets", a.Tags)...)
 	return errors.Join(errs...)
 }

@@ -1,11 +1,12 @@
 package secrets
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/generic-corp/platform/internal/policydoc"
 )
 
 // Key purposes, also the suffix of each alias.
@@ -23,7 +24,7 @@ type keySpec struct {
 	purpose     string
 	description string
 	// statements returns the purpose-specific statements after the root statement.
-	statements func(account, region string) []statement
+	statements func(account, region string) []policydoc.Statement
 }
 
 var keySpecs = []keySpec{
@@ -35,7 +36,7 @@ var keySpecs = []keySpec{
 	{
 		purpose:     PurposeSecrets,
 		description: "Secrets Manager secrets and EKS envelope encryption",
-		statements:  func(string, string) []statement { return nil },
+		statements:  func(string, string) []policydoc.Statement { return nil },
 	},
 	{
 		purpose:     PurposeLogs,
@@ -44,42 +45,15 @@ var keySpecs = []keySpec{
 	},
 }
 
-type statement struct {
-	Sid       string         `json:"Sid"`
-	Effect    string         `json:"Effect"`
-	Principal map[string]any `json:"Principal"`
-	Action    []string       `json:"Action"`
-	Resource  string         `json:"Resource"`
-	Condition map[string]any `json:"Condition,omitempty"`
-}
-
-type policyDoc struct {
-	Version   string      `json:"Version"`
-	Id        string      `json:"Id"`
-	Statement []statement `json:"Statement"`
-}
-
-// rootStatement delegates the key to IAM: without it nobody could ever change the key
-// policy again (KMS refuses such a policy unless the lockout check is bypassed).
-func rootStatement(account string) statement {
-	return statement{
-		Sid:       "EnableAccountRootAdministration",
-		Effect:    "Allow",
-		Principal: map[string]any{"AWS": fmt.Sprintf("arn:aws:iam::%s:root", account)},
-		Action:    []string{"kms:*"},
-		Resource:  "*",
-	}
-}
-
 // dataKeyStatements mirror the aws/ebs managed key: EC2 may use the key for principals
 // of this account only. The Auto Scaling service-linked role of the EKS node groups needs
 // this to launch nodes with encrypted volumes.
-func dataKeyStatements(account, region string) []statement {
+func dataKeyStatements(account, region string) []policydoc.Statement {
 	via := map[string]any{
 		"kms:CallerAccount": account,
 		"kms:ViaService":    fmt.Sprintf("ec2.%s.amazonaws.com", region),
 	}
-	return []statement{
+	return []policydoc.Statement{
 		{
 			Sid:       "AllowEc2EbsEncryptionForAccount",
 			Effect:    "Allow",
@@ -116,8 +90,8 @@ func dataKeyStatements(account, region string) []statement {
 
 // logsKeyStatements let CloudWatch Logs use the key, only for log groups of this account
 // in this region (the encryption context names the log group ARN).
-func logsKeyStatements(account, region string) []statement {
-	return []statement{{
+func logsKeyStatements(account, region string) []policydoc.Statement {
+	return []policydoc.Statement{{
 		Sid:       "AllowCloudWatchLogsOfThisAccount",
 		Effect:    "Allow",
 		Principal: map[string]any{"Service": fmt.Sprintf("logs.%s.amazonaws.com", region)},
@@ -131,16 +105,11 @@ func logsKeyStatements(account, region string) []statement {
 
 // keyPolicy renders the policy of one key; pure so tests can read it directly.
 func keyPolicy(spec keySpec, account, region string) (string, error) {
-	doc := policyDoc{
-		Version:   "2012-10-17",
+	return policydoc.Render("secrets: the "+spec.purpose+" key", policydoc.Document{
+		Version:   policydoc.Version,
 		Id:        "platform-" + spec.purpose + "-key",
-		Statement: append([]statement{rootStatement(account)}, spec.statements(account, region)...),
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return "", fmt.Errorf("rendering the %s key policy (please report): %w", spec.purpose, err)
-	}
-	return string(b), nil
+		Statement: append([]policydoc.Statement{policydoc.Root(account)}, spec.statements(account, region)...),
+	})
 }
 
 type createdKey struct {

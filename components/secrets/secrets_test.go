@@ -2,11 +2,11 @@ package secrets
 
 import (
 	"encoding/json"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -47,34 +47,6 @@ func capture(t *testing.T, mode plan.Mode, args *SecretsArgs) *plan.Plan {
 	return p
 }
 
-func str(t *testing.T, v property.Value) string {
-	t.Helper()
-	require.True(t, v.IsString(), "want a known string, got %#v", v)
-	return v.AsString()
-}
-
-// plaintextLeaks returns the paths of every known string that contains a generated value
-// and is not under a secret marker.
-func plaintextLeaks(v property.Value, path string, out *[]string) {
-	if v.Secret() {
-		return
-	}
-	switch {
-	case v.IsString():
-		if strings.Contains(v.AsString(), plan.FakeSecretPrefix) {
-			*out = append(*out, path)
-		}
-	case v.IsMap():
-		for k, e := range v.AsMap().All {
-			plaintextLeaks(e, path+"."+k, out)
-		}
-	case v.IsArray():
-		for i, e := range v.AsArray().All {
-			plaintextLeaks(e, path+"["+strconv.Itoa(i)+"]", out)
-		}
-	}
-}
-
 func TestSecretsUpdate(t *testing.T) {
 	p := capture(t, plan.Update, baseArgs())
 
@@ -84,14 +56,14 @@ func TestSecretsUpdate(t *testing.T) {
 		for _, k := range keys {
 			require.True(t, k.Input("enableKeyRotation").AsBool(), k.Name)
 			require.Equal(t, 30.0, k.Input("deletionWindowInDays").AsNumber(), k.Name)
-			require.Equal(t, "ENCRYPT_DECRYPT", str(t, k.Input("keyUsage")))
+			require.Equal(t, "ENCRYPT_DECRYPT", testkit.Str(t, k.Input("keyUsage")))
 			require.False(t, k.Protect, "Protect=false must not protect %s", k.Name)
 			for _, tag := range tags.Required {
-				require.NotEmpty(t, str(t, k.Input("tags."+tag)), "%s tag %s", k.Name, tag)
+				require.NotEmpty(t, testkit.Str(t, k.Input("tags."+tag)), "%s tag %s", k.Name, tag)
 			}
 
 			var doc policyDoc
-			require.NoError(t, json.Unmarshal([]byte(str(t, k.Input("policy"))), &doc))
+			require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, k.Input("policy"))), &doc))
 			require.Equal(t, "arn:aws:iam::"+plan.AccountID+":root", doc.Statement[0].Principal["AWS"])
 			for _, s := range doc.Statement {
 				if s.Principal["AWS"] == "*" {
@@ -107,7 +79,7 @@ func TestSecretsUpdate(t *testing.T) {
 		k := p.Named(tKey, "secrets-logs")
 		require.NotNil(t, k)
 		var doc policyDoc
-		require.NoError(t, json.Unmarshal([]byte(str(t, k.Input("policy"))), &doc))
+		require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, k.Input("policy"))), &doc))
 		require.Len(t, doc.Statement, 2)
 		logs := doc.Statement[1]
 		require.Equal(t, "logs.us-east-1.amazonaws.com", logs.Principal["Service"])
@@ -115,29 +87,29 @@ func TestSecretsUpdate(t *testing.T) {
 			logs.Condition["ArnLike"])
 
 		var secretsDoc policyDoc
-		require.NoError(t, json.Unmarshal([]byte(str(t, p.Named(tKey, "secrets-secrets").Input("policy"))), &secretsDoc))
+		require.NoError(t, json.Unmarshal([]byte(testkit.Str(t, p.Named(tKey, "secrets-secrets").Input("policy"))), &secretsDoc))
 		require.Len(t, secretsDoc.Statement, 1, "the secrets key is IAM-delegated only")
 	})
 
 	t.Run("aliases", func(t *testing.T) {
 		var names []string
 		for _, a := range p.ByType(tAlias) {
-			names = append(names, str(t, a.Input("name")))
-			require.NotEmpty(t, str(t, a.Input("targetKeyId")), "targetKeyId is known in update")
+			names = append(names, testkit.Str(t, a.Input("name")))
+			require.NotEmpty(t, testkit.Str(t, a.Input("targetKeyId")), "targetKeyId is known in update")
 		}
 		require.ElementsMatch(t, []string{"alias/platform-test-data", "alias/platform-test-secrets", "alias/platform-test-logs"}, names)
 	})
 
 	t.Run("secrets use the secrets key and a 30 day window", func(t *testing.T) {
-		secretsKeyArn := str(t, p.Named(tKey, "secrets-secrets").Output("arn"))
+		secretsKeyArn := testkit.Str(t, p.Named(tKey, "secrets-secrets").Output("arn"))
 		want := []string{"db-app", "redis-queue", "redis-cache", "jwt-signing-key",
 			"anthropic-api-key", "sentry-dsn", "stripe-secret-key", "stripe-webhook-secret"}
 		var got []string
 		for _, s := range p.ByType(tSecret) {
-			got = append(got, strings.TrimPrefix(str(t, s.Input("name")), "platform-test/"))
-			require.Equal(t, secretsKeyArn, str(t, s.Input("kmsKeyId")), s.Name)
+			got = append(got, strings.TrimPrefix(testkit.Str(t, s.Input("name")), "platform-test/"))
+			require.Equal(t, secretsKeyArn, testkit.Str(t, s.Input("kmsKeyId")), s.Name)
 			require.Equal(t, 30.0, s.Input("recoveryWindowInDays").AsNumber())
-			require.Equal(t, str(t, s.Input("name")), str(t, s.Input("tags.Name")))
+			require.Equal(t, testkit.Str(t, s.Input("name")), testkit.Str(t, s.Input("tags.Name")))
 		}
 		require.ElementsMatch(t, want, got)
 	})
@@ -167,7 +139,7 @@ func TestSecretsUpdate(t *testing.T) {
 	t.Run("random values fit what RDS and ElastiCache accept", func(t *testing.T) {
 		db := p.Named(tRandom, "secrets-db-app")
 		require.GreaterOrEqual(t, db.Input("length").AsNumber(), 32.0)
-		special := str(t, db.Input("overrideSpecial"))
+		special := testkit.Str(t, db.Input("overrideSpecial"))
 		require.NotContains(t, special, "/")
 		require.NotContains(t, special, "@")
 		require.NotContains(t, special, `"`)
@@ -182,7 +154,7 @@ func TestSecretsUpdate(t *testing.T) {
 			require.NotNil(t, r, g)
 			n := r.Input("length").AsNumber()
 			require.True(t, n >= 32 && n <= 128, "redis token length %v", n)
-			for _, ch := range str(t, r.Input("overrideSpecial")) {
+			for _, ch := range testkit.Str(t, r.Input("overrideSpecial")) {
 				require.Contains(t, "!&#$^<>-", string(ch), "ElastiCache rejects %q", ch)
 			}
 		}
@@ -192,20 +164,14 @@ func TestSecretsUpdate(t *testing.T) {
 	})
 
 	t.Run("no generated value in plaintext anywhere", func(t *testing.T) {
-		var leaks []string
-		for _, r := range p.Resources {
-			plaintextLeaks(property.New(r.Inputs), r.URN+" inputs", &leaks)
-			plaintextLeaks(property.New(r.Outputs), r.URN+" outputs", &leaks)
-		}
-		plaintextLeaks(property.New(p.Outputs), "stack outputs", &leaks)
-		require.Empty(t, leaks)
+		testkit.RequireNoLeaks(t, p)
 		require.True(t, p.Outputs.Get("dbPassword").Secret())
 
 		comp := p.ByType(Type)[0]
 		require.True(t, comp.Output("dbPassword").Secret())
 		require.True(t, comp.Output("redisAuthTokens.queue").Secret())
-		require.Equal(t, "app", str(t, comp.Output("dbUsername")))
-		require.Equal(t, "platform-test/db-app", str(t, comp.Output("secretNames.db-app")))
+		require.Equal(t, "app", testkit.Str(t, comp.Output("dbUsername")))
+		require.Equal(t, "platform-test/db-app", testkit.Str(t, comp.Output("secretNames.db-app")))
 	})
 
 	t.Run("every child is parented to the component", func(t *testing.T) {
@@ -279,6 +245,16 @@ func TestSecretsValidation(t *testing.T) {
 	}
 }
 
+// policyDoc is how the tests read a rendered key policy: every statement of these keys
+// names its principal as a map.
+type policyDoc struct {
+	Statement []struct {
+		Sid       string
+		Principal map[string]any
+		Condition map[string]any
+	}
+}
+
 func TestKeyPolicyHasNoUnconditionalWildcard(t *testing.T) {
 	for _, spec := range keySpecs {
 		t.Run(spec.purpose, func(t *testing.T) {
@@ -310,6 +286,6 @@ func TestPlaintextLeakDetector(t *testing.T) {
 	}, plan.Options{Mode: plan.Update})
 	require.NoError(t, err)
 	var leaks []string
-	plaintextLeaks(property.New(p.Outputs), "stack outputs", &leaks)
+	testkit.PlaintextLeaks(property.New(p.Outputs), "stack outputs", &leaks)
 	require.Equal(t, []string{"stack outputs.leak"}, leaks)
 }

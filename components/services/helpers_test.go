@@ -1,18 +1,15 @@
 package services
 
 import (
-	"bytes"
-	"encoding/json"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -64,74 +61,16 @@ func tryCapture(mode plan.Mode, build func(ctx *pulumi.Context, k8s *kubernetes.
 	}, plan.Options{Mode: mode, Stack: "prod", Config: map[string]string{"aws:region": "us-east-1"}})
 }
 
-// plain turns a captured value into what encoding/json would produce for it: secrets
-// are unwrapped, unknowns (preview) become null.
-func plain(v property.Value) any {
-	switch {
-	case v.IsNull(), v.IsComputed():
-		return nil
-	case v.IsBool():
-		return v.AsBool()
-	case v.IsNumber():
-		return v.AsNumber()
-	case v.IsString():
-		return v.AsString()
-	case v.IsArray():
-		out := []any{}
-		for _, e := range v.AsArray().AsSlice() {
-			out = append(out, plain(e))
-		}
-		return out
-	case v.IsMap():
-		out := map[string]any{}
-		for k, e := range v.AsMap().All {
-			out[k] = plain(e)
-		}
-		return out
-	}
-	return nil
-}
-
-// decodeStrict decodes a resource's inputs into a typed API object and fails on any
-// field the type does not have, so a misspelt property name fails the test.
-func decodeStrict[T any](t *testing.T, r *plan.Resource) T {
-	t.Helper()
-	require.NotNil(t, r)
-	b, err := json.Marshal(plain(property.New(r.Inputs)))
-	require.NoError(t, err)
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var out T
-	require.NoError(t, dec.Decode(&out), "%s %s does not decode strictly: %s", r.Type, r.Name, b)
-	return out
-}
-
 func one(t *testing.T, p *plan.Plan, typ, k8sName string) *plan.Resource {
 	t.Helper()
 	var found []*plan.Resource
 	for _, r := range p.ByType(typ) {
-		if k8sName == "" || str(r.Input("metadata.name")) == k8sName {
+		if k8sName == "" || testkit.StrOr(r.Input("metadata.name")) == k8sName {
 			found = append(found, r)
 		}
 	}
 	require.Len(t, found, 1, "%s %q", typ, k8sName)
 	return found[0]
-}
-
-func str(v property.Value) string {
-	if !v.IsString() {
-		return ""
-	}
-	return v.AsString()
-}
-
-// policyDoc parses an IAM policy document captured as a JSON string.
-func policyDoc(t *testing.T, v property.Value) map[string]any {
-	t.Helper()
-	require.True(t, v.IsString(), "policy is %v", v)
-	var doc map[string]any
-	require.NoError(t, json.Unmarshal([]byte(v.AsString()), &doc))
-	return doc
 }
 
 func statements(t *testing.T, doc map[string]any) []map[string]any {
@@ -154,7 +93,5 @@ func requireExplicitProvider(t *testing.T, p *plan.Plan) {
 		}
 	}
 }
-
-func dependsOn(r *plan.Resource, urn string) bool { return slices.Contains(r.Dependencies, urn) }
 
 func ptr[T any](v T) *T { return &v }

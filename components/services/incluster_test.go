@@ -1,7 +1,6 @@
 package services
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -11,6 +10,7 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -21,16 +21,6 @@ const (
 	migrateRoleArn = "arn:aws:iam::123456789012:role/platform-prod-app-migrate"
 	readerRoleArn  = "arn:aws:iam::123456789012:role/platform-prod-data-reader"
 )
-
-// requireNoCloud fails when anything but Kubernetes objects and components is registered:
-// the in-cluster layer is deployed with the Kubernetes provider alone.
-func requireNoCloud(t *testing.T, p *plan.Plan) {
-	t.Helper()
-	for _, r := range p.Resources {
-		require.False(t, strings.HasPrefix(r.Type, "aws:") || strings.HasPrefix(r.Type, "random:"),
-			"%s registered in the in-cluster mode", r.URN)
-	}
-}
 
 // buildInClusterRelease wires the release from fixture values only: images, endpoints,
 // secret names and role ARNs are what the AWS layer's outputs would be.
@@ -96,26 +86,26 @@ func TestInClusterRelease(t *testing.T) {
 				_, err := buildInClusterRelease(ctx, k8s)
 				return err
 			})
-			requireNoCloud(t, p)
+			testkit.RequireNoCloud(t, p)
 			requireExplicitProvider(t, p)
 			require.Empty(t, p.ByType(StoreRoleType))
 
 			for _, want := range []struct{ sa, role string }{{"api", apiRoleArn}, {"worker", workerRoleArn}, {"migrate", migrateRoleArn}} {
-				sa := decodeStrict[corev1.ServiceAccount](t, one(t, p, tSA, want.sa))
+				sa := testkit.Decode[corev1.ServiceAccount](t, one(t, p, tSA, want.sa))
 				require.Equal(t, want.role, sa.Annotations["eks.amazonaws.com/role-arn"], want.sa)
 				require.False(t, *sa.AutomountServiceAccountToken)
 				store := one(t, p, tStore, want.sa+"-secrets-manager")
-				require.Equal(t, want.sa, str(store.Input("spec.provider.aws.auth.jwt.serviceAccountRef.name")))
-				require.Equal(t, "us-east-1", str(store.Input("spec.provider.aws.region")))
+				require.Equal(t, want.sa, testkit.StrOr(store.Input("spec.provider.aws.auth.jwt.serviceAccountRef.name")))
+				require.Equal(t, "us-east-1", testkit.StrOr(store.Input("spec.provider.aws.region")))
 				es := one(t, p, tExternal, want.sa+"-env")
-				require.Equal(t, want.sa+"-secrets-manager", str(es.Input("spec.secretStoreRef.name")))
-				require.Equal(t, "platform-prod/db-app", str(es.Input("spec.data[0].remoteRef.key")))
+				require.Equal(t, want.sa+"-secrets-manager", testkit.StrOr(es.Input("spec.secretStoreRef.name")))
+				require.Equal(t, "platform-prod/db-app", testkit.StrOr(es.Input("spec.data[0].remoteRef.key")))
 			}
 			require.Len(t, p.ByType(tDeployment), 2)
-			api := decodeStrict[appsv1.Deployment](t, one(t, p, tDeployment, "api"))
+			api := testkit.Decode[appsv1.Deployment](t, one(t, p, tDeployment, "api"))
 			require.Equal(t, WorkloadServiceAccount("api"), api.Spec.Template.Spec.ServiceAccountName)
 			require.Equal(t, "api-env", api.Spec.Template.Spec.Containers[0].EnvFrom[0].SecretRef.Name)
-			job := decodeStrict[batchv1.Job](t, one(t, p, tJob, JobName("migrate", releaseTag)))
+			job := testkit.Decode[batchv1.Job](t, one(t, p, tJob, JobName("migrate", releaseTag)))
 			require.Equal(t, MigrationServiceAccount(""), job.Spec.Template.Spec.ServiceAccountName)
 			for _, typ := range []string{tService, tPDB, tHPA, tScaled, tTriggerAuth, tNamespace} {
 				require.NotEmpty(t, p.ByType(typ), typ)
@@ -125,7 +115,7 @@ func TestInClusterRelease(t *testing.T) {
 			for _, w := range []struct{ name, role string }{{"api", apiRoleArn}, {"worker", workerRoleArn}} {
 				c := p.Named(WorkloadType, w.name)
 				require.NotNil(t, c)
-				require.Equal(t, w.role, str(c.Output("roleArn")), "the workload reports the role it runs with")
+				require.Equal(t, w.role, testkit.StrOr(c.Output("roleArn")), "the workload reports the role it runs with")
 			}
 		})
 	}
@@ -167,27 +157,27 @@ func TestStoreRole(t *testing.T) {
 			require.NotNil(t, embedded)
 			require.Equal(t, comp.URN, alone.Parent)
 			require.Equal(t, store.URN, embedded.Parent, "a store without RoleArn keeps its role as a direct child (URNs unchanged)")
-			require.Equal(t, "platform-prod-data-external-secrets-reader", str(alone.Input("name")), "ServiceAccountName defaults to the shared reader")
+			require.Equal(t, "platform-prod-data-external-secrets-reader", testkit.StrOr(alone.Input("name")), "ServiceAccountName defaults to the shared reader")
 			for _, path := range []string{"name", "description", "assumeRolePolicy", "tags"} {
-				require.Equal(t, plain(embedded.Input(path)), plain(alone.Input(path)), path)
+				require.Equal(t, testkit.Plain(embedded.Input(path)), testkit.Plain(alone.Input(path)), path)
 			}
-			trust := statements(t, policyDoc(t, alone.Input("assumeRolePolicy")))
+			trust := statements(t, testkit.JSONDoc(t, alone.Input("assumeRolePolicy")))
 			require.Equal(t, "system:serviceaccount:data:external-secrets-reader",
 				trust[0]["Condition"].(map[string]any)["StringEquals"].(map[string]any)[oidcIssuer+":sub"])
 
 			alonePolicy, embeddedPolicy := p.Named(tRolePolicy, "reader-role"), p.Named(tRolePolicy, "reader")
 			require.Equal(t, comp.URN, alonePolicy.Parent)
-			require.Equal(t, "read-own-secrets", str(alonePolicy.Input("name")))
-			require.Equal(t, policyDoc(t, embeddedPolicy.Input("policy")), policyDoc(t, alonePolicy.Input("policy")))
-			st := statements(t, policyDoc(t, alonePolicy.Input("policy")))
+			require.Equal(t, "read-own-secrets", testkit.StrOr(alonePolicy.Input("name")))
+			require.Equal(t, testkit.JSONDoc(t, embeddedPolicy.Input("policy")), testkit.JSONDoc(t, alonePolicy.Input("policy")))
+			st := statements(t, testkit.JSONDoc(t, alonePolicy.Input("policy")))
 			require.Equal(t, []any{dbArn}, st[0]["Resource"])
 			require.Equal(t, secretsKey, st[1]["Resource"])
 
 			if mode == plan.Update {
-				require.Equal(t, str(alone.Output("arn")), str(p.Outputs.Get("roleArn")))
-				require.Equal(t, str(alone.Output("arn")), str(comp.Output("roleArn")))
+				require.Equal(t, testkit.StrOr(alone.Output("arn")), testkit.StrOr(p.Outputs.Get("roleArn")))
+				require.Equal(t, testkit.StrOr(alone.Output("arn")), testkit.StrOr(comp.Output("roleArn")))
 				sa := one(t, p, tSA, "external-secrets-reader")
-				require.Equal(t, str(embedded.Output("arn")), str(sa.Input("metadata.annotations").AsMap().Get("eks.amazonaws.com/role-arn")))
+				require.Equal(t, testkit.StrOr(embedded.Output("arn")), testkit.StrOr(sa.Input("metadata.annotations").AsMap().Get("eks.amazonaws.com/role-arn")))
 			}
 		})
 	}
@@ -208,17 +198,17 @@ func TestSecretStoreWithRoleArn(t *testing.T) {
 				ctx.Export("roleArn", s.RoleArn)
 				return nil
 			})
-			requireNoCloud(t, p)
+			testkit.RequireNoCloud(t, p)
 			requireExplicitProvider(t, p)
-			sa := decodeStrict[corev1.ServiceAccount](t, one(t, p, tSA, DefaultReaderServiceAccount))
+			sa := testkit.Decode[corev1.ServiceAccount](t, one(t, p, tSA, DefaultReaderServiceAccount))
 			require.Equal(t, "data", sa.Namespace)
 			require.Equal(t, readerRoleArn, sa.Annotations["eks.amazonaws.com/role-arn"])
 			store := one(t, p, tStore, DefaultSecretStoreName)
-			require.Equal(t, "SecretsManager", str(store.Input("spec.provider.aws.service")))
-			require.Equal(t, DefaultReaderServiceAccount, str(store.Input("spec.provider.aws.auth.jwt.serviceAccountRef.name")))
+			require.Equal(t, "SecretsManager", testkit.StrOr(store.Input("spec.provider.aws.service")))
+			require.Equal(t, DefaultReaderServiceAccount, testkit.StrOr(store.Input("spec.provider.aws.auth.jwt.serviceAccountRef.name")))
 			require.Contains(t, store.Dependencies, p.ByType(tSA)[0].URN)
-			require.Equal(t, readerRoleArn, str(p.Outputs.Get("roleArn")))
-			require.Equal(t, readerRoleArn, str(p.Named(SecretStoreType, "data-secrets").Output("roleArn")))
+			require.Equal(t, readerRoleArn, testkit.StrOr(p.Outputs.Get("roleArn")))
+			require.Equal(t, readerRoleArn, testkit.StrOr(p.Named(SecretStoreType, "data-secrets").Output("roleArn")))
 		})
 	}
 }

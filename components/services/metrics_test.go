@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -96,13 +97,13 @@ func TestMetricsScrape(t *testing.T) {
 					_, err = NewWorkload(ctx, a.Name, a)
 					return err
 				})
-				d := decodeStrict[appsv1.Deployment](t, one(t, p, tDeployment, ""))
+				d := testkit.Decode[appsv1.Deployment](t, one(t, p, tDeployment, ""))
 				require.Equal(t, tc.wantPorts, d.Spec.Template.Spec.Containers[0].Ports)
-				np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, ""))
+				np := testkit.Decode[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, ""))
 				require.Len(t, np.Spec.Ingress, tc.wantRules)
 				require.Equal(t, tc.wantScrape, ruleOf(t, np.Spec.Ingress[len(np.Spec.Ingress)-1]))
 				if !tc.worker {
-					s := decodeStrict[corev1.Service](t, one(t, p, tService, "api"))
+					s := testkit.Decode[corev1.Service](t, one(t, p, tService, "api"))
 					require.Len(t, s.Spec.Ports, 1)
 					require.Equal(t, "http", s.Spec.Ports[0].Name, "the API ServiceMonitor scrapes the Service port http")
 					require.Equal(t, "http", s.Spec.Ports[0].TargetPort.String())
@@ -116,8 +117,8 @@ func TestMetricsScrape(t *testing.T) {
 // declares no port and its policy admits nothing.
 func TestMigrationIsNotScraped(t *testing.T) {
 	p := captureRelease(t, plan.Update)
-	j := decodeStrict[batchv1.Job](t, one(t, p, tJob, ""))
+	j := testkit.Decode[batchv1.Job](t, one(t, p, tJob, ""))
 	require.Empty(t, j.Spec.Template.Spec.Containers[0].Ports)
-	np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "migrate"))
+	np := testkit.Decode[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "migrate"))
 	require.Empty(t, np.Spec.Ingress)
 }

@@ -11,6 +11,7 @@ import (
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -21,7 +22,7 @@ func TestMigrationJob(t *testing.T) {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := captureRelease(t, mode)
 			r := one(t, p, tJob, "")
-			job := decodeStrict[batchv1.Job](t, r)
+			job := testkit.Decode[batchv1.Job](t, r)
 
 			t.Run("named after the release", func(t *testing.T) {
 				require.Equal(t, "migrate-v1-4-2", job.Name)
@@ -59,7 +60,7 @@ func TestMigrationJob(t *testing.T) {
 				require.Equal(t, []string{"spec"}, r.ReplaceOnChanges)
 			})
 			t.Run("unpooled DATABASE_URL straight to RDS", func(t *testing.T) {
-				es := decodeStrict[esExternalSecret](t, one(t, p, tExternal, "migrate-env"))
+				es := testkit.Decode[esExternalSecret](t, one(t, p, tExternal, "migrate-env"))
 				url := es.Spec.Target.Template.Data[DatabaseURLEnv]
 				if mode == plan.Preview {
 					require.Empty(t, url, "the RDS address is unknown in preview")
@@ -69,7 +70,7 @@ func TestMigrationJob(t *testing.T) {
 				require.NotContains(t, url, pooledHost)
 			})
 			t.Run("egress to the database and HTTPS only", func(t *testing.T) {
-				np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "migrate"))
+				np := testkit.Decode[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "migrate"))
 				require.Equal(t, map[string]string{"app.kubernetes.io/name": "migrate"}, np.Spec.PodSelector.MatchLabels)
 				require.Empty(t, np.Spec.Ingress)
 				require.Len(t, np.Spec.Egress, 3)
@@ -79,14 +80,14 @@ func TestMigrationJob(t *testing.T) {
 			t.Run("API and worker roll out only after the migration", func(t *testing.T) {
 				for _, name := range []string{"api", "worker"} {
 					d := one(t, p, tDeployment, name)
-					require.True(t, dependsOn(d, r.URN), "%s must depend on the migration Job %s; has %v", name, r.URN, d.Dependencies)
+					require.True(t, testkit.WaitsFor(d, r.URN), "%s must depend on the migration Job %s; has %v", name, r.URN, d.Dependencies)
 				}
-				require.False(t, dependsOn(one(t, p, tDeployment, "temporal-worker"), r.URN), "the Temporal worker does not touch the schema")
+				require.False(t, testkit.WaitsFor(one(t, p, tDeployment, "temporal-worker"), r.URN), "the Temporal worker does not touch the schema")
 				// Nothing else of the workloads waits for the migration: identity, secrets
 				// and services are created in parallel with it.
 				for _, typ := range []string{tExternal, tService, tSA, tStore} {
 					for _, o := range p.ByType(typ) {
-						require.False(t, dependsOn(o, r.URN), "%s %s", typ, o.Name)
+						require.False(t, testkit.WaitsFor(o, r.URN), "%s %s", typ, o.Name)
 					}
 				}
 			})

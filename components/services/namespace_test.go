@@ -10,18 +10,19 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
 func TestNamespace(t *testing.T) {
 	p := captureRelease(t, plan.Update)
-	ns := decodeStrict[corev1.Namespace](t, one(t, p, tNamespace, appNS))
+	ns := testkit.Decode[corev1.Namespace](t, one(t, p, tNamespace, appNS))
 	for _, mode := range []string{"enforce", "audit", "warn"} {
 		require.Equal(t, "restricted", ns.Labels["pod-security.kubernetes.io/"+mode])
 	}
 	require.Equal(t, "enabled", ns.Labels["elbv2.k8s.aws/pod-readiness-gate-inject"])
 	require.Equal(t, "prod", ns.Labels["platform.generic-corp.io/environment"])
-	deny := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "default-deny-all"))
+	deny := testkit.Decode[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "default-deny-all"))
 	require.Empty(t, deny.Spec.PodSelector.MatchLabels, "selects every pod")
 	require.Empty(t, deny.Spec.Ingress)
 	require.Empty(t, deny.Spec.Egress)
@@ -29,7 +30,7 @@ func TestNamespace(t *testing.T) {
 	// Everything in the namespace waits for it (and so for the deny policy).
 	nsObj, denyObj := one(t, p, tNamespace, appNS), one(t, p, tNetPol, "default-deny-all")
 	for _, r := range p.ByType(tDeployment) {
-		require.True(t, dependsOn(r, nsObj.URN) && dependsOn(r, denyObj.URN), r.Name)
+		require.True(t, testkit.WaitsFor(r, nsObj.URN) && testkit.WaitsFor(r, denyObj.URN), r.Name)
 	}
 }
 
@@ -50,8 +51,8 @@ func TestWorkloadCreatesItsNamespace(t *testing.T) {
 	require.True(t, ns.Input("metadata.labels").AsMap().Get("elbv2.k8s.aws/pod-readiness-gate-inject").IsNull(), "no Ingress, no readiness gates")
 	deny := one(t, p, tNetPol, "default-deny-all")
 	d := one(t, p, tDeployment, "echo")
-	require.True(t, dependsOn(d, ns.URN) && dependsOn(d, deny.URN))
-	dep := decodeStrict[appsv1.Deployment](t, d)
+	require.True(t, testkit.WaitsFor(d, ns.URN) && testkit.WaitsFor(d, deny.URN))
+	dep := testkit.Decode[appsv1.Deployment](t, d)
 	require.EqualValues(t, 3, *dep.Spec.Replicas, "no autoscaler: fixed replicas")
 	require.Empty(t, dep.Spec.Template.Spec.Containers[0].EnvFrom)
 	require.Empty(t, dep.Spec.Template.Annotations)
@@ -59,7 +60,7 @@ func TestWorkloadCreatesItsNamespace(t *testing.T) {
 	require.Empty(t, p.ByType(tRole), "no secrets, no IAM role")
 	require.Empty(t, p.ByType(tHPA))
 	require.Empty(t, p.ByType(tScaled))
-	np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "echo"))
+	np := testkit.Decode[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "echo"))
 	require.Len(t, np.Spec.Egress, 1, "DNS only")
 	require.Len(t, np.Spec.Ingress, 1, "no Ingress: only Prometheus, on the app port")
 	require.Equal(t, ingressRule{from: "monitoring", ports: []int{8080}}, ruleOf(t, np.Spec.Ingress[0]))

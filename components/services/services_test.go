@@ -15,6 +15,7 @@ import (
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -40,7 +41,7 @@ func TestDeploymentsAreHardened(t *testing.T) {
 			deployments := p.ByType(tDeployment)
 			require.Len(t, deployments, 3)
 			for _, r := range deployments {
-				d := decodeStrict[appsv1.Deployment](t, r)
+				d := testkit.Decode[appsv1.Deployment](t, r)
 				t.Run(d.Name, func(t *testing.T) {
 					require.Equal(t, appNS, d.Namespace)
 					for _, res := range ev.EvaluatePod(restricted, &d.Spec.Template.ObjectMeta, &d.Spec.Template.Spec) {
@@ -91,7 +92,7 @@ func TestDeploymentsAreHardened(t *testing.T) {
 
 func TestAPI(t *testing.T) {
 	p := captureRelease(t, plan.Update)
-	d := decodeStrict[appsv1.Deployment](t, one(t, p, tDeployment, "api"))
+	d := testkit.Decode[appsv1.Deployment](t, one(t, p, tDeployment, "api"))
 	pod := d.Spec.Template.Spec
 	c := pod.Containers[0]
 
@@ -115,7 +116,7 @@ func TestAPI(t *testing.T) {
 		require.Len(t, d.Spec.Template.Annotations["platform.generic-corp.io/secret-env-sha256"], 64)
 	})
 	t.Run("hpa 2 to 10 on cpu", func(t *testing.T) {
-		h := decodeStrict[autoscalingv2.HorizontalPodAutoscaler](t, one(t, p, tHPA, "api"))
+		h := testkit.Decode[autoscalingv2.HorizontalPodAutoscaler](t, one(t, p, tHPA, "api"))
 		require.EqualValues(t, 2, *h.Spec.MinReplicas)
 		require.EqualValues(t, 10, h.Spec.MaxReplicas)
 		require.Equal(t, autoscalingv2.CrossVersionObjectReference{Kind: "Deployment", Name: "api", APIVersion: "apps/v1"}, h.Spec.ScaleTargetRef)
@@ -124,17 +125,17 @@ func TestAPI(t *testing.T) {
 		require.EqualValues(t, 300, *h.Spec.Behavior.ScaleDown.StabilizationWindowSeconds)
 	})
 	t.Run("service and pdb", func(t *testing.T) {
-		s := decodeStrict[corev1.Service](t, one(t, p, tService, "api"))
+		s := testkit.Decode[corev1.Service](t, one(t, p, tService, "api"))
 		require.Equal(t, corev1.ServiceTypeClusterIP, s.Spec.Type)
 		require.EqualValues(t, 3000, s.Spec.Ports[0].Port)
 		require.Equal(t, "http", s.Spec.Ports[0].TargetPort.String())
 		require.Equal(t, map[string]string{"app.kubernetes.io/name": "api"}, s.Spec.Selector)
-		b := decodeStrict[policyv1.PodDisruptionBudget](t, one(t, p, tPDB, "api"))
+		b := testkit.Decode[policyv1.PodDisruptionBudget](t, one(t, p, tPDB, "api"))
 		require.Equal(t, 1, b.Spec.MaxUnavailable.IntValue())
 		require.Equal(t, d.Spec.Selector.MatchLabels, b.Spec.Selector.MatchLabels)
 	})
 	t.Run("ingress: internet-facing ALB, HTTPS only, WebSocket idle timeout", func(t *testing.T) {
-		ing := decodeStrict[networkingv1.Ingress](t, one(t, p, tIngress, "api"))
+		ing := testkit.Decode[networkingv1.Ingress](t, one(t, p, tIngress, "api"))
 		require.Equal(t, "alb", *ing.Spec.IngressClassName)
 		require.Equal(t, "api.generic-corp.io", ing.Spec.Rules[0].Host)
 		backend := ing.Spec.Rules[0].HTTP.Paths[0].Backend.Service
@@ -161,7 +162,7 @@ func TestAPI(t *testing.T) {
 		}
 	})
 	t.Run("network policy: ALB from the VPC, named namespaces, Prometheus, DNS, data tier, HTTPS out", func(t *testing.T) {
-		np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "api"))
+		np := testkit.Decode[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "api"))
 		require.Equal(t, []networkingv1.PolicyType{"Ingress", "Egress"}, np.Spec.PolicyTypes)
 		require.Equal(t, map[string]string{"app.kubernetes.io/name": "api"}, np.Spec.PodSelector.MatchLabels)
 		require.Len(t, np.Spec.Ingress, 3)
@@ -190,7 +191,7 @@ func TestIdentityAndSecrets(t *testing.T) {
 			p := captureRelease(t, mode)
 			roles := map[string]*plan.Resource{}
 			for _, r := range p.ByType(tRole) {
-				roles[str(r.Input("name"))] = r
+				roles[testkit.StrOr(r.Input("name"))] = r
 			}
 			require.Len(t, roles, 3, "api, worker and migration read secrets; the Temporal worker needs none")
 
@@ -201,7 +202,7 @@ func TestIdentityAndSecrets(t *testing.T) {
 					require.True(t, role.Input("assumeRolePolicy").IsComputed(), "the OIDC provider ARN is unknown in preview")
 					return
 				}
-				st := statements(t, policyDoc(t, role.Input("assumeRolePolicy")))
+				st := statements(t, testkit.JSONDoc(t, role.Input("assumeRolePolicy")))
 				require.Len(t, st, 1)
 				cond := st[0]["Condition"].(map[string]any)["StringEquals"].(map[string]any)
 				require.Equal(t, "system:serviceaccount:app:api", cond[oidcIssuer+":sub"])
@@ -210,12 +211,12 @@ func TestIdentityAndSecrets(t *testing.T) {
 			})
 			t.Run("policy grants exactly the workload's secrets", func(t *testing.T) {
 				for _, rp := range p.ByType(tRolePolicy) {
-					require.Equal(t, "read-own-secrets", str(rp.Input("name")))
+					require.Equal(t, "read-own-secrets", testkit.StrOr(rp.Input("name")))
 					if mode == plan.Preview {
 						require.True(t, rp.Input("policy").IsComputed())
 						continue
 					}
-					st := statements(t, policyDoc(t, rp.Input("policy")))
+					st := statements(t, testkit.JSONDoc(t, rp.Input("policy")))
 					require.Len(t, st, 2)
 					require.Equal(t, []any{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, st[0]["Action"])
 					for _, arn := range st[0]["Resource"].([]any) {
@@ -228,26 +229,26 @@ func TestIdentityAndSecrets(t *testing.T) {
 				}
 				api := p.Named(tRolePolicy, "api-secrets")
 				if mode == plan.Update {
-					res := statements(t, policyDoc(t, api.Input("policy")))[0]["Resource"].([]any)
+					res := statements(t, testkit.JSONDoc(t, api.Input("policy")))[0]["Resource"].([]any)
 					require.Len(t, res, 2)
 					require.Contains(t, res[0], "platform-prod/db-app-")
 					require.Contains(t, res[1], "platform-prod/jwt-signing-key-")
 				}
 			})
 			t.Run("service account carries the role, no token", func(t *testing.T) {
-				sa := decodeStrict[corev1.ServiceAccount](t, one(t, p, tSA, "api"))
+				sa := testkit.Decode[corev1.ServiceAccount](t, one(t, p, tSA, "api"))
 				require.False(t, *sa.AutomountServiceAccountToken)
 				if mode == plan.Update {
-					require.Equal(t, str(roles["platform-prod-app-api"].Output("arn")), sa.Annotations["eks.amazonaws.com/role-arn"])
+					require.Equal(t, testkit.StrOr(roles["platform-prod-app-api"].Output("arn")), sa.Annotations["eks.amazonaws.com/role-arn"])
 				} else {
 					ann := one(t, p, tSA, "api").Input("metadata.annotations").AsMap()
 					require.True(t, ann.Get("eks.amazonaws.com/role-arn").IsComputed(), "the role ARN is unknown in preview")
 				}
-				tw := decodeStrict[corev1.ServiceAccount](t, one(t, p, tSA, "temporal-worker"))
+				tw := testkit.Decode[corev1.ServiceAccount](t, one(t, p, tSA, "temporal-worker"))
 				require.Empty(t, tw.Annotations, "no secrets, no role")
 			})
 			t.Run("secret store", func(t *testing.T) {
-				s := decodeStrict[esSecretStore](t, one(t, p, tStore, "api-secrets-manager"))
+				s := testkit.Decode[esSecretStore](t, one(t, p, tStore, "api-secrets-manager"))
 				require.Equal(t, appNS, s.Namespace)
 				require.Equal(t, "SecretsManager", s.Spec.Provider.AWS.Service)
 				require.Equal(t, "us-east-1", s.Spec.Provider.AWS.Region)
@@ -255,7 +256,7 @@ func TestIdentityAndSecrets(t *testing.T) {
 			})
 			t.Run("external secret renders the environment", func(t *testing.T) {
 				r := one(t, p, tExternal, "api-env")
-				es := decodeStrict[esExternalSecret](t, r)
+				es := testkit.Decode[esExternalSecret](t, r)
 				require.Equal(t, "api-secrets-manager", es.Spec.SecretStoreRef.Name)
 				require.Equal(t, "SecretStore", es.Spec.SecretStoreRef.Kind)
 				require.Equal(t, "api-env", es.Spec.Target.Name)
@@ -273,7 +274,7 @@ func TestIdentityAndSecrets(t *testing.T) {
 				require.Equal(t, []string{"dbPassword=platform-prod/db-app#password", "dbUser=platform-prod/db-app#username",
 					"jwt=platform-prod/jwt-signing-key#signingKey"}, refs)
 				store := one(t, p, tStore, "api-secrets-manager")
-				require.True(t, dependsOn(r, store.URN), "the ExternalSecret waits for its store")
+				require.True(t, testkit.WaitsFor(r, store.URN), "the ExternalSecret waits for its store")
 			})
 		})
 	}
@@ -283,7 +284,7 @@ func TestWorkerScalesOnBullMQ(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := captureRelease(t, mode)
-			so := decodeStrict[kedaScaledObject](t, one(t, p, tScaled, "worker"))
+			so := testkit.Decode[kedaScaledObject](t, one(t, p, tScaled, "worker"))
 			require.Equal(t, "worker", so.Spec.ScaleTargetRef.Name)
 			require.Equal(t, "Deployment", so.Spec.ScaleTargetRef.Kind)
 			require.EqualValues(t, 2, *so.Spec.MinReplicaCount)
@@ -303,15 +304,15 @@ func TestWorkerScalesOnBullMQ(t *testing.T) {
 					require.Empty(t, tr.Metadata["address"], "the endpoint is unknown in preview")
 				}
 			}
-			ta := decodeStrict[kedaTriggerAuthentication](t, one(t, p, tTriggerAuth, "worker-redis"))
+			ta := testkit.Decode[kedaTriggerAuthentication](t, one(t, p, tTriggerAuth, "worker-redis"))
 			require.Len(t, ta.Spec.SecretTargetRef, 1)
 			require.Equal(t, "password", ta.Spec.SecretTargetRef[0].Parameter)
 			require.Equal(t, "worker-env", ta.Spec.SecretTargetRef[0].Name)
 			require.Equal(t, "REDIS_PASSWORD", ta.Spec.SecretTargetRef[0].Key)
-			es := decodeStrict[esExternalSecret](t, one(t, p, tExternal, "worker-env"))
+			es := testkit.Decode[esExternalSecret](t, one(t, p, tExternal, "worker-env"))
 			require.Equal(t, "{{ .redisToken }}", es.Spec.Target.Template.Data["REDIS_PASSWORD"])
 
-			d := decodeStrict[appsv1.Deployment](t, one(t, p, tDeployment, "worker"))
+			d := testkit.Decode[appsv1.Deployment](t, one(t, p, tDeployment, "worker"))
 			pod := d.Spec.Template.Spec
 			c := pod.Containers[0]
 			require.EqualValues(t, 3600, *pod.TerminationGracePeriodSeconds, "agent tasks finish before the pod goes")
@@ -323,9 +324,9 @@ func TestWorkerScalesOnBullMQ(t *testing.T) {
 			require.Equal(t, 8081, c.LivenessProbe.HTTPGet.Port.IntValue())
 			require.Empty(t, p.ByType(tHPA)[1:], "only the API has an HPA; KEDA owns the worker's")
 			for _, s := range p.ByType(tService) {
-				require.NotEqual(t, "worker", str(s.Input("metadata.name")), "workers have no Service")
+				require.NotEqual(t, "worker", testkit.StrOr(s.Input("metadata.name")), "workers have no Service")
 			}
-			np := decodeStrict[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "worker"))
+			np := testkit.Decode[networkingv1.NetworkPolicy](t, one(t, p, tNetPol, "worker"))
 			require.Len(t, np.Spec.Ingress, 1, "nothing but Prometheus may connect to a worker")
 			require.Equal(t, ingressRule{from: "monitoring", ports: []int{9464}}, ruleOf(t, np.Spec.Ingress[0]))
 		})
@@ -334,7 +335,7 @@ func TestWorkerScalesOnBullMQ(t *testing.T) {
 
 func TestTemporalWorker(t *testing.T) {
 	p := captureRelease(t, plan.Preview)
-	so := decodeStrict[kedaScaledObject](t, one(t, p, tScaled, "temporal-worker"))
+	so := testkit.Decode[kedaScaledObject](t, one(t, p, tScaled, "temporal-worker"))
 	require.Len(t, so.Spec.Triggers, 1)
 	tr := so.Spec.Triggers[0]
 	require.Equal(t, "temporal", tr.Type)
@@ -345,7 +346,7 @@ func TestTemporalWorker(t *testing.T) {
 	require.Nil(t, tr.AuthenticationRef)
 	require.EqualValues(t, 2, *so.Spec.MinReplicaCount)
 	require.EqualValues(t, 8, *so.Spec.MaxReplicaCount)
-	d := decodeStrict[appsv1.Deployment](t, one(t, p, tDeployment, "temporal-worker"))
+	d := testkit.Decode[appsv1.Deployment](t, one(t, p, tDeployment, "temporal-worker"))
 	require.Equal(t, []string{"dist/temporal-worker.js"}, d.Spec.Template.Spec.Containers[0].Args)
 	require.Empty(t, d.Spec.Template.Spec.Containers[0].EnvFrom)
 	require.Empty(t, p.ByType(tTriggerAuth)[1:], "only the BullMQ worker authenticates")

@@ -1,13 +1,10 @@
 package temporal
 
 import (
-	"bytes"
-	"encoding/json"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -70,84 +67,4 @@ func captureErr(mode plan.Mode, mutate func(*TemporalArgs)) (*plan.Plan, error) 
 		_, err = NewTemporal(ctx, "temporal", &a)
 		return err
 	}, plan.Options{Mode: mode, Config: map[string]string{"aws:region": "us-east-1"}})
-}
-
-func one(t *testing.T, p *plan.Plan, typ string) *plan.Resource {
-	t.Helper()
-	rs := p.ByType(typ)
-	require.Len(t, rs, 1, typ)
-	return rs[0]
-}
-
-func str(t *testing.T, v property.Value) string {
-	t.Helper()
-	if v.Secret() {
-		v = v.WithSecret(false)
-	}
-	require.True(t, v.IsString(), "want a string, got %#v", v)
-	return v.AsString()
-}
-
-func num(t *testing.T, v property.Value) int {
-	t.Helper()
-	require.True(t, v.IsNumber(), "want a number, got %#v", v)
-	return int(v.AsNumber())
-}
-
-func boolean(t *testing.T, v property.Value) bool {
-	t.Helper()
-	require.True(t, v.IsBool(), "want a bool, got %#v", v)
-	return v.AsBool()
-}
-
-// key reads one entry of a map value whose keys contain dots (labels, annotations).
-func key(t *testing.T, v property.Value, k string) property.Value {
-	t.Helper()
-	require.True(t, v.IsMap(), "want a map, got %#v", v)
-	e, ok := v.AsMap().GetOk(k)
-	require.True(t, ok, "missing key %q", k)
-	return e
-}
-
-// plain turns a property value into JSON-shaped Go values; unknowns become a marker
-// string (callers decode Update-mode plans, where nothing is unknown).
-func plain(v property.Value) any {
-	switch {
-	case v.Secret():
-		return plain(v.WithSecret(false))
-	case v.IsComputed():
-		return "<computed>"
-	case v.IsNull():
-		return nil
-	case v.IsString():
-		return v.AsString()
-	case v.IsNumber():
-		return v.AsNumber()
-	case v.IsBool():
-		return v.AsBool()
-	case v.IsArray():
-		out := []any{}
-		for _, e := range v.AsArray().AsSlice() {
-			out = append(out, plain(e))
-		}
-		return out
-	case v.IsMap():
-		out := map[string]any{}
-		for k, e := range v.AsMap().All {
-			out[k] = plain(e)
-		}
-		return out
-	}
-	return nil
-}
-
-// decodeStrict decodes a captured Kubernetes object into a k8s.io/api type, failing on
-// any field the API type does not know (a misspelt or invented field).
-func decodeStrict(t *testing.T, r *plan.Resource, into any) {
-	t.Helper()
-	b, err := json.Marshal(plain(property.New(r.Inputs)))
-	require.NoError(t, err)
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	require.NoError(t, dec.Decode(into), string(b))
 }

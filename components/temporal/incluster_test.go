@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -37,48 +38,32 @@ func captureK8sOnly(t *testing.T, mode plan.Mode, mutate func(*TemporalArgs)) *p
 	return p
 }
 
-func requireNoCloud(t *testing.T, p *plan.Plan) {
-	t.Helper()
-	for _, r := range p.Resources {
-		require.False(t, strings.HasPrefix(r.Type, "aws:") || strings.HasPrefix(r.Type, "random:"), "%s registered", r.URN)
-	}
-}
-
-func externalSecretsByTarget(t *testing.T, p *plan.Plan) map[string]*plan.Resource {
-	t.Helper()
-	out := map[string]*plan.Resource{}
-	for _, e := range p.ByType(tCustom) {
-		out[str(t, e.Input("spec.target.name"))] = e
-	}
-	return out
-}
-
 func TestInClusterTemporal(t *testing.T) {
 	inCluster := func(a *TemporalArgs) { a.ExternalDbSecret, a.SkipChart = true, true }
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := captureK8sOnly(t, mode, inCluster)
-			requireNoCloud(t, p)
+			testkit.RequireNoCloud(t, p)
 			require.Empty(t, p.ByType(tChart), "third-party charts are left out")
 			require.Empty(t, p.ByType(DbSecretType))
 
-			prov := one(t, p, tProvider)
+			prov := testkit.One(t, p, tProvider)
 			for _, r := range p.Resources {
 				if strings.HasPrefix(r.Type, "kubernetes:") {
 					require.True(t, strings.HasPrefix(r.Provider, prov.URN+"::"), "%s provider %q", r.URN, r.Provider)
 				}
 			}
-			require.Equal(t, "temporal", str(t, one(t, p, tNamespace).Input("metadata.name")))
+			require.Equal(t, "temporal", testkit.Str(t, testkit.One(t, p, tNamespace).Input("metadata.name")))
 
-			es := externalSecretsByTarget(t, p)
+			es := testkit.ExternalSecretsByTarget(t, p)
 			require.Len(t, es, 2)
-			require.Equal(t, DbSecretName("platform-test"), str(t, es["temporal-db"].Input("spec.data[0].remoteRef.key")))
-			require.Equal(t, "platform-test/db-app", str(t, es["temporal-db-admin"].Input("spec.data[0].remoteRef.key")))
+			require.Equal(t, DbSecretName("platform-test"), testkit.Str(t, es["temporal-db"].Input("spec.data[0].remoteRef.key")))
+			require.Equal(t, "platform-test/db-app", testkit.Str(t, es["temporal-db-admin"].Input("spec.data[0].remoteRef.key")))
 
-			job := one(t, p, tJob)
+			job := testkit.One(t, p, tJob)
 			require.Contains(t, job.Dependencies, es["temporal-db"].URN)
 			require.Contains(t, job.Dependencies, es["temporal-db-admin"].URN)
-			require.Equal(t, "temporal", str(t, job.Input("metadata.namespace")))
+			require.Equal(t, "temporal", testkit.Str(t, job.Input("metadata.namespace")))
 			var env []string
 			for _, c := range job.Input("spec.template.spec.initContainers").AsArray().AsSlice() {
 				for _, e := range c.AsMap().Get("env").AsArray().AsSlice() {
@@ -89,13 +74,13 @@ func TestInClusterTemporal(t *testing.T) {
 			}
 			require.NotEmpty(t, env, "the schema Job reaches the given RDS address")
 
-			comp := one(t, p, Type)
-			require.Equal(t, "temporal-frontend.temporal.svc.cluster.local:7233", str(t, comp.Output("frontendAddress")))
-			require.Equal(t, "http://temporal.internal.example.com", str(t, comp.Output("webUrl")), "no WebCertificateArn")
-			require.Equal(t, "platform-test/temporal-db", str(t, comp.Output("dbSecretName")))
-			require.Equal(t, "", str(t, comp.Output("dbSecretArn")))
-			require.Equal(t, "metrics", str(t, comp.Output("metricsPort")))
-			require.Equal(t, 121, num(t, comp.Output("poolConnections")))
+			comp := testkit.One(t, p, Type)
+			require.Equal(t, "temporal-frontend.temporal.svc.cluster.local:7233", testkit.Str(t, comp.Output("frontendAddress")))
+			require.Equal(t, "http://temporal.internal.example.com", testkit.Str(t, comp.Output("webUrl")), "no WebCertificateArn")
+			require.Equal(t, "platform-test/temporal-db", testkit.Str(t, comp.Output("dbSecretName")))
+			require.Equal(t, "", testkit.Str(t, comp.Output("dbSecretArn")))
+			require.Equal(t, "metrics", testkit.Str(t, comp.Output("metricsPort")))
+			require.Equal(t, 121, testkit.Int(t, comp.Output("poolConnections")))
 		})
 	}
 }
@@ -105,11 +90,11 @@ func TestTemporalOptionsAlone(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String()+"/external secret keeps the chart", func(t *testing.T) {
 			p := captureK8sOnly(t, mode, func(a *TemporalArgs) { a.ExternalDbSecret = true })
-			requireNoCloud(t, p)
-			chart := one(t, p, tChart)
-			require.Equal(t, "temporal-db", str(t, chart.Input("values.server.config.persistence.datastores.default.sql.existingSecret")))
-			require.Contains(t, chart.Dependencies, one(t, p, tJob).URN)
-			require.Equal(t, DbSecretName("platform-test"), str(t, externalSecretsByTarget(t, p)["temporal-db"].Input("spec.data[1].remoteRef.key")))
+			testkit.RequireNoCloud(t, p)
+			chart := testkit.One(t, p, tChart)
+			require.Equal(t, "temporal-db", testkit.Str(t, chart.Input("values.server.config.persistence.datastores.default.sql.existingSecret")))
+			require.Contains(t, chart.Dependencies, testkit.One(t, p, tJob).URN)
+			require.Equal(t, DbSecretName("platform-test"), testkit.Str(t, testkit.ExternalSecretsByTarget(t, p)["temporal-db"].Input("spec.data[1].remoteRef.key")))
 		})
 		t.Run(mode.String()+"/skip chart keeps the secret", func(t *testing.T) {
 			full := capture(t, mode, nil)
@@ -117,8 +102,8 @@ func TestTemporalOptionsAlone(t *testing.T) {
 			require.Empty(t, p.ByType(tChart))
 			require.Len(t, p.ByType(tSecret), 1)
 			require.Len(t, p.ByType(tPassword), 1)
-			es := externalSecretsByTarget(t, p)
-			require.Contains(t, es["temporal-db"].Dependencies, one(t, p, tVersion).URN, "the value exists before it is read")
+			es := testkit.ExternalSecretsByTarget(t, p)
+			require.Contains(t, es["temporal-db"].Dependencies, testkit.One(t, p, tVersion).URN, "the value exists before it is read")
 			// Everything but the chart is the same.
 			var want, got []string
 			for _, r := range full.Resources {
@@ -130,7 +115,7 @@ func TestTemporalOptionsAlone(t *testing.T) {
 				got = append(got, r.URN)
 			}
 			require.Equal(t, want, got)
-			require.Equal(t, str(t, one(t, full, Type).Output("frontendAddress")), str(t, one(t, p, Type).Output("frontendAddress")))
+			require.Equal(t, testkit.Str(t, testkit.One(t, full, Type).Output("frontendAddress")), testkit.Str(t, testkit.One(t, p, Type).Output("frontendAddress")))
 		})
 	}
 }
@@ -156,28 +141,28 @@ func TestDbSecretStandalone(t *testing.T) {
 				}, plan.Options{Mode: mode, Config: map[string]string{"aws:region": "us-east-1"}})
 				require.NoError(t, err)
 
-				comp := one(t, p, DbSecretType)
+				comp := testkit.One(t, p, DbSecretType)
 				for _, typ := range []string{tSecret, tVersion, tPassword} {
-					r := one(t, p, typ)
+					r := testkit.One(t, p, typ)
 					require.Equal(t, comp.URN, r.Parent, typ)
 					require.Equal(t, protect, r.Protect, typ)
-					e := one(t, embedded, typ)
+					e := testkit.One(t, embedded, typ)
 					require.Equal(t, e.Name, r.Name, "same logical names as inside NewTemporal")
 					if typ != tVersion {
-						require.Equal(t, plain(property.New(e.Inputs)), plain(property.New(r.Inputs)), typ)
+						require.Equal(t, testkit.PlainMarked(property.New(e.Inputs)), testkit.PlainMarked(property.New(r.Inputs)), typ)
 					}
 				}
-				sec := one(t, p, tSecret)
-				require.Equal(t, "platform-test/temporal-db", str(t, sec.Input("name")))
-				require.Equal(t, secretsKey, str(t, sec.Input("kmsKeyId")))
-				require.Equal(t, 30, num(t, sec.Input("recoveryWindowInDays")))
-				require.Equal(t, "platform-test/temporal-db", str(t, p.Outputs.Get("name")))
-				ver := one(t, p, tVersion)
+				sec := testkit.One(t, p, tSecret)
+				require.Equal(t, "platform-test/temporal-db", testkit.Str(t, sec.Input("name")))
+				require.Equal(t, secretsKey, testkit.Str(t, sec.Input("kmsKeyId")))
+				require.Equal(t, 30, testkit.Int(t, sec.Input("recoveryWindowInDays")))
+				require.Equal(t, "platform-test/temporal-db", testkit.Str(t, p.Outputs.Get("name")))
+				ver := testkit.One(t, p, tVersion)
 				require.True(t, ver.Input("secretString").Secret() || ver.Input("secretString").IsComputed())
 				if mode == plan.Update {
 					require.Contains(t, ver.Input("secretString").WithSecret(false).AsString(), `"username":"temporal"`)
-					require.Equal(t, str(t, sec.Output("arn")), str(t, p.Outputs.Get("arn")))
-					require.Equal(t, str(t, sec.Output("arn")), str(t, comp.Output("arn")))
+					require.Equal(t, testkit.Str(t, sec.Output("arn")), testkit.Str(t, p.Outputs.Get("arn")))
+					require.Equal(t, testkit.Str(t, sec.Output("arn")), testkit.Str(t, comp.Output("arn")))
 				}
 			})
 		}

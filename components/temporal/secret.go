@@ -1,12 +1,13 @@
 package temporal
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/generic-corp/platform/internal/argcheck"
+	"github.com/generic-corp/platform/internal/generated"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -90,7 +91,7 @@ func (a DbSecretArgs) validate() error {
 	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
 		errs = append(errs, fmt.Errorf("temporal: RecoveryWindowInDays %q is invalid: want 7..30 days", fmt.Sprint(a.RecoveryWindowInDays)))
 	}
-	errs = append(errs, checkTags(a.Tags)...)
+	errs = append(errs, argcheck.MissingTags("temporal", a.Tags)...)
 	return errors.Join(errs...)
 }
 
@@ -148,41 +149,30 @@ func newDbSecret(ctx *pulumi.Context, name string, a DbSecretArgs, parent pulumi
 		opts = append(opts, pulumi.Protect(true))
 	}
 	physical := DbSecretName(a.NamePrefix)
-	pw, err := random.NewRandomPassword(ctx, name+"-db-password", &random.RandomPasswordArgs{
-		Length:     pulumi.Int(40),
-		Upper:      pulumi.Bool(true),
-		Lower:      pulumi.Bool(true),
-		Numeric:    pulumi.Bool(true),
-		Special:    pulumi.Bool(false),
-		MinUpper:   pulumi.Int(2),
-		MinLower:   pulumi.Int(2),
-		MinNumeric: pulumi.Int(2),
-	}, opts...)
-	if err != nil {
-		return nil, err
-	}
-	secret, err := secretsmanager.NewSecret(ctx, name+"-db", &secretsmanager.SecretArgs{
-		Name:                 pulumi.String(physical),
-		Description:          pulumi.String("Temporal server PostgreSQL role (" + a.DbUser + "), managed by components/temporal"),
+	login, err := generated.NewLogin(ctx, generated.LoginArgs{
+		PasswordName: name + "-db-password",
+		SecretName:   name + "-db",
+		Password: &random.RandomPasswordArgs{
+			Length:     pulumi.Int(40),
+			Upper:      pulumi.Bool(true),
+			Lower:      pulumi.Bool(true),
+			Numeric:    pulumi.Bool(true),
+			Special:    pulumi.Bool(false),
+			MinUpper:   pulumi.Int(2),
+			MinLower:   pulumi.Int(2),
+			MinNumeric: pulumi.Int(2),
+		},
+		PhysicalName:         physical,
+		Description:          "Temporal server PostgreSQL role (" + a.DbUser + "), managed by components/temporal",
 		KmsKeyId:             a.SecretsKmsKeyArn,
-		RecoveryWindowInDays: pulumi.Int(a.RecoveryWindowInDays),
+		RecoveryWindowInDays: a.RecoveryWindowInDays,
 		Tags:                 a.Tags.AWS(physical),
+		Username:             a.DbUser,
 	}, opts...)
 	if err != nil {
 		return nil, err
 	}
-	doc := pulumi.ToSecret(pw.Result).(pulumi.StringOutput).ApplyT(func(p string) (string, error) {
-		b, err := json.Marshal(map[string]string{usernameKey: a.DbUser, passwordKey: p})
-		return string(b), err
-	}).(pulumi.StringOutput)
-	version, err := secretsmanager.NewSecretVersion(ctx, name+"-db", &secretsmanager.SecretVersionArgs{
-		SecretId:     secret.ID(),
-		SecretString: pulumi.ToSecret(doc).(pulumi.StringOutput),
-	}, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &dbSecret{name: physical, arn: secret.Arn, version: version}, nil
+	return &dbSecret{name: physical, arn: login.Arn, version: login.Version}, nil
 }
 
 // newExternalSecret asks the External Secrets operator to copy username and password of

@@ -12,12 +12,13 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
 )
 
 func values(t *testing.T, p *plan.Plan) *plan.Resource {
 	t.Helper()
-	return one(t, p, tChart)
+	return testkit.One(t, p, tChart)
 }
 
 func TestTemporalBothModes(t *testing.T) {
@@ -27,47 +28,47 @@ func TestTemporalBothModes(t *testing.T) {
 			chart := values(t, p)
 
 			t.Run("chart is pinned", func(t *testing.T) {
-				require.Equal(t, "temporal", str(t, chart.Input("chart")))
-				require.Equal(t, "1.6.0", str(t, chart.Input("version")))
-				require.Equal(t, "https://go.temporal.io/helm-charts", str(t, chart.Input("repositoryOpts.repo")))
-				require.Equal(t, "temporal", str(t, chart.Input("name")))
-				require.Equal(t, "temporal", str(t, chart.Input("namespace")))
+				require.Equal(t, "temporal", testkit.Str(t, chart.Input("chart")))
+				require.Equal(t, "1.6.0", testkit.Str(t, chart.Input("version")))
+				require.Equal(t, "https://go.temporal.io/helm-charts", testkit.Str(t, chart.Input("repositoryOpts.repo")))
+				require.Equal(t, "temporal", testkit.Str(t, chart.Input("name")))
+				require.Equal(t, "temporal", testkit.Str(t, chart.Input("namespace")))
 			})
 
 			t.Run("persistence on RDS through the postgres12 plugin", func(t *testing.T) {
 				pers := "values.server.config.persistence."
-				require.Equal(t, 512, num(t, chart.Input(pers+"numHistoryShards")))
-				require.Equal(t, "default", str(t, chart.Input(pers+"defaultStore")))
-				require.Equal(t, "visibility", str(t, chart.Input(pers+"visibilityStore")))
+				require.Equal(t, 512, testkit.Int(t, chart.Input(pers+"numHistoryShards")))
+				require.Equal(t, "default", testkit.Str(t, chart.Input(pers+"defaultStore")))
+				require.Equal(t, "visibility", testkit.Str(t, chart.Input(pers+"visibilityStore")))
 				for store, db := range map[string]string{"default": "temporal", "visibility": "temporal_visibility"} {
 					sql := pers + "datastores." + store + ".sql."
-					require.Equal(t, "postgres12", str(t, chart.Input(sql+"pluginName")), store)
-					require.Equal(t, db, str(t, chart.Input(sql+"databaseName")), store)
-					require.Equal(t, "temporal", str(t, chart.Input(sql+"user")), store)
-					require.Equal(t, "tcp", str(t, chart.Input(sql+"connectProtocol")), store)
-					require.Equal(t, "temporal-db", str(t, chart.Input(sql+"existingSecret")), store)
-					require.Equal(t, "password", str(t, chart.Input(sql+"secretKey")), store)
-					require.False(t, boolean(t, chart.Input(sql+"createDatabase")), store)
-					require.False(t, boolean(t, chart.Input(sql+"manageSchema")), store)
-					require.True(t, boolean(t, chart.Input(sql+"tls.enabled")), store)
-					require.False(t, boolean(t, chart.Input(sql+"tls.enableHostVerification")), store)
+					require.Equal(t, "postgres12", testkit.Str(t, chart.Input(sql+"pluginName")), store)
+					require.Equal(t, db, testkit.Str(t, chart.Input(sql+"databaseName")), store)
+					require.Equal(t, "temporal", testkit.Str(t, chart.Input(sql+"user")), store)
+					require.Equal(t, "tcp", testkit.Str(t, chart.Input(sql+"connectProtocol")), store)
+					require.Equal(t, "temporal-db", testkit.Str(t, chart.Input(sql+"existingSecret")), store)
+					require.Equal(t, "password", testkit.Str(t, chart.Input(sql+"secretKey")), store)
+					require.False(t, testkit.Bool(t, chart.Input(sql+"createDatabase")), store)
+					require.False(t, testkit.Bool(t, chart.Input(sql+"manageSchema")), store)
+					require.True(t, testkit.Bool(t, chart.Input(sql+"tls.enabled")), store)
+					require.False(t, testkit.Bool(t, chart.Input(sql+"tls.enableHostVerification")), store)
 					require.True(t, chart.Input(sql+"password").IsNull(), "no password in values")
 					addr := chart.Input(sql + "connectAddr")
 					if mode == plan.Preview {
 						require.True(t, addr.IsComputed(), "the RDS address is unknown in a preview")
 					} else {
-						rdsAddr := str(t, one(t, p, tRDS).Output("address"))
-						require.Equal(t, rdsAddr+":5432", str(t, addr))
+						rdsAddr := testkit.Str(t, testkit.One(t, p, tRDS).Output("address"))
+						require.Equal(t, rdsAddr+":5432", testkit.Str(t, addr))
 					}
 				}
-				require.Equal(t, 10, num(t, chart.Input(pers+"datastores.default.sql.maxConns")))
-				require.Equal(t, 5, num(t, chart.Input(pers+"datastores.visibility.sql.maxConns")))
+				require.Equal(t, 10, testkit.Int(t, chart.Input(pers+"datastores.default.sql.maxConns")))
+				require.Equal(t, 5, testkit.Int(t, chart.Input(pers+"datastores.visibility.sql.maxConns")))
 			})
 
 			t.Run("schema hooks off, chart schema steps off", func(t *testing.T) {
-				require.False(t, boolean(t, chart.Input("values.schema.useHelmHooks")))
-				require.False(t, boolean(t, chart.Input("values.shims.dockerize")))
-				require.False(t, boolean(t, chart.Input("values.admintools.enabled")))
+				require.False(t, testkit.Bool(t, chart.Input("values.schema.useHelmHooks")))
+				require.False(t, testkit.Bool(t, chart.Input("values.shims.dockerize")))
+				require.False(t, testkit.Bool(t, chart.Input("values.admintools.enabled")))
 			})
 
 			t.Run("no keys chart 1.6.0 rejects", func(t *testing.T) {
@@ -84,71 +85,71 @@ func TestTemporalBothModes(t *testing.T) {
 			})
 
 			t.Run("frontend internal only", func(t *testing.T) {
-				require.Equal(t, "ClusterIP", str(t, chart.Input("values.server.frontend.service.type")))
-				require.False(t, boolean(t, chart.Input("values.server.frontend.ingress.enabled")))
-				require.False(t, boolean(t, chart.Input("values.server.internal-frontend.enabled")))
-				require.Equal(t, "ClusterIP", str(t, chart.Input("values.web.service.type")))
+				require.Equal(t, "ClusterIP", testkit.Str(t, chart.Input("values.server.frontend.service.type")))
+				require.False(t, testkit.Bool(t, chart.Input("values.server.frontend.ingress.enabled")))
+				require.False(t, testkit.Bool(t, chart.Input("values.server.internal-frontend.enabled")))
+				require.Equal(t, "ClusterIP", testkit.Str(t, chart.Input("values.web.service.type")))
 			})
 
 			t.Run("web UI behind an internal ALB", func(t *testing.T) {
 				ing := "values.web.ingress."
-				require.True(t, boolean(t, chart.Input(ing+"enabled")))
-				require.Equal(t, "alb", str(t, chart.Input(ing+"className")))
+				require.True(t, testkit.Bool(t, chart.Input(ing+"enabled")))
+				require.Equal(t, "alb", testkit.Str(t, chart.Input(ing+"className")))
 				ann := chart.Input(ing + "annotations")
-				require.Equal(t, "internal", str(t, key(t, ann, "alb.ingress.kubernetes.io/scheme")))
-				require.Equal(t, "ip", str(t, key(t, ann, "alb.ingress.kubernetes.io/target-type")))
-				require.Equal(t, `[{"HTTP":80}]`, str(t, key(t, ann, "alb.ingress.kubernetes.io/listen-ports")))
-				require.Contains(t, str(t, key(t, ann, "alb.ingress.kubernetes.io/tags")), "cost-center=cc-42")
-				require.Equal(t, []any{"temporal.internal.example.com"}, plain(chart.Input(ing+"hosts")))
+				require.Equal(t, "internal", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/scheme")))
+				require.Equal(t, "ip", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/target-type")))
+				require.Equal(t, `[{"HTTP":80}]`, testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/listen-ports")))
+				require.Contains(t, testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/tags")), "cost-center=cc-42")
+				require.Equal(t, []any{"temporal.internal.example.com"}, testkit.PlainMarked(chart.Input(ing+"hosts")))
 			})
 
 			t.Run("server metrics on", func(t *testing.T) {
 				prom := "values.server.config.metrics.prometheus."
-				require.Equal(t, "0.0.0.0:9090", str(t, chart.Input(prom+"listenAddress")))
-				require.Equal(t, "histogram", str(t, chart.Input(prom+"timerType")))
-				require.True(t, boolean(t, chart.Input("values.server.metrics.annotations.enabled")))
-				require.False(t, boolean(t, chart.Input("values.server.metrics.serviceMonitor.enabled")), "PodMonitor from observability scrapes")
+				require.Equal(t, "0.0.0.0:9090", testkit.Str(t, chart.Input(prom+"listenAddress")))
+				require.Equal(t, "histogram", testkit.Str(t, chart.Input(prom+"timerType")))
+				require.True(t, testkit.Bool(t, chart.Input("values.server.metrics.annotations.enabled")))
+				require.False(t, testkit.Bool(t, chart.Input("values.server.metrics.serviceMonitor.enabled")), "PodMonitor from observability scrapes")
 			})
 
 			t.Run("rollout surge matches the budget", func(t *testing.T) {
 				s := "values.server.deploymentStrategy.rollingUpdate."
-				require.Equal(t, 1, num(t, chart.Input(s+"maxSurge")))
-				require.Equal(t, 0, num(t, chart.Input(s+"maxUnavailable")))
-				require.Equal(t, 1, num(t, chart.Input("values.server.replicaCount")))
+				require.Equal(t, 1, testkit.Int(t, chart.Input(s+"maxSurge")))
+				require.Equal(t, 0, testkit.Int(t, chart.Input(s+"maxUnavailable")))
+				require.Equal(t, 1, testkit.Int(t, chart.Input("values.server.replicaCount")))
 			})
 
 			t.Run("restricted security contexts on every chart pod", func(t *testing.T) {
 				for _, path := range []string{"values.server.securityContext", "values.web.securityContext", "values.schema.securityContext"} {
-					require.True(t, boolean(t, chart.Input(path+".runAsNonRoot")), path)
-					require.Equal(t, "RuntimeDefault", str(t, chart.Input(path+".seccompProfile.type")), path)
+					require.True(t, testkit.Bool(t, chart.Input(path+".runAsNonRoot")), path)
+					require.Equal(t, "RuntimeDefault", testkit.Str(t, chart.Input(path+".seccompProfile.type")), path)
 				}
 				for _, svc := range []string{"frontend", "history", "matching", "worker"} {
 					path := "values.server." + svc + ".containerSecurityContext."
-					require.False(t, boolean(t, chart.Input(path+"allowPrivilegeEscalation")), svc)
-					require.Equal(t, []any{"ALL"}, plain(chart.Input(path+"capabilities.drop")), svc)
+					require.False(t, testkit.Bool(t, chart.Input(path+"allowPrivilegeEscalation")), svc)
+					require.Equal(t, []any{"ALL"}, testkit.PlainMarked(chart.Input(path+"capabilities.drop")), svc)
 				}
-				require.Equal(t, 5000, num(t, chart.Input("values.web.securityContext.runAsUser")), "the UI image's user")
+				require.Equal(t, 5000, testkit.Int(t, chart.Input("values.web.securityContext.runAsUser")), "the UI image's user")
 			})
 
 			t.Run("namespace enforces restricted", func(t *testing.T) {
-				ns := one(t, p, tNamespace)
-				require.Equal(t, "temporal", str(t, ns.Input("metadata.name")))
-				require.Equal(t, "restricted", str(t, key(t, ns.Input("metadata.labels"), "pod-security.kubernetes.io/enforce")))
+				ns := testkit.One(t, p, tNamespace)
+				require.Equal(t, "temporal", testkit.Str(t, ns.Input("metadata.name")))
+				require.Equal(t, "restricted", testkit.Str(t, testkit.Key(t, ns.Input("metadata.labels"), "pod-security.kubernetes.io/enforce")))
 			})
 
 			t.Run("chart waits for the schema job", func(t *testing.T) {
-				job := one(t, p, tJob)
+				job := testkit.One(t, p, tJob)
 				require.Contains(t, chart.Dependencies, job.URN)
 				require.True(t, job.DeleteBeforeReplace)
 				require.Contains(t, job.ReplaceOnChanges, "spec")
-				require.True(t, strings.HasPrefix(str(t, job.Input("metadata.name")), "temporal-schema-"), "known even in preview")
+				require.True(t, strings.HasPrefix(testkit.Str(t, job.Input("metadata.name")), "temporal-schema-"), "known even in preview")
 				host := job.Input("spec.template.spec.initContainers[0].env[0]")
-				require.Equal(t, "PGHOST", str(t, host.AsMap().Get("name")))
+				require.Equal(t, "PGHOST", testkit.Str(t, host.AsMap().Get("name")))
 				require.Equal(t, mode == plan.Preview, host.AsMap().Get("value").IsComputed())
 			})
 
 			t.Run("every Kubernetes object uses the explicit provider", func(t *testing.T) {
-				provider := one(t, p, tProvider)
+				provider := testkit.One(t, p, tProvider)
 				n := 0
 				for _, r := range p.Resources {
 					if strings.HasPrefix(r.Type, "kubernetes:") {
@@ -165,9 +166,9 @@ func TestTemporalBothModes(t *testing.T) {
 func TestSchemaJob(t *testing.T) {
 	p := capture(t, plan.Update, nil)
 	var job batchv1.Job
-	decodeStrict(t, one(t, p, tJob), &job)
+	testkit.DecodeStrict(t, testkit.One(t, p, tJob), &job)
 	spec := job.Spec.Template.Spec
-	host := str(t, one(t, p, tRDS).Output("address"))
+	host := testkit.Str(t, testkit.One(t, p, tRDS).Output("address"))
 
 	t.Run("job shape", func(t *testing.T) {
 		require.Equal(t, "temporal", job.Namespace)
@@ -270,34 +271,34 @@ func TestSecrets(t *testing.T) {
 	for _, protect := range []bool{false, true} {
 		p := capture(t, plan.Update, func(a *TemporalArgs) { a.Protect = protect })
 
-		sec := one(t, p, tSecret)
-		require.Equal(t, DbSecretName("platform-test"), str(t, sec.Input("name")))
+		sec := testkit.One(t, p, tSecret)
+		require.Equal(t, DbSecretName("platform-test"), testkit.Str(t, sec.Input("name")))
 		require.Equal(t, "platform-test/temporal-db", DbSecretName("platform-test"))
-		require.Equal(t, secretsKey, str(t, sec.Input("kmsKeyId")))
-		require.Equal(t, "platform-test/temporal-db", str(t, key(t, sec.Input("tags"), "Name")))
+		require.Equal(t, secretsKey, testkit.Str(t, sec.Input("kmsKeyId")))
+		require.Equal(t, "platform-test/temporal-db", testkit.Str(t, testkit.Key(t, sec.Input("tags"), "Name")))
 		require.Equal(t, protect, sec.Protect)
 
-		ver := one(t, p, tVersion)
+		ver := testkit.One(t, p, tVersion)
 		require.True(t, ver.Input("secretString").Secret(), "the password document stays secret")
 		require.Contains(t, ver.Input("secretString").WithSecret(false).AsString(), `"username":"temporal"`)
-		pw := one(t, p, tPassword)
-		require.False(t, boolean(t, pw.Input("special")))
-		require.Equal(t, 40, num(t, pw.Input("length")))
+		pw := testkit.One(t, p, tPassword)
+		require.False(t, testkit.Bool(t, pw.Input("special")))
+		require.Equal(t, 40, testkit.Int(t, pw.Input("length")))
 
 		es := p.ByType(tCustom)
 		require.Len(t, es, 2)
 		remote := map[string]string{}
 		for _, e := range es {
-			require.Equal(t, "SecretStore", str(t, e.Input("spec.secretStoreRef.kind")))
-			require.Equal(t, "aws-secrets-manager", str(t, e.Input("spec.secretStoreRef.name")))
-			remote[str(t, e.Input("spec.target.name"))] = str(t, e.Input("spec.data[1].remoteRef.key"))
-			require.Equal(t, "password", str(t, e.Input("spec.data[1].remoteRef.property")))
+			require.Equal(t, "SecretStore", testkit.Str(t, e.Input("spec.secretStoreRef.kind")))
+			require.Equal(t, "aws-secrets-manager", testkit.Str(t, e.Input("spec.secretStoreRef.name")))
+			remote[testkit.Str(t, e.Input("spec.target.name"))] = testkit.Str(t, e.Input("spec.data[1].remoteRef.key"))
+			require.Equal(t, "password", testkit.Str(t, e.Input("spec.data[1].remoteRef.property")))
 		}
 		require.Equal(t, map[string]string{"temporal-db": "platform-test/temporal-db", "temporal-db-admin": "platform-test/db-app"}, remote)
 
 		for _, r := range p.Resources {
 			if strings.HasPrefix(r.Type, "kubernetes:") {
-				raw, err := json.Marshal(plain(property.New(r.Inputs)))
+				raw, err := json.Marshal(testkit.PlainMarked(property.New(r.Inputs)))
 				require.NoError(t, err)
 				require.NotContains(t, string(raw), plan.FakeSecretPrefix, "%s carries a generated secret", r.URN)
 			}
@@ -309,25 +310,25 @@ func TestRdsCaBundleVerifiesHost(t *testing.T) {
 	pem := "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 	p := capture(t, plan.Update, func(a *TemporalArgs) { a.RdsCaBundle = pem })
 
-	cm := one(t, p, tConfigMap)
-	require.Equal(t, "temporal-rds-ca", str(t, cm.Input("metadata.name")))
-	require.Equal(t, pem, str(t, key(t, cm.Input("data"), "rds-ca.pem")))
+	cm := testkit.One(t, p, tConfigMap)
+	require.Equal(t, "temporal-rds-ca", testkit.Str(t, cm.Input("metadata.name")))
+	require.Equal(t, pem, testkit.Str(t, testkit.Key(t, cm.Input("data"), "rds-ca.pem")))
 
 	chart := values(t, p)
 	sql := "values.server.config.persistence.datastores.default.sql.tls."
-	require.True(t, boolean(t, chart.Input(sql+"enableHostVerification")))
-	require.Equal(t, "/etc/temporal-rds-ca/rds-ca.pem", str(t, chart.Input(sql+"caFile")))
-	require.Equal(t, "temporal-rds-ca", str(t, chart.Input("values.server.additionalVolumes[0].configMap.name")))
+	require.True(t, testkit.Bool(t, chart.Input(sql+"enableHostVerification")))
+	require.Equal(t, "/etc/temporal-rds-ca/rds-ca.pem", testkit.Str(t, chart.Input(sql+"caFile")))
+	require.Equal(t, "temporal-rds-ca", testkit.Str(t, chart.Input("values.server.additionalVolumes[0].configMap.name")))
 
 	var job batchv1.Job
-	decodeStrict(t, one(t, p, tJob), &job)
+	testkit.DecodeStrict(t, testkit.One(t, p, tJob), &job)
 	env := map[string]string{}
 	for _, e := range job.Spec.Template.Spec.InitContainers[0].Env {
 		env[e.Name] = e.Value
 	}
 	require.Equal(t, "verify-full", env["PGSSLMODE"])
 	require.Equal(t, "/etc/temporal-rds-ca/rds-ca.pem", env["PGSSLROOTCERT"])
-	require.Contains(t, one(t, p, tJob).Dependencies, cm.URN)
+	require.Contains(t, testkit.One(t, p, tJob).Dependencies, cm.URN)
 }
 
 func TestWebHTTPSAndCidrs(t *testing.T) {
@@ -339,13 +340,13 @@ func TestWebHTTPSAndCidrs(t *testing.T) {
 	})
 	chart := values(t, p)
 	ann := chart.Input("values.web.ingress.annotations")
-	require.Equal(t, `[{"HTTPS":443}]`, str(t, key(t, ann, "alb.ingress.kubernetes.io/listen-ports")))
-	require.Equal(t, "arn:aws:acm:us-east-1:123456789012:certificate/abc", str(t, key(t, ann, "alb.ingress.kubernetes.io/certificate-arn")))
-	require.Equal(t, "10.0.0.0/16,172.16.0.0/12", str(t, key(t, ann, "alb.ingress.kubernetes.io/inbound-cidrs")))
-	require.Equal(t, "internal", str(t, key(t, ann, "alb.ingress.kubernetes.io/group.name")))
-	require.Equal(t, "internal", str(t, key(t, ann, "alb.ingress.kubernetes.io/scheme")))
+	require.Equal(t, `[{"HTTPS":443}]`, testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/listen-ports")))
+	require.Equal(t, "arn:aws:acm:us-east-1:123456789012:certificate/abc", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/certificate-arn")))
+	require.Equal(t, "10.0.0.0/16,172.16.0.0/12", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/inbound-cidrs")))
+	require.Equal(t, "internal", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/group.name")))
+	require.Equal(t, "internal", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/scheme")))
 	for _, svc := range []string{"frontend", "history", "matching", "worker"} {
-		require.Equal(t, 1, num(t, chart.Input("values.server."+svc+".podDisruptionBudget.maxUnavailable")), svc)
+		require.Equal(t, 1, testkit.Int(t, chart.Input("values.server."+svc+".podDisruptionBudget.maxUnavailable")), svc)
 	}
-	require.Equal(t, 1, num(t, chart.Input("values.web.podDisruptionBudget.maxUnavailable")))
+	require.Equal(t, 1, testkit.Int(t, chart.Input("values.web.podDisruptionBudget.maxUnavailable")))
 }

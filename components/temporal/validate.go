@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/generic-corp/platform/internal/tags"
+	"github.com/generic-corp/platform/internal/argcheck"
 )
 
 var (
@@ -139,18 +139,8 @@ func (a TemporalArgs) validate() error {
 	if !dnsLabelRe.MatchString(a.IngressClassName) {
 		bad("IngressClassName", a.IngressClassName, "want a DNS label such as alb")
 	}
-	errs = append(errs, checkTags(a.Tags)...)
+	errs = append(errs, argcheck.MissingTags("temporal", a.Tags)...)
 	return errors.Join(errs...)
-}
-
-func checkTags(t tags.Set) []error {
-	var errs []error
-	for _, k := range tags.Required {
-		if t[k] == "" {
-			errs = append(errs, fmt.Errorf("temporal: Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", ")))
-		}
-	}
-	return errs
 }
 
 func (r Resources) validate(field string) []error {

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/generic-corp/platform/internal/chartvalues"
 )
 
 // Ports the chart 1.6.0 uses; the metrics port is fixed by the chart.
@@ -184,7 +186,7 @@ func chartValues(a TemporalArgs, host pulumi.StringOutput) pulumi.Map {
 		// Shims exist for 1.29 images only.
 		"shims": map[string]any{"dockerize": false, "elasticsearchTool": false},
 	}
-	return toMap(values)
+	return chartvalues.ToMap(values)
 }
 
 // webIngressAnnotations put the Web UI on an internal ALB only. The UI has no login of its
@@ -225,37 +227,4 @@ func albTags(a TemporalArgs) string {
 func merge(dst, src map[string]any) map[string]any {
 	maps.Copy(dst, src)
 	return dst
-}
-
-// toMap turns nested plain values into Pulumi inputs level by level, so an unknown leaf
-// (the RDS address in a preview) leaves the rest of the values known.
-func toMap(m map[string]any) pulumi.Map {
-	out := pulumi.Map{}
-	for k, v := range m {
-		out[k] = toInput(v)
-	}
-	return out
-}
-
-func toInput(v any) pulumi.Input {
-	switch x := v.(type) {
-	case pulumi.Input:
-		return x
-	case map[string]any:
-		return toMap(x)
-	case []any:
-		arr := pulumi.Array{}
-		for _, e := range x {
-			arr = append(arr, toInput(e))
-		}
-		return arr
-	case string:
-		return pulumi.String(x)
-	case int:
-		return pulumi.Int(x)
-	case bool:
-		return pulumi.Bool(x)
-	default:
-		panic(fmt.Sprintf("temporal: bug, please report: unsupported chart value %T", v))
-	}
 }

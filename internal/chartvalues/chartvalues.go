@@ -1,4 +1,4 @@
-package observability
+package chartvalues
 
 import (
 	"fmt"
@@ -6,9 +6,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// toMap turns nested plain chart values into Pulumi inputs level by level, so an unknown
-// leaf (a bucket name or role ARN in a preview) leaves the rest of the values known.
-func toMap(m map[string]any) pulumi.Map {
+// ToMap converts level by level, so an unknown leaf (a bucket name, a role ARN or a
+// database address in a preview) leaves the rest of the values known. Leaves may be
+// pulumi.Input, string, int or bool; anything else is a bug in the caller and panics.
+func ToMap(m map[string]any) pulumi.Map {
 	out := pulumi.Map{}
 	for k, v := range m {
 		out[k] = toInput(v)
@@ -21,7 +22,7 @@ func toInput(v any) pulumi.Input {
 	case pulumi.Input:
 		return x
 	case map[string]any:
-		return toMap(x)
+		return ToMap(x)
 	case []any:
 		arr := pulumi.Array{}
 		for _, e := range x {
@@ -35,6 +36,6 @@ func toInput(v any) pulumi.Input {
 	case bool:
 		return pulumi.Bool(x)
 	default:
-		panic(fmt.Sprintf("observability: bug, please report: unsupported chart value %T", v))
+		panic(fmt.Sprintf("chartvalues: bug, please report: unsupported chart value %T", v))
 	}
 }
