@@ -42,7 +42,7 @@ var Keys = []Key{
 	{"logRetentionDays", KindInteger, "Retention of CloudWatch log groups (flow logs, EKS, Redis), in days; one of CloudWatch's allowed values.", 90},
 
 	// Cluster.
-	{"kubernetesVersion", KindString, "EKS Kubernetes version, pinned (e.g. 1.33). Bump together with the add-on versions.", "1.33"},
+	{"kubernetesVersion", KindString, "EKS Kubernetes version, pinned (e.g. 1.34, in standard support until late 2026). Bump together with the add-on versions (components/cluster DefaultAddons).", "1.34"},
 	{"clusterPublicAccessCidrs", KindArray, "CIDRs allowed to reach the public EKS API endpoint. Empty keeps the endpoint private only. 0.0.0.0/0 is refused.", []string{}},
 	{"clusterAdminRoleArns", KindArray, "IAM role ARNs granted cluster-admin through EKS access entries.", []string{}},
 	{"nodeInstanceTypes", KindArray, "Instance types of the general node group (Graviton families are allowed by policy).", nil},

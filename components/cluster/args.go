@@ -106,7 +106,7 @@ const (
 	DefaultDiskSizeGiB      = 50
 	DefaultCapacityType     = "ON_DEMAND"
 	// DefaultAddonsKubernetesVersion is the Kubernetes minor DefaultAddons are pinned for.
-	DefaultAddonsKubernetesVersion = "1.33"
+	DefaultAddonsKubernetesVersion = "1.34"
 )
 
 // DefaultAddons are the EKS add-on versions pinned for Kubernetes 1.33 (latest
@@ -125,8 +125,8 @@ const (
 //     since 1.23, so without it every PVC of StorageClass provisioner ebs.csi.aws.com
 //     stays Pending.
 var DefaultAddons = map[string]string{
-	"vpc-cni":                "v1.20.1-eksbuild.3",
-	"kube-proxy":             "v1.33.5-eksbuild.2",
+	"vpc-cni":                "v1.20.4-eksbuild.2",
+	"kube-proxy":             "v1.34.0-eksbuild.2",
 	"coredns":                "v1.12.4-eksbuild.1",
 	"eks-pod-identity-agent": "v1.3.8-eksbuild.2",
 	"aws-ebs-csi-driver":     "v1.51.1-eksbuild.1",

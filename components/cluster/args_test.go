@@ -54,13 +54,13 @@ func TestValidateRejects(t *testing.T) {
 			`PublicAccessCidrs entry "0.0.0.0/0" opens the API endpoint to the whole internet`},
 		{"IPv6 public CIDR", func(a *ClusterArgs) { a.PublicAccessCidrs = []string{"::/0"} }, `PublicAccessCidrs entry "::/0" is not an IPv4 CIDR`},
 		{"public CIDR with host bits", func(a *ClusterArgs) { a.PublicAccessCidrs = []string{"203.0.113.7/24"} }, `did you mean "203.0.113.0/24"`},
-		{"unpinned patch version", func(a *ClusterArgs) { a.KubernetesVersion = "1.33.2" }, `KubernetesVersion "1.33.2" must look like "1.33"`},
+		{"unpinned patch version", func(a *ClusterArgs) { a.KubernetesVersion = "1.34.2" }, `KubernetesVersion "1.34.2" must look like "1.33"`},
 		{"missing version", func(a *ClusterArgs) { a.KubernetesVersion = "" }, `KubernetesVersion ""`},
 		{"ancient version", func(a *ClusterArgs) {
 			a.KubernetesVersion = "1.27"
 			a.Addons = map[string]string{"kube-proxy": "v1.27.16-eksbuild.41"}
 		}, "older than 1.29"},
-		{"version bumped without kube-proxy", func(a *ClusterArgs) { a.KubernetesVersion = "1.34" }, `Addons["kube-proxy"] = "v1.33.5-eksbuild.2" does not match KubernetesVersion "1.34"`},
+		{"version bumped without kube-proxy", func(a *ClusterArgs) { a.KubernetesVersion = "1.35" }, `Addons["kube-proxy"] = "v1.34.0-eksbuild.2" does not match KubernetesVersion "1.35"`},
 		{"unpinned add-on", func(a *ClusterArgs) { a.Addons = map[string]string{"coredns": "latest"} }, `Addons["coredns"] = "latest" is not a pinned add-on version`},
 		{"VPC CNI without network-policy support", func(a *ClusterArgs) { a.Addons = map[string]string{"vpc-cni": "v1.13.4-eksbuild.1"} },
 			`Addons["vpc-cni"] = "v1.13.4-eksbuild.1" is older than v1.14.0, the first VPC CNI that enforces NetworkPolicy`},
