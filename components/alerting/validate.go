@@ -9,7 +9,6 @@ import (
 )
 
 var (
-	prefixRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	emailRe  = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$`)
 	fqdnRe   = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
@@ -21,16 +20,11 @@ var (
 // is allowed. It runs before anything is registered.
 func (a AlertingArgs) validate() error {
 	var errs []error
-	bad := func(field string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("alerting: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
-	}
-	missing := func(field, what string) {
-		errs = append(errs, fmt.Errorf("alerting: %s is required (%s)", field, what))
-	}
+	p := argcheck.Into("alerting", &errs)
+	bad := p.Bad
+	missing := p.Missing
 
-	if !prefixRe.MatchString(a.NamePrefix) {
-		bad("NamePrefix", a.NamePrefix, "want 1-40 lower-case letters, digits or '-', starting with a letter")
-	}
+	p.NamePrefix(a.NamePrefix)
 	if a.AccountId == nil {
 		missing("AccountId", "the AWS account id the key and topic policies name")
 	}

@@ -2,7 +2,6 @@ package audit
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -62,7 +61,6 @@ func (a AuditArgs) withDefaults() AuditArgs {
 }
 
 var (
-	prefixRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
 )
@@ -71,12 +69,9 @@ var (
 // is allowed. It runs before anything is registered.
 func (a AuditArgs) validate() error {
 	var errs []error
-	bad := func(field string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("audit: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
-	}
-	if !prefixRe.MatchString(a.NamePrefix) {
-		bad("NamePrefix", a.NamePrefix, "want 1-40 lower-case letters, digits or '-', starting with a letter")
-	}
+	p := argcheck.Into("audit", &errs)
+	bad := p.Bad
+	p.NamePrefix(a.NamePrefix)
 	if a.AccountId == nil {
 		errs = append(errs, errors.New("audit: AccountId is required (the account the key and bucket policies name)"))
 	}

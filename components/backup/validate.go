@@ -11,7 +11,6 @@ import (
 )
 
 var (
-	prefixRe = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	cronRe   = regexp.MustCompile(`^cron\(\S+( \S+){5}\)$`)
 )
@@ -34,21 +33,12 @@ const maxRetentionDays = 36500
 // is allowed. It runs before anything is registered.
 func (a BackupArgs) validate() error {
 	var errs []error
-	bad := func(field string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("backup: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
-	}
-	missing := func(field, what string) {
-		errs = append(errs, fmt.Errorf("backup: %s is required (%s)", field, what))
-	}
-	between := func(field string, v, lo, hi int, unit string) {
-		if v < lo || v > hi {
-			bad(field, v, fmt.Sprintf("want %d..%d %s", lo, hi, unit))
-		}
-	}
+	p := argcheck.Into("backup", &errs)
+	bad := p.Bad
+	missing := p.Missing
+	between := p.Between
 
-	if !prefixRe.MatchString(a.NamePrefix) {
-		bad("NamePrefix", a.NamePrefix, "want 1-40 lower-case letters, digits or '-', starting with a letter")
-	}
+	p.NamePrefix(a.NamePrefix)
 	if a.AccountId == nil {
 		missing("AccountId", "the AWS account id the DR key policy grants to")
 	}

@@ -12,7 +12,6 @@ import (
 )
 
 var (
-	prefixRe     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	engineRe     = regexp.MustCompile(`^16(\.\d+)?$`)
 	pgIdentRe    = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 	dailyRe      = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
@@ -31,16 +30,11 @@ var (
 // what is allowed. It runs before anything is registered.
 func (a PostgresArgs) validate() error {
 	var errs []error
-	bad := func(field string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("database: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
-	}
-	missing := func(field, what string) {
-		errs = append(errs, fmt.Errorf("database: %s is required (%s)", field, what))
-	}
+	p := argcheck.Into("database", &errs)
+	bad := p.Bad
+	missing := p.Missing
 
-	if !prefixRe.MatchString(a.NamePrefix) {
-		bad("NamePrefix", a.NamePrefix, "want 1-40 lower-case letters, digits or '-', starting with a letter")
-	}
+	p.NamePrefix(a.NamePrefix)
 	maxConns, err := MaxConnections(a.InstanceClass)
 	if err != nil {
 		bad("InstanceClass", a.InstanceClass, err.Error())

@@ -2,7 +2,6 @@ package observability
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -94,16 +93,13 @@ func (a GrafanaAdminSecretArgs) withDefaults() GrafanaAdminSecretArgs {
 
 func (a GrafanaAdminSecretArgs) validate() error {
 	var errs []error
-	if !prefixRe.MatchString(a.NamePrefix) {
-		errs = append(errs, fmt.Errorf("observability: NamePrefix %q is invalid: want 1-40 lower-case letters, digits or '-', starting with a letter", a.NamePrefix))
-	}
+	p := argcheck.Into("observability", &errs)
+	p.NamePrefix(a.NamePrefix)
 	if a.SecretsKmsKeyArn == nil {
 		errs = append(errs, errors.New("observability: SecretsKmsKeyArn is required (the customer-managed key for the Grafana admin secret, secrets.SecretsKeyArn)"))
 	}
-	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
-		errs = append(errs, fmt.Errorf("observability: RecoveryWindowInDays %q is invalid: want 7..30 days", fmt.Sprint(a.RecoveryWindowInDays)))
-	}
-	errs = append(errs, argcheck.MissingTags("observability", a.Tags)...)
+	p.Between("RecoveryWindowInDays", a.RecoveryWindowInDays, 7, 30, "days")
+	p.Tags(a.Tags)
 	return errors.Join(errs...)
 }
 

@@ -12,7 +12,6 @@ import (
 )
 
 var (
-	prefixRe     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	dnsLabelRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	smNameRe     = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
 	durationRe   = regexp.MustCompile(`^[1-9][0-9]*(d|h)$`)
@@ -33,21 +32,12 @@ var (
 // what is allowed. It runs on defaulted args, before anything is registered.
 func (a ObservabilityArgs) validate() error {
 	var errs []error
-	bad := func(field string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("observability: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
-	}
-	missing := func(field, what string) {
-		errs = append(errs, fmt.Errorf("observability: %s is required (%s)", field, what))
-	}
-	between := func(field string, v, lo, hi int, unit string) {
-		if v < lo || v > hi {
-			bad(field, v, fmt.Sprintf("want %d..%d %s", lo, hi, unit))
-		}
-	}
+	p := argcheck.Into("observability", &errs)
+	bad := p.Bad
+	missing := p.Missing
+	between := p.Between
 
-	if !prefixRe.MatchString(a.NamePrefix) {
-		bad("NamePrefix", a.NamePrefix, "want 1-40 lower-case letters, digits or '-', starting with a letter")
-	}
+	p.NamePrefix(a.NamePrefix)
 	if a.KubernetesProvider == nil {
 		missing("KubernetesProvider", "the EKS cluster's Kubernetes provider")
 	}
@@ -125,9 +115,8 @@ func (a ObservabilityArgs) validate() error {
 
 func (a ObservabilityArgs) validateLoki() []error {
 	var errs []error
-	bad := func(field string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("observability: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
-	}
+	p := argcheck.Into("observability", &errs)
+	bad := p.Bad
 	if !slices.Contains(lokiStorages, a.LokiStorage) {
 		bad("LokiStorage", a.LokiStorage, "want one of "+strings.Join(lokiStorages, ", "))
 	}

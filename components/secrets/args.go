@@ -2,7 +2,6 @@ package secrets
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -94,7 +93,6 @@ func (a SecretsArgs) withDefaults() SecretsArgs {
 }
 
 var (
-	prefixRe   = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	regionRe   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	pgUserRe   = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 	groupRe    = regexp.MustCompile(`^[a-z][a-z0-9-]{0,29}$`)
@@ -108,12 +106,9 @@ var rdsReservedUsers = []string{"rdsadmin", "rdsrepladmin", "rds_superuser", "rd
 // is allowed.
 func (a SecretsArgs) validate() error {
 	var errs []error
-	bad := func(field string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("secrets: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
-	}
-	if !prefixRe.MatchString(a.NamePrefix) {
-		bad("NamePrefix", a.NamePrefix, "want 1-40 lower-case letters, digits or '-', starting with a letter")
-	}
+	p := argcheck.Into("secrets", &errs)
+	bad := p.Bad
+	p.NamePrefix(a.NamePrefix)
 	if a.AccountId == nil {
 		errs = append(errs, errors.New("secrets: AccountId is required (the AWS account id the key policies grant to)"))
 	}

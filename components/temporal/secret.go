@@ -78,9 +78,8 @@ func (a DbSecretArgs) withDefaults() DbSecretArgs {
 
 func (a DbSecretArgs) validate() error {
 	var errs []error
-	if !prefixRe.MatchString(a.NamePrefix) {
-		errs = append(errs, fmt.Errorf("temporal: NamePrefix %q is invalid: want 1-40 lower-case letters, digits or '-', starting with a letter", a.NamePrefix))
-	}
+	p := argcheck.Into("temporal", &errs)
+	p.NamePrefix(a.NamePrefix)
 	if !pgIdentRe.MatchString(a.DbUser) || slices.Contains(reservedUser, a.DbUser) {
 		errs = append(errs, fmt.Errorf("temporal: DbUser %q is invalid: want 1-63 lower-case letters, digits or '_', not one of %s",
 			a.DbUser, strings.Join(reservedUser, ", ")))
@@ -88,10 +87,8 @@ func (a DbSecretArgs) validate() error {
 	if a.SecretsKmsKeyArn == nil {
 		errs = append(errs, errors.New("temporal: SecretsKmsKeyArn is required (the customer-managed key for the password secret, secrets.SecretsKeyArn)"))
 	}
-	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
-		errs = append(errs, fmt.Errorf("temporal: RecoveryWindowInDays %q is invalid: want 7..30 days", fmt.Sprint(a.RecoveryWindowInDays)))
-	}
-	errs = append(errs, argcheck.MissingTags("temporal", a.Tags)...)
+	p.Between("RecoveryWindowInDays", a.RecoveryWindowInDays, 7, 30, "days")
+	p.Tags(a.Tags)
 	return errors.Join(errs...)
 }
 

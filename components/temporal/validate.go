@@ -13,7 +13,6 @@ import (
 )
 
 var (
-	prefixRe     = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
 	dnsLabelRe   = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 	hostRe       = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$`)
 	pgIdentRe    = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
@@ -31,16 +30,11 @@ var (
 // what is allowed. It runs on defaulted args, before anything is registered.
 func (a TemporalArgs) validate() error {
 	var errs []error
-	bad := func(field string, value any, allowed string) {
-		errs = append(errs, fmt.Errorf("temporal: %s %q is invalid: %s", field, fmt.Sprint(value), allowed))
-	}
-	missing := func(field, what string) {
-		errs = append(errs, fmt.Errorf("temporal: %s is required (%s)", field, what))
-	}
+	p := argcheck.Into("temporal", &errs)
+	bad := p.Bad
+	missing := p.Missing
 
-	if !prefixRe.MatchString(a.NamePrefix) {
-		bad("NamePrefix", a.NamePrefix, "want 1-40 lower-case letters, digits or '-', starting with a letter")
-	}
+	p.NamePrefix(a.NamePrefix)
 	if a.KubernetesProvider == nil {
 		missing("KubernetesProvider", "the EKS cluster's Kubernetes provider")
 	}
