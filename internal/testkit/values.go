@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/plainvalue"
 )
 
 // Unknown is what PlainMarked puts where a value is not known yet (a preview).
@@ -20,31 +22,7 @@ func Plain(v property.Value) any { return plainWith(v, nil) }
 func PlainMarked(v property.Value) any { return plainWith(v, Unknown) }
 
 func plainWith(v property.Value, unknown any) any {
-	switch {
-	case v.IsComputed():
-		return unknown
-	case v.IsNull():
-		return nil
-	case v.IsBool():
-		return v.AsBool()
-	case v.IsNumber():
-		return v.AsNumber()
-	case v.IsString():
-		return v.AsString()
-	case v.IsArray():
-		out := []any{}
-		for _, e := range v.AsArray().AsSlice() {
-			out = append(out, plainWith(e, unknown))
-		}
-		return out
-	case v.IsMap():
-		out := map[string]any{}
-		for k, e := range v.AsMap().All {
-			out[k] = plainWith(e, unknown)
-		}
-		return out
-	}
-	return nil
+	return plainvalue.Convert(v, plainvalue.Placeholders{Unknown: unknown})
 }
 
 // Str requires a known string (secret or not) and returns it.
