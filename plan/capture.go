@@ -30,6 +30,10 @@ type Options struct {
 	// RootDirectory is the project directory the program sees (ctx.RootDirectory()), where
 	// it finds Pulumi.yaml and the stack file.
 	RootDirectory string
+	// CallerArn is the identity aws.GetCallerIdentity reports, e.g. an SSO session
+	// "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice".
+	// Default DefaultCallerArn, the CI deployer role's session.
+	CallerArn string
 }
 
 // AccountID is the account every fake ARN carries.
@@ -52,7 +56,11 @@ func Capture(program pulumi.RunFunc, opts Options) (*Plan, error) {
 		opts.Region = "us-east-1"
 	}
 
-	mon := newMonitor(opts.Project, opts.Stack, opts.Mode, newFakeProvider(opts.Region))
+	fakes := newFakeProvider(opts.Region)
+	if opts.CallerArn != "" {
+		fakes.callerArn = opts.CallerArn
+	}
+	mon := newMonitor(opts.Project, opts.Stack, opts.Mode, fakes)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("starting the offline engine: %w", err)

@@ -15,10 +15,16 @@ import (
 // adds deterministic ids, ARNs and endpoints derived from the type and logical name, so
 // two captures of one program are byte-for-byte equal.
 type fakeProvider struct {
-	region string
+	region    string
+	callerArn string // what getCallerIdentity reports
 }
 
-func newFakeProvider(region string) *fakeProvider { return &fakeProvider{region: region} }
+// DefaultCallerArn is the offline caller: a session of the CI deployer role (no path).
+const DefaultCallerArn = "arn:aws:sts::" + AccountID + ":assumed-role/platform-deployer/offline"
+
+func newFakeProvider(region string) *fakeProvider {
+	return &fakeProvider{region: region, callerArn: DefaultCallerArn}
+}
 
 // FakeSecret is the value every generated secret gets in Update mode, prefixed so that
 // tests can search a plan for leaked plaintext.
@@ -223,8 +229,38 @@ var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
 			"arn": fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", AccountID, id)}
 	},
 	"aws:route53/zone:Zone": func(c fakeCtx) map[string]any {
+		// Route 53 gives every public zone four name servers, one per TLD.
+		n := int(c.hash[0]) % 64
 		return map[string]any{"id": "Z" + strings.ToUpper(c.hash[:12]), "zoneId": "Z" + strings.ToUpper(c.hash[:12]),
-			"nameServers": []any{"ns-1.awsdns-00.org", "ns-2.awsdns-00.net"}}
+			"nameServers": []any{fmt.Sprintf("ns-%d.awsdns-%02d.com", 100+n, n), fmt.Sprintf("ns-%d.awsdns-%02d.net", 700+n, n),
+				fmt.Sprintf("ns-%d.awsdns-%02d.org", 1200+n, n), fmt.Sprintf("ns-%d.awsdns-%02d.co.uk", 1800+n, n)}}
+	},
+	"aws:secretsmanager/secretVersion:SecretVersion": func(c fakeCtx) map[string]any {
+		// Every version we create is its secret's first, and Secrets Manager attaches
+		// AWSCURRENT to a secret's first version whatever versionStages says.
+		stages := []any{"AWSCURRENT"}
+		if v, ok := c.inputs["versionStages"]; ok && v.IsArray() {
+			stages = []any{}
+			has := false
+			for _, s := range v.ArrayValue() {
+				if s.IsString() {
+					stages = append(stages, s.StringValue())
+					has = has || s.StringValue() == "AWSCURRENT"
+				}
+			}
+			if !has {
+				stages = append(stages, "AWSCURRENT")
+			}
+		}
+		h := c.hash + short("version", c.name) // 24 hex digits
+		version := h[:8] + "-" + h[8:12] + "-4" + h[12:15] + "-8" + h[15:18] + "-" + h[18:24] + h[:6]
+		return map[string]any{"versionId": version, "versionStages": stages}
+	},
+	"aws:ecr/pullThroughCacheRule:PullThroughCacheRule": func(c fakeCtx) map[string]any {
+		return map[string]any{"id": c.str("ecrRepositoryPrefix", c.id), "registryId": AccountID}
+	},
+	"aws:ecr/replicationConfiguration:ReplicationConfiguration": func(c fakeCtx) map[string]any {
+		return map[string]any{"id": AccountID, "registryId": AccountID}
 	},
 	"aws:acm/certificate:Certificate": func(c fakeCtx) map[string]any {
 		// ACM returns one validation option per name; a wildcard shares its apex's record.
@@ -302,7 +338,9 @@ func (f *fakeProvider) invoke(tok string, args resource.PropertyMap) (resource.P
 	switch tok {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		return resource.NewPropertyMapFromMap(map[string]any{"accountId": AccountID, "id": AccountID,
-			"arn": "arn:aws:sts::" + AccountID + ":assumed-role/platform-deployer/offline", "userId": "AROAOFFLINE:offline"}), nil
+			"arn": f.callerArn, "userId": "AROAOFFLINE:offline"}), nil
+	case "aws:iam/getSessionContext:getSessionContext":
+		return sessionContext(args), nil
 	case "aws:index/getRegion:getRegion":
 		return resource.NewPropertyMapFromMap(map[string]any{"name": f.region, "id": f.region, "region": f.region,
 			"endpoint": "ec2." + f.region + ".amazonaws.com"}), nil
@@ -311,4 +349,34 @@ func (f *fakeProvider) invoke(tok string, args resource.PropertyMap) (resource.P
 	}
 	return nil, fmt.Errorf("offline capture: invoke %s is not supported (the program must not depend on "+
 		"look-ups of live infrastructure; build the value in Go or take it from stack config)", tok)
+}
+
+// sessionContext answers iam.getSessionContext the way the provider does: for an STS
+// assumed-role ARN it reads the role (iam:GetRole) and returns its ARN with its path;
+// any other ARN passes through. The STS ARN never shows the path, so the fake knows the
+// one path real callers have: IAM Identity Center (SSO) roles, AWSReservedSSO_<permission
+// set>_<hash>, live under aws-reserved/sso.amazonaws.com/.
+func sessionContext(args resource.PropertyMap) resource.PropertyMap {
+	arn := ""
+	if v, ok := args["arn"]; ok && v.IsString() {
+		arn = v.StringValue()
+	}
+	out := map[string]any{"arn": arn, "id": arn, "issuerArn": arn, "issuerId": "", "issuerName": "", "sessionName": ""}
+	rest, ok := strings.CutPrefix(arn, "arn:aws:sts::")
+	if !ok {
+		return resource.NewPropertyMapFromMap(out)
+	}
+	acct, after, ok := strings.Cut(rest, ":assumed-role/")
+	if !ok {
+		return resource.NewPropertyMapFromMap(out)
+	}
+	role, session, _ := strings.Cut(after, "/")
+	path := "/"
+	if strings.HasPrefix(role, "AWSReservedSSO_") {
+		path = "/aws-reserved/sso.amazonaws.com/"
+	}
+	out["issuerArn"] = "arn:aws:iam::" + acct + ":role" + path + role
+	out["issuerId"] = "AROA" + strings.ToUpper(short("role", role))
+	out["issuerName"], out["sessionName"] = role, session
+	return resource.NewPropertyMapFromMap(out)
 }

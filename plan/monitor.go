@@ -110,7 +110,7 @@ func (m *monitor) RegisterResource(_ context.Context, in *pulumirpc.RegisterReso
 		IgnoreChanges:           in.GetIgnoreChanges(),
 		ReplaceOnChanges:        in.GetReplaceOnChanges(),
 		AdditionalSecretOutputs: in.GetAdditionalSecretOutputs(),
-		Aliases:                 in.GetAliasURNs(),
+		Aliases:                 aliasURNs(in),
 		DeletedWith:             in.GetDeletedWith(),
 		ImportID:                in.GetImportId(),
 	}
@@ -266,5 +266,20 @@ func sortedUnique(in []string) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// aliasURNs lists the aliases given as full URNs, whether the SDK sent them as legacy
+// alias URNs or as alias specs (the "aliasSpecs" feature this monitor supports).
+func aliasURNs(in *pulumirpc.RegisterResourceRequest) []string {
+	out := append([]string{}, in.GetAliasURNs()...)
+	for _, a := range in.GetAliases() {
+		if urn := a.GetUrn(); urn != "" {
+			out = append(out, urn)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }

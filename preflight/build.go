@@ -73,6 +73,7 @@ func Build(p *plan.Plan, v *verdict.Report, stackConfig map[string]string, t *Ti
 	}
 	r.Inventory = inventory(r.Resources)
 	r.CriticalPath = analyse(r.Resources, t)
+	r.Rollout = rollout(p)
 	r.Summary = summarise(r)
 	return r
 }

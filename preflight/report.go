@@ -21,6 +21,8 @@ type Report struct {
 	Findings     []Finding    `json:"findings"`
 	Cost         Cost         `json:"cost"`
 	CriticalPath CriticalPath `json:"criticalPath"`
+	// Rollout is the flow matrix and readiness deadlocks (docs/preflight.md#rollout).
+	Rollout Rollout `json:"rollout"`
 	// Diff is set when the report was compared with a base (--diff).
 	Diff *Diff `json:"diff,omitempty"`
 	// Notes are remarks about the run (e.g. why no diff could be made).

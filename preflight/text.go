@@ -61,6 +61,7 @@ func writeTextReport(w io.Writer, r *Report) {
 	writeTextFindings(w, r)
 	writeTextCost(w, r.Cost)
 	writeTextCritical(w, r.CriticalPath)
+	writeTextRollout(w, r.Rollout)
 	writeTextInventory(w, r.Inventory)
 	if r.Mermaid != "" {
 		fmt.Fprintf(w, "\nGRAPH (mermaid)\n%s", r.Mermaid)

@@ -1,9 +1,10 @@
 package stacks
 
 import (
-	"strings"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/generic-corp/platform/components/addons"
@@ -41,6 +42,10 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	principal, err := callerPrincipal(ctx, caller.Arn)
+	if err != nil {
+		return nil, err
+	}
 	prefix := cfg.NamePrefix()
 	protect := cfg.Strict()
 
@@ -50,6 +55,7 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		Region:               cfg.Region,
 		RedisGroups:          []string{cache.RoleQueue, cache.RoleCache},
 		ExternalSecrets:      externalSecretNames(),
+		RegistryCredentials:  []string{secrets.RegistryDockerHub},
 		RecoveryWindowInDays: cfg.SecretRecoveryWindowDays,
 		Protect:              protect,
 		Tags:                 p.Tags,
@@ -91,7 +97,7 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 			Max:           cfg.Cluster.NodeMax,
 			DiskSizeGiB:   cfg.Cluster.NodeDiskGiB,
 		}},
-		AdminRoleArns: adminPrincipals(cfg.Cluster.AdminRoleArns, caller.Arn),
+		AdminRoleArns: adminPrincipals(cfg.Cluster.AdminRoleArns, principal),
 		Tags:          p.Tags,
 		Protect:       protect,
 	}); err != nil {
@@ -125,19 +131,25 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	return p, nil
 }
 
+// callerPrincipal is the IAM principal behind the identity running Pulumi: for an
+// assumed-role session the role's ARN with its path, which an access entry must name.
+// The session ARN does not show the path, and IAM Identity Center (SSO) roles live under
+// role/aws-reserved/sso.amazonaws.com/[<region>/]; rebuilding "role/<name>" from the
+// session ARN names no existing role, and that operator gets no cluster access.
+// getSessionContext reads the role (iam:GetRole on it) and passes other ARNs through.
+func callerPrincipal(ctx *pulumi.Context, callerArn string) (string, error) {
+	sc, err := iam.GetSessionContext(ctx, &iam.GetSessionContextArgs{Arn: callerArn})
+	if err != nil {
+		return "", fmt.Errorf("finding the IAM role behind %s (the deployer needs iam:GetRole on it): %w", callerArn, err)
+	}
+	return sc.IssuerArn, nil
+}
+
 // adminPrincipals adds the identity running Pulumi to the configured cluster admins:
 // with access entries the creator gets no implicit admin, and without it the Kubernetes
-// provider of the same run could not reach the cluster. An assumed-role session ARN is
-// turned into its role ARN, which is what an access entry takes.
-func adminPrincipals(configured []string, callerArn string) []string {
+// provider of the same run could not reach the cluster.
+func adminPrincipals(configured []string, principal string) []string {
 	out := append([]string(nil), configured...)
-	principal := callerArn
-	if rest, ok := strings.CutPrefix(callerArn, "arn:aws:sts::"); ok {
-		if acct, after, ok := strings.Cut(rest, ":assumed-role/"); ok {
-			role, _, _ := strings.Cut(after, "/")
-			principal = "arn:aws:iam::" + acct + ":role/" + role
-		}
-	}
 	if principal != "" && !contains(out, principal) {
 		out = append(out, principal)
 	}

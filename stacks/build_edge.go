@@ -5,9 +5,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/generic-corp/platform/components/cdn"
+	"github.com/generic-corp/platform/components/database"
 	"github.com/generic-corp/platform/components/dns"
+	"github.com/generic-corp/platform/components/observability"
 	"github.com/generic-corp/platform/components/registry"
 	"github.com/generic-corp/platform/components/secrets"
+	"github.com/generic-corp/platform/components/temporal"
+	"github.com/generic-corp/platform/internal/naming"
 )
 
 // Edge is what the edge layer hands to the workloads: where images come from, the
@@ -25,10 +29,28 @@ type Edge struct {
 	TemporalWebCertArn pulumi.StringOutput
 	// Images are our images at the release tag, by repository.
 	Images map[string]pulumi.StringOutput
+	// DRProvider is the AWS provider of the DR region (backup copies, image replicas).
+	DRProvider *aws.Provider
+	// DockerHubMirror is the pull through cache of Docker Hub in this stack's registry,
+	// "<account>.dkr.ecr.<region>.amazonaws.com/<prefix>" (registry.MirrorRef).
+	DockerHubMirror string
+	// MirroredImages maps each Docker Hub image the platform runs (PgBouncer and the
+	// exporters, at their pinned tags) to the same image through DockerHubMirror.
+	MirroredImages map[string]string
 }
 
-// buildEdge creates the registry, DNS, certificates, WAFs and the two CloudFront sites
-// (React app at app., landing page at the apex and www.).
+// primaryStack is the stack a dr stack rebuilds: its images are prod's, replicated.
+const primaryStack = "prod"
+
+// dockerHubPrefix is the ECR repository prefix of the Docker Hub pull-through cache.
+func dockerHubPrefix(cfg *Config) string { return naming.Name(30, cfg.NamePrefix(), "docker-hub") }
+
+// dockerHubImages are the third-party images the platform pulls from Docker Hub.
+var dockerHubImages = []string{database.DefaultPgBouncerImage, database.DefaultExporterImage, observability.DefaultRedisExporterImage,
+	temporal.DefaultServerImage, temporal.DefaultAdminToolsImage, temporal.DefaultWebImage, temporal.DefaultPsqlImage}
+
+// buildEdge creates the registry, DNS (delegated from the parent zone), certificates,
+// WAFs and the two CloudFront sites (React app at app., landing page at the apex and www.).
 func (p *Platform) buildEdge(ctx *pulumi.Context, accountID string) error {
 	cfg := p.Config
 	prefix := cfg.NamePrefix()
@@ -37,14 +59,15 @@ func (p *Platform) buildEdge(ctx *pulumi.Context, accountID string) error {
 	p.Edge = e
 	var err error
 
-	if e.Registry, err = registry.NewRegistry(ctx, "registry", &registry.RegistryArgs{
-		NamePrefix: prefix, KmsKeyArn: p.Secrets.DataKeyArn, Protect: protect, Tags: p.Tags,
-	}); err != nil {
+	if e.DRProvider, err = aws.NewProvider(ctx, "dr-region", &aws.ProviderArgs{Region: pulumi.String(cfg.DRRegion)}); err != nil {
+		return err
+	}
+	if err := p.buildRegistry(ctx, accountID); err != nil {
 		return err
 	}
 	if e.Dns, err = dns.NewDns(ctx, "dns", &dns.DnsArgs{
 		ZoneName: cfg.Edge.Domain, CreateZone: cfg.Edge.ZoneID == "", ExistingZoneId: cfg.Edge.ZoneID,
-		Protect: protect, Tags: p.Tags,
+		ParentZoneId: cfg.Edge.ParentZoneID, Protect: protect, Tags: p.Tags,
 	}); err != nil {
 		return err
 	}
@@ -116,6 +139,43 @@ func (p *Platform) buildEdge(ctx *pulumi.Context, accountID string) error {
 			return err
 		}
 		e.Images[repo] = ref
+	}
+	return nil
+}
+
+// buildRegistry creates the ECR side of the images. prod replicates its repositories to
+// the DR region, so a dr rebuild runs the very releases prod pushed (the dr stack owns no
+// repositories: an empty registry of its own is what a rebuild must not wait on). Every
+// stack serves Docker Hub through a pull through cache with its own prefix (rules are
+// per registry, and stacks may share an account and region), authenticated with the
+// operator-filled Docker Hub secret: Docker Hub's anonymous limits are per source
+// address, and all pulls leave through the NAT gateways.
+func (p *Platform) buildRegistry(ctx *pulumi.Context, accountID string) error {
+	cfg, e := p.Config, p.Edge
+	args := &registry.RegistryArgs{
+		NamePrefix: cfg.NamePrefix(), KmsKeyArn: p.Secrets.DataKeyArn, Protect: cfg.Strict(), Tags: p.Tags,
+		AccountId: accountID, Region: cfg.Region, PullerRoleArn: p.Cluster.NodeRoleArn,
+		PullThroughCaches: []registry.PullThroughCacheArgs{{
+			Upstream: secrets.RegistryDockerHub, RepositoryPrefix: dockerHubPrefix(cfg),
+			CredentialArn: p.Secrets.RegistryCredentialArns[secrets.RegistryDockerHub],
+		}},
+	}
+	switch cfg.Environment {
+	case "prod":
+		args.Replication = &registry.ReplicationArgs{Region: cfg.DRRegion, Provider: e.DRProvider}
+	case "dr":
+		args.ReplicaOf = cfg.ServiceName + "-" + primaryStack
+	}
+	var err error
+	if e.Registry, err = registry.NewRegistry(ctx, "registry", args); err != nil {
+		return err
+	}
+	e.DockerHubMirror = e.Registry.Mirrors[secrets.RegistryDockerHub]
+	e.MirroredImages = map[string]string{}
+	for _, img := range dockerHubImages {
+		if e.MirroredImages[img], err = registry.MirrorRef(e.DockerHubMirror, img); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package stacks
 
 import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/generic-corp/platform/components/alerting"
@@ -57,10 +56,7 @@ func (p *Platform) buildOps(ctx *pulumi.Context, accountID string) error {
 		return err
 	}
 
-	drProvider, err := aws.NewProvider(ctx, "dr-region", &aws.ProviderArgs{Region: pulumi.String(cfg.DRRegion)})
-	if err != nil {
-		return err
-	}
+	drProvider := p.Edge.DRProvider // created with the edge: the image replicas use it too
 	if o.Backup, err = backup.NewBackup(ctx, "backup", &backup.BackupArgs{
 		NamePrefix: prefix, AccountId: pulumi.String(accountID), KmsKeyArn: p.Secrets.DataKeyArn,
 		DRRegion: cfg.DRRegion, DRProvider: drProvider,

@@ -40,6 +40,7 @@ func (c *Config) NamePrefix() string { return c.ServiceName + "-" + c.Stack }
 type EdgeConfig struct {
 	Domain           string
 	ZoneID           string // "" = create the zone
+	ParentZoneID     string // zone the created zone is delegated from; "" = at the registrar (parentDnsZoneId: none)
 	ImageTag         string
 	WafRateLimit     int
 	CorsExtraOrigins []string

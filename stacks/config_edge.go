@@ -27,6 +27,7 @@ func loadEdge(r *reader) EdgeConfig {
 	if e.ZoneID != "" && !zoneIDPattern.MatchString(e.ZoneID) {
 		r.errs.add("dnsZoneId", e.ZoneID, "is not a Route 53 hosted zone id (allowed: Z followed by upper-case letters and digits, or empty to create the zone)")
 	}
+	e.ParentZoneID = loadParentZone(r, e)
 	if e.ImageTag != "" {
 		switch {
 		case strings.EqualFold(e.ImageTag, "latest"):
@@ -41,4 +42,39 @@ func loadEdge(r *reader) EdgeConfig {
 		}
 	}
 	return e
+}
+
+// NoParentZone is the parentDnsZoneId of an apex delegated at its registrar.
+const NoParentZone = "none"
+
+// ParentZoneStandIn is the parentDnsZoneId the committed child stack files carry until
+// prod's zone exists (its id is only known after prod's first `pulumi up`). It is a valid
+// id, so the offline plans are the real ones; a run that still has it stops at the
+// delegation record with Route 53's NoSuchHostedZone naming it, and the first-deploy
+// checklist lists it as a precondition to fix.
+const ParentZoneStandIn = "ZREPLACEWITHPRODZONEID"
+
+// loadParentZone reads parentDnsZoneId. It has no default: a stack that does not say
+// where its zone is delegated from would come up with certificates that never validate.
+func loadParentZone(r *reader, e EdgeConfig) string {
+	v, ok := r.value("parentDnsZoneId")
+	if !ok {
+		return ""
+	}
+	apex := strings.Count(e.Domain, ".") == 1
+	switch {
+	case v == NoParentZone && e.Domain != "" && !apex:
+		r.errs.add("parentDnsZoneId", v, "leaves %s undelegated, so its certificates never validate (allowed: the hosted zone id of its parent domain's zone, "+
+			"e.g. `pulumi stack output dnsZoneId -s prod`; none only for a two-label apex delegated at the registrar)", e.Domain)
+	case v == NoParentZone:
+		return ""
+	case !zoneIDPattern.MatchString(v):
+		r.errs.add("parentDnsZoneId", v, "is not allowed (allowed: a Route 53 hosted zone id, Z followed by upper-case letters and digits, "+
+			"or none for an apex delegated at the registrar)")
+	case e.ZoneID != "":
+		r.errs.add("parentDnsZoneId", v, "is not allowed with dnsZoneId %q (allowed: none; an adopted zone is delegated by whoever created it)", e.ZoneID)
+	case apex:
+		r.errs.add("parentDnsZoneId", v, "is not allowed for the apex %s, whose parent is its top-level domain (allowed: none, and enter the name servers at the registrar)", e.Domain)
+	}
+	return v
 }

@@ -83,5 +83,6 @@ func (p *Platform) clusterInputs() ClusterInputs {
 	for repo, ref := range p.Edge.Images {
 		in.Images[repo] = ref
 	}
+	in.MirroredImages = p.Edge.MirroredImages
 	return in
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/generic-corp/platform/components/addons"
 	"github.com/generic-corp/platform/components/database"
 	"github.com/generic-corp/platform/components/observability"
 	"github.com/generic-corp/platform/components/secrets"
@@ -121,6 +122,15 @@ func (l *layer) store(ctx *pulumi.Context, namespace string, deps []pulumi.Resou
 	})
 }
 
+// mirrored is a Docker Hub image through the stack's pull-through cache, so rollouts and
+// rebuilds never meet Docker Hub's anonymous pull limits on the NAT addresses.
+func (l *layer) mirrored(image string) string {
+	if ref, ok := l.in.MirroredImages[image]; ok {
+		return ref
+	}
+	return image
+}
+
 func (l *layer) secretName(logical string) string {
 	name, ok := l.in.SecretNames[logical]
 	if !ok {
@@ -135,7 +145,9 @@ func (l *layer) pgbouncer(ctx *pulumi.Context) error {
 	l.out.PgBouncer, err = database.NewPgBouncer(ctx, "pgbouncer", &database.PgBouncerStandaloneArgs{
 		RdsAddress: l.in.DbAddress, DbName: l.in.DbName, DbSecretName: l.secretName(secrets.DbSecret),
 		Namespace: nsData, SkipNamespace: true,
+		Network: &database.PgBouncerNetwork{RdsCidr: l.in.VpcCidr, ClientNamespaces: []string{nsApps}, MetricsNamespace: nsMonitoring},
 		PgBouncer: database.PgBouncerArgs{
+			Image: l.mirrored(database.DefaultPgBouncerImage), ExporterImage: l.mirrored(database.DefaultExporterImage),
 			Replicas: d.PgBouncerReplicas, DefaultPoolSize: d.DefaultPoolSize, ReservePoolSize: d.ReservePoolSize,
 			ReservePoolSizeZero: d.ReservePoolSize == 0, MaxClientConn: d.MaxClientConn,
 		},
@@ -151,7 +163,11 @@ func (l *layer) temporal(ctx *pulumi.Context, charts bool) error {
 		NamePrefix: cfg.NamePrefix(), KubernetesProvider: l.k8s,
 		KubernetesDependsOn: l.after(nsTemporal), Namespace: nsTemporal, SkipNamespace: true,
 		ExternalDbSecret: true, SkipChart: !charts,
+		Network: &temporal.TemporalNetwork{VpcCidr: l.in.VpcCidr, ClientNamespaces: []string{nsApps, addons.KedaNamespace},
+			MetricsNamespace: nsMonitoring},
 		DbHost: l.in.DbAddress, AdminSecretName: l.secretName(secrets.DbSecret),
+		ServerImage: l.mirrored(temporal.DefaultServerImage), AdminToolsImage: l.mirrored(temporal.DefaultAdminToolsImage),
+		WebImage: l.mirrored(temporal.DefaultWebImage), PsqlImage: l.mirrored(temporal.DefaultPsqlImage),
 		NumHistoryShards: cfg.Apps.TemporalHistoryShards, Replicas: cfg.TemporalReplicas(),
 		WebHost: "temporal." + cfg.Edge.Domain, WebCertificateArn: l.in.TemporalWebCertificateArn,
 		WebIngressGroup: cfg.NamePrefix() + "-internal",

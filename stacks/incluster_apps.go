@@ -10,6 +10,7 @@ import (
 	"github.com/generic-corp/platform/components/database"
 	"github.com/generic-corp/platform/components/secrets"
 	"github.com/generic-corp/platform/components/services"
+	"github.com/generic-corp/platform/components/temporal"
 )
 
 const apiPort = 3000
@@ -41,7 +42,11 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 	pooledURL := services.PostgresURL("dbUser", "dbPassword", pulumi.String(database.PgBouncerHost(nsData)), 5432, in.DbName, "disable", "pgbouncer=true")
 	queueSource := l.source(redisQueueSecret, map[string]string{"queueToken": secrets.PropAuthToken})
 	cacheSource := l.source(redisCacheSecret, map[string]string{"cacheToken": secrets.PropAuthToken})
-	operator := func(name, v string) services.SecretSource { return l.source(name, map[string]string{v: ""}) }
+	// Operator-filled secrets are {"value": ...} documents (secrets.PropValue), like the
+	// placeholder version the first deploy writes.
+	operator := func(name, v string) services.SecretSource {
+		return l.source(name, map[string]string{v: secrets.PropValue})
+	}
 	temporalAddress := fmt.Sprintf("temporal-frontend.%s.svc.cluster.local:7233", nsTemporal)
 	env := func(extra map[string]string) map[string]string {
 		out := map[string]string{
@@ -54,7 +59,19 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 		}
 		return out
 	}
-	network := services.NetworkArgs{VpcCidr: in.VpcCidr, EgressVpcPorts: []int{5432, cache.Port, 7233}, EgressInternetPorts: []int{443}}
+	// RDS and ElastiCache are outside the cluster (the VPC CIDR); PgBouncer and the
+	// Temporal frontend are pods, chosen by selectors so no other pod is admitted.
+	// Each workload gets the VPC ports of the stores its configuration names: the API
+	// RDS (migrations-style direct URL) and Redis, the workers Redis, the Temporal
+	// workers none.
+	network := func(vpcPorts ...int) services.NetworkArgs {
+		return services.NetworkArgs{VpcCidr: in.VpcCidr, EgressVpcPorts: vpcPorts, EgressInternetPorts: []int{443},
+			EgressPeers: []services.PolicyRule{
+				{Peers: []services.PolicyPeer{{Namespace: nsData, Pods: database.PgBouncerPodLabels()}}, TCP: []int{database.PgBouncerPort}},
+				{Peers: []services.PolicyPeer{{Namespace: nsTemporal, Pods: temporal.ServerPodLabels(temporal.DefaultReleaseName, "frontend")}},
+					TCP: []int{temporal.FrontendPort}},
+			}}
+	}
 
 	migrateRole, err := l.in.role(grantFor(nsApps, services.MigrationServiceAccount("migrate")))
 	if err != nil {
@@ -91,7 +108,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 			"SENTRY_DSN": services.Value("sentryDsn"), "STRIPE_SECRET_KEY": services.Value("stripeKey"),
 			"STRIPE_WEBHOOK_SECRET": services.Value("stripeWebhook"),
 		},
-		RoleArn: apiRole, Region: cfg.Region, Network: network,
+		RoleArn: apiRole, Region: cfg.Region, Network: network(5432, cache.Port),
 		Ingress: &services.IngressArgs{
 			Host: cfg.Edge.ApiDomain(), CertificateArn: in.ApiCertificateArn, WafAclArn: in.ApiWafArn,
 			GroupName: prefix, LoadBalancerName: prefix + "-api", DeletionProtection: cfg.Strict(),
@@ -120,7 +137,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 			"REDIS_QUEUE_PASSWORD": services.Value("queueToken"), "REDIS_CACHE_URL": l.redisURL(cache.RoleCache, "cacheToken"),
 			"ANTHROPIC_API_KEY": services.Value("anthropicKey"), "SENTRY_DSN": services.Value("sentryDsn"),
 		},
-		RoleArn: workerRole, Region: cfg.Region, Network: network,
+		RoleArn: workerRole, Region: cfg.Region, Network: network(cache.Port),
 		KubernetesProvider: l.k8s, KubernetesDependsOn: deps, RolloutDependsOn: afterMigration, Tags: l.tags,
 	}); err != nil {
 		return err
@@ -138,7 +155,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 		SecretEnv: map[string]pulumi.StringInput{
 			"DATABASE_URL_POOLED": pooledURL, "ANTHROPIC_API_KEY": services.Value("anthropicKey"), "SENTRY_DSN": services.Value("sentryDsn"),
 		},
-		RoleArn: twRole, Region: cfg.Region, Network: network,
+		RoleArn: twRole, Region: cfg.Region, Network: network(),
 		KubernetesProvider: l.k8s, KubernetesDependsOn: append(deps, l.out.Temporal), Tags: l.tags,
 	})
 	return err

@@ -3,6 +3,8 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/generic-corp/platform/components/registry"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -24,6 +26,11 @@ type ClusterInputs struct {
 	RoleArns map[string]pulumi.StringInput
 	// Images maps a repository (api, worker, temporal-worker, migrations) to a full reference.
 	Images map[string]pulumi.StringInput
+	// MirroredImages maps each Docker Hub image the layer runs (database.DefaultPgBouncerImage,
+	// DefaultExporterImage, observability.DefaultRedisExporterImage) to the same image
+	// through the stack's ECR pull-through cache. An image missing here is pulled from
+	// Docker Hub directly.
+	MirroredImages map[string]string
 	// DataKmsKeyArn encrypts the monitoring volumes (the StorageClass's EBS key).
 	DataKmsKeyArn pulumi.StringInput
 	// Certificates and the regional web ACL of the load balancers the ingresses create.
@@ -63,6 +70,15 @@ func InClusterFixtures(cfg *Config) ClusterInputs {
 			in.SecretNames[s] = prefix + "/" + s
 		}
 		in.RoleArns[g.key()] = pulumi.String(fmt.Sprintf("arn:aws:iam::%s:role/%s-%s-%s", account, prefix, g.namespace, g.serviceAccount))
+	}
+	in.MirroredImages = map[string]string{}
+	mirror := fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", account, cfg.Region, dockerHubPrefix(cfg))
+	for _, img := range dockerHubImages {
+		ref, err := registry.MirrorRef(mirror, img)
+		if err != nil {
+			panic(fmt.Sprintf("stacks: fixture mirror of %s: %v; please report", img, err))
+		}
+		in.MirroredImages[img] = ref
 	}
 	for _, repo := range []string{"api", "worker", "temporal-worker", "migrations"} {
 		in.Images[repo] = pulumi.String(fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s/%s:%s", account, cfg.Region, prefix, repo, cfg.Edge.ImageTag))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/generic-corp/platform/components/cache"
 	"github.com/generic-corp/platform/components/observability"
+	"github.com/generic-corp/platform/components/services"
 )
 
 // observability installs Prometheus, Alertmanager, Grafana and Loki (charts), the seed's
@@ -27,10 +28,29 @@ func (l *layer) observability(ctx *pulumi.Context, charts bool) error {
 		})
 	}
 	t := l.out.Temporal
-	var err error
+	// Namespace, then its SecretStore, then everything that reads secrets through it.
+	// The namespace keeps the URN it had as the component's child: no replacement.
+	// It is privileged (node-exporter, Alloy) and, like the chart namespaces, has no
+	// default-deny policy (policies/config: netpol-default-deny permitNamespaces).
+	ns, err := services.NewNamespace(ctx, "observability-namespace", &services.NamespaceArgs{
+		Name: nsMonitoring, PodSecurity: services.PodSecurityPrivileged, PermitByDefault: true,
+		Aliases: []pulumi.Alias{{URN: pulumi.URN(fmt.Sprintf("urn:pulumi:%s::%s::%s$kubernetes:core/v1:Namespace::observability-namespace",
+			ctx.Stack(), ctx.Project(), observability.Type))}},
+		KubernetesProvider: l.k8s, KubernetesDependsOn: l.deps, Tags: l.tags,
+	})
+	if err != nil {
+		return err
+	}
+	store, err := l.store(ctx, nsMonitoring, append(append([]pulumi.Resource{}, l.deps...), ns))
+	if err != nil {
+		return fmt.Errorf("monitoring secret store: %w", err)
+	}
 	if l.out.Observability, err = observability.NewObservability(ctx, "observability", &observability.ObservabilityArgs{
-		NamePrefix: cfg.NamePrefix(), KubernetesProvider: l.k8s, KubernetesDependsOn: l.deps,
+		NamePrefix: cfg.NamePrefix(), KubernetesProvider: l.k8s,
+		KubernetesDependsOn: append(append([]pulumi.Resource{}, l.deps...), ns, store),
+		Namespace:           nsMonitoring, SkipNamespace: true,
 		SkipCharts: !charts, ExternalGrafanaSecret: true,
+		RedisExporterImage: l.mirrored(observability.DefaultRedisExporterImage),
 		PrometheusReplicas: replicas, AlertmanagerReplicas: replicas, StorageKmsKeyArn: l.in.DataKmsKeyArn,
 		PagerDutySecretName: l.secretName(pagerDutySecret), SlackSecretName: l.secretName(slackSecret),
 		Temporal:       observability.ScrapeTarget{Namespace: t.MetricsNamespace, Selector: t.MetricsSelector, Port: t.MetricsPort},
@@ -38,11 +58,6 @@ func (l *layer) observability(ctx *pulumi.Context, charts bool) error {
 		Protect:        cfg.Strict(), Tags: l.tags,
 	}); err != nil {
 		return err
-	}
-	// The monitoring namespace is the observability component's (node exporters need a
-	// privileged namespace); its SecretStore comes after it.
-	if _, err := l.store(ctx, nsMonitoring, append(append([]pulumi.Resource{}, l.deps...), l.out.Observability)); err != nil {
-		return fmt.Errorf("monitoring secret store: %w", err)
 	}
 	return nil
 }

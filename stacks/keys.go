@@ -76,7 +76,8 @@ var Keys = []Key{
 
 	// Edge, DNS and releases.
 	{"domain", KindString, "Apex domain of the stack: the landing page is served at the apex and www., the React app at app., the API at api.", nil},
-	{"dnsZoneId", KindString, "Existing Route 53 hosted zone id of the domain. Empty: the stack creates (and protects in prod) the zone; delegate it at the registrar.", ""},
+	{"dnsZoneId", KindString, "Existing Route 53 hosted zone id of the domain. Empty: the stack creates (and protects in prod and dr) the zone, delegated as parentDnsZoneId says.", ""},
+	{"parentDnsZoneId", KindString, "Where the stack's zone is delegated from. A Route 53 hosted zone id (Z...): the zone of the parent domain, e.g. prod's zone for the staging and dr stacks (pulumi stack output dnsZoneId -s prod); the stack writes its NS record there in the same run, before any certificate waits. none: an apex (two labels, e.g. generic-corp.io) whose name servers (pulumi stack output nameServers) are entered at the registrar.", nil},
 	{"imageTag", KindString, "Release tag of our images (api, worker, temporal-worker, migrations) in ECR. Never latest: tags are immutable.", nil},
 	{"wafRateLimitPer5Min", KindInteger, "Requests per client IP per 5 minutes before the WAF blocks it (seed: rate limiting per IP).", 2000},
 	{"corsExtraOrigins", KindArray, "Browser origins allowed by the API besides the stack's own app., apex and www. origins.", []string{}},

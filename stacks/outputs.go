@@ -28,6 +28,17 @@ func (p *Platform) export(ctx *pulumi.Context) {
 	ctx.Export("dbSecretName", pulumi.String(p.Secrets.SecretNames[secrets.DbSecret]))
 	ctx.Export("repositoryUrls", p.Edge.Registry.RepositoryUrls)
 	ctx.Export("nameServers", p.Edge.Dns.NameServers)
+	// prod's zone id is what the child stacks set as platform:parentDnsZoneId.
+	ctx.Export("dnsZoneId", p.Edge.Dns.ZoneId)
+	ctx.Export("dockerHubMirror", pulumi.String(p.Edge.DockerHubMirror))
+	mirrored := pulumi.StringMap{}
+	for upstream, ref := range p.Edge.MirroredImages {
+		mirrored[upstream] = pulumi.String(ref)
+	}
+	ctx.Export("mirroredImages", mirrored)
+	// Secrets an operator fills after the first `up`; each holds a placeholder until then
+	// (docs/first-deploy.md has the command that lists the ones still unfilled).
+	ctx.Export("operatorSecretNames", pulumi.ToStringArray(p.Secrets.OperatorSecretNames))
 	ctx.Export("appUrl", pulumi.String("https://"+p.Config.Edge.AppDomain()))
 	ctx.Export("apiUrl", pulumi.String("https://"+p.Config.Edge.ApiDomain()))
 	ctx.Export("siteBuckets", pulumi.StringMap{"app": p.Edge.App.BucketName, "landing": p.Edge.Landing.BucketName})

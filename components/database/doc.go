@@ -33,9 +33,10 @@
 // stats-password, URL-escaped by the ExternalSecret template) through an env
 // secretKeyRef and $(VAR) expansion, never through Pulumi or the pod spec. After a
 // secret rotation the restart that reloads the auth file reloads the exporter too.
-// PgBouncer has no NetworkPolicy of its own (its namespace is created without a
-// default deny), so Prometheus reaches 9127; a policy added later must admit the
-// monitoring namespace on it.
+// With PgBouncerStandaloneArgs.Network set (the platform sets it: the data namespace
+// denies everything by default) PgBouncer gets its own NetworkPolicy: its clients'
+// namespaces in on 5432, Prometheus's namespace in on 9127, DNS and RDS (the VPC CIDR)
+// out. The pods wait for it.
 //
 // In-cluster layer on its own: NewPgBouncer (PgBouncerStandaloneArgs) creates the same
 // pool in front of an RDS address it is given, and PostgresArgs.ExternalPgBouncer makes

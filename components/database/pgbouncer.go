@@ -169,7 +169,19 @@ func newPgBouncer(ctx *pulumi.Context, name string, a PgBouncerStandaloneArgs, o
 		return hex.EncodeToString(sum[:])
 	}).(pulumi.StringOutput)
 
-	if err := newPgBouncerWorkload(ctx, name, a, ns, meta, checksum, k8s); err != nil {
+	workloadOpts := k8s
+	if a.Network != nil {
+		// The pods wait for their policy: in a default-deny namespace they would start
+		// cut off from RDS and their clients.
+		policy, err := newPgBouncerPolicy(ctx, name, *a.Network, ns, labels, k8s()...)
+		if err != nil {
+			return nil, err
+		}
+		workloadOpts = func(extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
+			return k8s(append(extra, pulumi.DependsOn([]pulumi.Resource{policy}))...)
+		}
+	}
+	if err := newPgBouncerWorkload(ctx, name, a, ns, meta, checksum, workloadOpts); err != nil {
 		return nil, err
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{

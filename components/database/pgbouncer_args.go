@@ -40,6 +40,9 @@ type PgBouncerStandaloneArgs struct {
 	// are not checked against max_connections here (no instance class is known): pass
 	// the same values to NewPostgres, whose budget check covers them.
 	PgBouncer PgBouncerArgs
+	// Network, when set, gives the PgBouncer pods their own NetworkPolicy: required in a
+	// namespace with a default-deny policy. Default nil (no policy).
+	Network *PgBouncerNetwork
 	// KubernetesProvider is the cluster's provider; every object uses it. Required.
 	KubernetesProvider *kubernetes.Provider
 	// KubernetesDependsOn are resources every object waits for, e.g. the External
@@ -78,6 +81,14 @@ func (a PgBouncerStandaloneArgs) validate() error {
 	}
 	if a.KubernetesProvider == nil {
 		errs = append(errs, errors.New("database: KubernetesProvider is required (the EKS cluster's provider)"))
+	}
+	if n := a.Network; n != nil {
+		if n.RdsCidr == nil {
+			errs = append(errs, errors.New("database: Network.RdsCidr is required (the VPC CIDR RDS lives in)"))
+		}
+		if len(n.ClientNamespaces) == 0 {
+			errs = append(errs, errors.New("database: Network.ClientNamespaces is required (the namespaces of PgBouncer's clients, e.g. platform)"))
+		}
 	}
 	errs = append(errs, a.PgBouncer.validate()...)
 	errs = append(errs, argcheck.MissingTags("database", a.Tags)...)

@@ -25,6 +25,16 @@ type DnsArgs struct {
 	// CreateZone is false; required then, and must be empty when CreateZone is true. It
 	// is not looked up by name: look-ups need a live account, so the operator passes it.
 	ExistingZoneId string
+	// ParentZoneId is the Route 53 hosted zone of the parent domain (e.g. the zone of
+	// "generic-corp.io" for ZoneName "staging.generic-corp.io"). When set, the created
+	// zone is delegated from it in the same run: an NS record named ZoneName in the parent
+	// zone lists the new zone's name servers, and everything that uses ZoneId waits for
+	// that record, so ACM can resolve the validation records it is asked to check. Empty
+	// (the default) means the zone is delegated outside the program (at the registrar,
+	// for an apex). Only with CreateZone: an adopted zone's name servers are not read.
+	// Writing into the parent zone needs route53:ChangeResourceRecordSets on it with the
+	// stack's credentials (same account).
+	ParentZoneId string
 	// Comment is the hosted zone comment (CreateZone only). Default DefaultComment.
 	Comment string
 	// Protect adds pulumi.Protect to a created zone (deleting it would break delegation).
@@ -79,6 +89,13 @@ func (a DnsArgs) validate() error {
 		bad("ExistingZoneId is required when CreateZone is false (the hosted zone id, e.g. \"Z0123456789ABCDEFGHIJ\")")
 	case !a.CreateZone && !zoneIDPattern.MatchString(a.ExistingZoneId):
 		bad("ExistingZoneId %q is not allowed (a Route 53 hosted zone id: \"Z\" then upper-case letters and digits)", a.ExistingZoneId)
+	}
+	switch {
+	case a.ParentZoneId == "":
+	case !a.CreateZone:
+		bad("ParentZoneId %q is not allowed with an adopted zone (ExistingZoneId): its delegation belongs to whoever created it", a.ParentZoneId)
+	case !zoneIDPattern.MatchString(a.ParentZoneId):
+		bad("ParentZoneId %q is not allowed (a Route 53 hosted zone id: \"Z\" then upper-case letters and digits)", a.ParentZoneId)
 	}
 	if len(a.Comment) > 256 {
 		bad("Comment is %d characters long (at most 256)", len(a.Comment))

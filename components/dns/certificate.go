@@ -24,6 +24,17 @@ var KeyAlgorithms = []string{"RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1"
 // certificate validates quickly.
 const validationTTL = 60
 
+// CertificateValidationTimeout bounds how long `pulumi up` waits for ACM to issue a
+// certificate. ACM issues within minutes once its validation CNAMEs resolve in public
+// DNS; if they never do, the provider's own default (75 minutes) outlasts the CI job and
+// the run dies without saying why. A timeout here means the zone is not reachable from
+// the internet: a child zone (staging., dr.) not delegated from its parent
+// (platform:parentDnsZoneId), or an apex zone whose name servers are not entered at the
+// registrar. Check with `dig +short NS <domain>` and compare with the stack output
+// nameServers, fix the delegation, and run `pulumi up` again: the certificate and its
+// records already exist, only the wait is repeated.
+const CertificateValidationTimeout = "30m"
+
 // CertificateArgs configures a DNS-validated ACM certificate.
 type CertificateArgs struct {
 	// DomainName is the certificate's primary name, e.g. "app.generic-corp.io" or
@@ -107,6 +118,8 @@ func validationKeys(names []string) []string {
 // and value filled from the certificate's domainValidationOptions, so a preview shows
 // them. allowOverwrite lets a record that an earlier certificate for the same name left
 // behind (same CNAME: ACM reuses it per account and name) be adopted instead of failing.
+// The wait is bounded by CertificateValidationTimeout (see there for what a timeout
+// means).
 func ValidatedCertificate(ctx *pulumi.Context, name string, args *CertificateArgs, opts ...pulumi.ResourceOption) (pulumi.StringOutput, error) {
 	if args == nil {
 		return pulumi.StringOutput{}, errors.New("dns: CertificateArgs is required")
@@ -151,7 +164,8 @@ func ValidatedCertificate(ctx *pulumi.Context, name string, args *CertificateArg
 	v, err := acm.NewCertificateValidation(ctx, name+"-validation", &acm.CertificateValidationArgs{
 		CertificateArn:        cert.Arn,
 		ValidationRecordFqdns: fqdns,
-	}, opts...)
+	}, append(append([]pulumi.ResourceOption{}, opts...),
+		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: CertificateValidationTimeout}))...)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}

@@ -10,12 +10,20 @@ import (
 // Token is the component's type token.
 const Token = "platform:dns:Dns"
 
+// DelegationTTL is the TTL (seconds) of the NS record that delegates a child zone: two
+// days, what Route 53 gives a zone's own NS records. The delegation changes only when
+// the child zone is re-created (protected in prod and dr), and resolvers are then told
+// by the new zone's own NS records.
+const DelegationTTL = 172800
+
 // Dns is the platform's public hosted zone, created or adopted.
 type Dns struct {
 	pulumi.ResourceState
 
 	// ZoneId is the Route 53 hosted zone id; pass it to AliasRecord and
-	// ValidatedCertificate.
+	// ValidatedCertificate. For a zone delegated from DnsArgs.ParentZoneId it resolves
+	// only after the delegation record exists, so every record and certificate
+	// validation built on it waits for the delegation.
 	ZoneId pulumi.StringOutput
 	// ZoneName is the zone's apex domain, e.g. "generic-corp.io".
 	ZoneName pulumi.StringOutput
@@ -24,8 +32,8 @@ type Dns struct {
 	NameServers pulumi.StringArrayOutput
 }
 
-// NewDns validates args and creates the hosted zone, or adopts ExistingZoneId without
-// registering anything.
+// NewDns validates args and creates the hosted zone (delegated from ParentZoneId when
+// set), or adopts ExistingZoneId without registering anything.
 func NewDns(ctx *pulumi.Context, name string, args *DnsArgs, opts ...pulumi.ResourceOption) (*Dns, error) {
 	if args == nil {
 		return nil, errors.New("dns: DnsArgs is required")
@@ -54,6 +62,24 @@ func NewDns(ctx *pulumi.Context, name string, args *DnsArgs, opts ...pulumi.Reso
 		c.ZoneId = zone.ZoneId
 		c.ZoneName = zone.Name
 		c.NameServers = zone.NameServers
+		if a.ParentZoneId != "" {
+			ns, err := route53.NewRecord(ctx, name+"-delegation", &route53.RecordArgs{
+				ZoneId:  pulumi.String(a.ParentZoneId),
+				Name:    pulumi.String(a.ZoneName),
+				Type:    pulumi.String("NS"),
+				Ttl:     pulumi.Int(DelegationTTL),
+				Records: zone.NameServers,
+			}, pulumi.Parent(c))
+			if err != nil {
+				return nil, err
+			}
+			// Carry the record's dependency in the zone id: the validation records and the
+			// CertificateValidation of every certificate wait for the delegation instead of
+			// timing out on names nobody can resolve.
+			c.ZoneId = pulumi.All(zone.ZoneId, ns.ID()).ApplyT(func(v []any) string {
+				return v[0].(string)
+			}).(pulumi.StringOutput)
+		}
 	} else {
 		c.ZoneId = pulumi.String(a.ExistingZoneId).ToStringOutput()
 		c.ZoneName = pulumi.String(a.ZoneName).ToStringOutput()

@@ -60,10 +60,13 @@ const (
 // Default scrape targets: where our workloads run and which labels select them. The
 // services component decides the real values; the stack passes them in.
 var (
-	DefaultApiTarget       = ScrapeTarget{Namespace: "platform", Selector: map[string]string{"app.kubernetes.io/name": "api"}, Port: "http"}
-	DefaultWorkerTarget    = ScrapeTarget{Namespace: "platform", Selector: map[string]string{"app.kubernetes.io/name": "worker"}, Port: "metrics"}
-	DefaultPgBouncerTarget = ScrapeTarget{Namespace: "data", Selector: map[string]string{"app.kubernetes.io/name": "pgbouncer"}, Port: "metrics"}
-	DefaultTemporalTarget  = ScrapeTarget{Namespace: "temporal", Selector: map[string]string{
+	DefaultApiTarget    = ScrapeTarget{Namespace: "platform", Selector: map[string]string{"app.kubernetes.io/name": "api"}, Port: "http"}
+	DefaultWorkerTarget = ScrapeTarget{Namespace: "platform", Selector: map[string]string{"app.kubernetes.io/name": "worker"}, Port: "metrics"}
+	// DefaultTemporalWorkerTarget: our Temporal workers serve /metrics like the BullMQ
+	// workers (their NetworkPolicy admits Prometheus on it).
+	DefaultTemporalWorkerTarget = ScrapeTarget{Namespace: "platform", Selector: map[string]string{"app.kubernetes.io/name": "temporal-worker"}, Port: "metrics"}
+	DefaultPgBouncerTarget      = ScrapeTarget{Namespace: "data", Selector: map[string]string{"app.kubernetes.io/name": "pgbouncer"}, Port: "metrics"}
+	DefaultTemporalTarget       = ScrapeTarget{Namespace: "temporal", Selector: map[string]string{
 		"app.kubernetes.io/name": "temporal", "app.kubernetes.io/instance": "temporal"}, Port: "metrics"}
 )
 
@@ -158,10 +161,11 @@ type ObservabilityArgs struct {
 	// LokiS3 configures the bucket; required when LokiStorage is "s3".
 	LokiS3 *LokiS3Args
 
-	// Api, Worker, PgBouncer and Temporal say where our workloads' metrics are. Empty
-	// fields take DefaultApiTarget ... DefaultTemporalTarget. The API is scraped through
-	// its Service (ServiceMonitor), the others through their pods (PodMonitor).
-	Api, Worker, PgBouncer, Temporal ScrapeTarget
+	// Api, Worker, TemporalWorker, PgBouncer and Temporal say where our workloads'
+	// metrics are. Empty fields take DefaultApiTarget ... DefaultTemporalTarget. The API is
+	// scraped through its Service (ServiceMonitor), the others through their pods
+	// (PodMonitor).
+	Api, Worker, TemporalWorker, PgBouncer, Temporal ScrapeTarget
 	// WorkerDeployment is the worker Deployment's name, for the "worker processes
 	// crashed" alert. Default "worker".
 	WorkerDeployment string
@@ -258,6 +262,7 @@ func (a ObservabilityArgs) withDefaults() ObservabilityArgs {
 	setI(&a.LokiStorageGiB, DefaultLokiStorageGiB)
 	a.Api = a.Api.withDefaults(DefaultApiTarget)
 	a.Worker = a.Worker.withDefaults(DefaultWorkerTarget)
+	a.TemporalWorker = a.TemporalWorker.withDefaults(DefaultTemporalWorkerTarget)
 	a.PgBouncer = a.PgBouncer.withDefaults(DefaultPgBouncerTarget)
 	a.Temporal = a.Temporal.withDefaults(DefaultTemporalTarget)
 	setS(&a.WorkerDeployment, "worker")

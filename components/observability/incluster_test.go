@@ -62,7 +62,7 @@ func TestInClusterObservability(t *testing.T) {
 			require.Contains(t, rule.Dependencies, standIn.URN, "the CRDs come from KubernetesDependsOn")
 			monitors := append(p.ByType(tServiceMonitor), p.ByType(tPodMonitor)...)
 			require.Len(t, p.ByType(tServiceMonitor), 1)
-			require.Len(t, p.ByType(tPodMonitor), 4, "worker, pgbouncer, temporal, redis")
+			require.Len(t, p.ByType(tPodMonitor), 5, "worker, temporal-worker, pgbouncer, temporal, redis")
 			for _, m := range monitors {
 				require.Contains(t, m.Dependencies, standIn.URN, m.URN)
 			}

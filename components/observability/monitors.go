@@ -12,11 +12,12 @@ import (
 // Prometheus job label of each scrape target; the alert expressions rely on them
 // (up{job="worker"}).
 const (
-	jobApi       = "api"
-	jobWorker    = "worker"
-	jobPgBouncer = "pgbouncer"
-	jobTemporal  = "temporal"
-	jobRedis     = "redis-exporter"
+	jobApi            = "api"
+	jobWorker         = "worker"
+	jobTemporalWorker = "temporal-worker"
+	jobPgBouncer      = "pgbouncer"
+	jobTemporal       = "temporal"
+	jobRedis          = "redis-exporter"
 )
 
 // monitor is one ServiceMonitor or PodMonitor to create.
@@ -32,6 +33,7 @@ func (a ObservabilityArgs) monitors() []monitor {
 	ms := []monitor{
 		{kind: "ServiceMonitor", job: jobApi, target: a.Api},
 		{kind: "PodMonitor", job: jobWorker, target: a.Worker},
+		{kind: "PodMonitor", job: jobTemporalWorker, target: a.TemporalWorker},
 		{kind: "PodMonitor", job: jobPgBouncer, target: a.PgBouncer},
 		{kind: "PodMonitor", job: jobTemporal, target: a.Temporal, extraRelabelings: []any{map[string]any{
 			// Keep which Temporal service (frontend, history, ...) a series comes from.

@@ -3,9 +3,9 @@ package observability
 import (
 	"errors"
 	"fmt"
+	"github.com/generic-corp/platform/components/services"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
-	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	storagev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/storage/v1"
@@ -67,19 +67,14 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 
 	ns := pulumi.String(a.Namespace).ToStringOutput()
 	if !a.SkipNamespace {
-		// node-exporter (host network, PID and /proc) and Alloy (/var/log) need host
-		// access; "baseline" is still warned and audited so anything else stands out.
-		nsLabels := a.Tags.Labels(a.Namespace, "namespace")
-		nsLabels["pod-security.kubernetes.io/enforce"] = pulumi.String("privileged")
-		nsLabels["pod-security.kubernetes.io/warn"] = pulumi.String("baseline")
-		nsLabels["pod-security.kubernetes.io/audit"] = pulumi.String("baseline")
-		nsObj, err := corev1.NewNamespace(ctx, name+"-namespace", &corev1.NamespaceArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(a.Namespace), Labels: nsLabels},
-		}, k8s(nil)...)
+		nsObj, err := services.NewNamespace(ctx, name+"-namespace", &services.NamespaceArgs{
+			Name: a.Namespace, PodSecurity: services.PodSecurityPrivileged, PermitByDefault: true,
+			KubernetesProvider: a.KubernetesProvider, KubernetesDependsOn: a.KubernetesDependsOn, Tags: a.Tags,
+		}, pulumi.Parent(c))
 		if err != nil {
 			return nil, err
 		}
-		ns = nsObj.Metadata.Name().Elem()
+		ns = nsObj.Name
 	}
 	meta := func(objName string) *metav1.ObjectMetaArgs {
 		return &metav1.ObjectMetaArgs{Name: pulumi.String(objName), Namespace: ns, Labels: labels}

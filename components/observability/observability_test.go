@@ -110,7 +110,7 @@ func TestObservabilityBothModes(t *testing.T) {
 			t.Run("rules and monitors wait for the operator's CRDs", func(t *testing.T) {
 				kps := chartNamed(t, p, "kube-prometheus-stack")
 				crs := append(append(p.ByType(tRule), p.ByType(tServiceMonitor)...), p.ByType(tPodMonitor)...)
-				require.Len(t, crs, 5, "rule, api ServiceMonitor, 3 PodMonitors")
+				require.Len(t, crs, 6, "rule, api ServiceMonitor, 4 PodMonitors")
 				for _, r := range crs {
 					require.Contains(t, r.Dependencies, kps.URN, r.URN)
 					require.Equal(t, "monitoring", testkit.Str(t, r.Input("metadata.namespace")), r.URN)
@@ -215,7 +215,7 @@ func TestMonitors(t *testing.T) {
 		byName[n] = asMap(t, r.Input("spec"))
 		kinds[n] = testkit.Str(t, r.Input("kind"))
 	}
-	require.Equal(t, map[string]string{"api": "ServiceMonitor", "worker": "PodMonitor", "pgbouncer": "PodMonitor", "temporal": "PodMonitor"}, kinds)
+	require.Equal(t, map[string]string{"api": "ServiceMonitor", "worker": "PodMonitor", "temporal-worker": "PodMonitor", "pgbouncer": "PodMonitor", "temporal": "PodMonitor"}, kinds)
 
 	for _, tc := range []struct {
 		name, namespace, port string

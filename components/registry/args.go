@@ -27,7 +27,8 @@ type RegistryArgs struct {
 	// "temporal-worker", "migrations"]. Lower-case letters, digits and single '-', '_'
 	// or '.' separators; unique.
 	Repositories []string
-	// KmsKeyArn is the customer-managed KMS key (ARN) that encrypts the images. Required.
+	// KmsKeyArn is the customer-managed KMS key (ARN) that encrypts the images. Required
+	// unless ReplicaOf.
 	KmsKeyArn pulumi.StringInput
 	// UntaggedExpiryDays expires untagged images (superseded layers of re-pushed builds)
 	// this many days after push. Default 14; at least 1.
@@ -40,6 +41,55 @@ type RegistryArgs struct {
 	Protect bool
 	// Tags is the stack-level tag set; every repository gets it plus Name.
 	Tags tags.Set
+
+	// AccountId and Region locate this registry ("<AccountId>.dkr.ecr.<Region>.amazonaws.com").
+	// Plain strings (aws.GetCallerIdentity answers in a preview too), so mirror and replica
+	// references are known before anything exists. Required with ReplicaOf, Replication or
+	// PullThroughCaches.
+	AccountId, Region string
+	// ReplicaOf is the NamePrefix of another stack whose repositories ECR replicates into
+	// this registry (e.g. "agent-platform-prod" for a DR rebuild). No repository is
+	// created: RepositoryUrls name the replicas "<ReplicaOf>/<repository>", which hold every
+	// release the primary pushed. Default "" (create the repositories).
+	ReplicaOf string
+	// Replication copies every image pushed to "<NamePrefix>/..." to another region of the
+	// same account. ECR keeps one replication configuration per registry (account and
+	// region), so only one stack of an account and region may set it. Default nil.
+	Replication *ReplicationArgs
+	// PullThroughCaches are upstream registries served through ECR: an image
+	// "<upstream path>:<tag>" is pulled as "<registry>/<RepositoryPrefix>/<upstream path>:<tag>"
+	// (MirrorRef), cached on first pull, so rollouts do not depend on the upstream's
+	// availability or anonymous rate limits. Default none.
+	PullThroughCaches []PullThroughCacheArgs
+	// PullerRoleArn is the IAM role that pulls through the caches (the EKS node role). The
+	// first pull of an image creates its cache repository, which needs
+	// ecr:BatchImportUpstreamImage and ecr:CreateRepository beyond the managed pull
+	// policies; the registry grants them under its prefixes. Required with PullThroughCaches.
+	PullerRoleArn pulumi.StringInput
+}
+
+// ReplicationArgs configure cross-region replication of the registry's repositories.
+type ReplicationArgs struct {
+	// Region is the destination region, e.g. the stack's DR region. Required; not the
+	// registry's own region.
+	Region string
+	// Provider is an AWS provider for Region. Required: the repository creation template
+	// that shapes the replicas (immutable tags, the lifecycle policy) lives there.
+	Provider pulumi.ProviderResource
+}
+
+// PullThroughCacheArgs configure one pull through cache rule.
+type PullThroughCacheArgs struct {
+	// Upstream is the upstream registry: one of Upstreams' keys, e.g. "docker-hub".
+	Upstream string
+	// RepositoryPrefix is the ECR repository prefix of the cached images: unique per
+	// registry (stacks sharing an account and region need their own), 2 to 30 lower-case
+	// letters, digits and '.', '_', '-', '/' separators.
+	RepositoryPrefix string
+	// CredentialArn is the Secrets Manager secret ("ecr-pullthroughcache/...", with
+	// username and accessToken) for upstreams that need a login (docker-hub,
+	// github-container-registry); refused for the others.
+	CredentialArn pulumi.StringInput
 }
 
 var (
@@ -89,7 +139,7 @@ func (a RegistryArgs) validate() error {
 		}
 		seen[r] = true
 	}
-	if a.KmsKeyArn == nil {
+	if a.KmsKeyArn == nil && a.ReplicaOf == "" {
 		bad("KmsKeyArn is required (customer-managed KMS key for image encryption)")
 	}
 	if a.UntaggedExpiryDays < 1 {
@@ -98,6 +148,7 @@ func (a RegistryArgs) validate() error {
 	if a.KeepTagged < 1 {
 		bad("KeepTagged %d is not allowed (at least 1 image)", a.KeepTagged)
 	}
+	errs = append(errs, a.validateSources()...)
 	return errors.Join(errs...)
 }
 

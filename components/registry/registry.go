@@ -2,6 +2,7 @@ package registry
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -21,10 +22,14 @@ type Registry struct {
 	RepositoryArns pulumi.StringMapOutput
 	// RepositoryNames maps each short repository name to its full ECR name.
 	RepositoryNames pulumi.StringMapOutput
+	// Mirrors maps each pull through cache upstream (e.g. "docker-hub") to its mirror,
+	// "<account>.dkr.ecr.<region>.amazonaws.com/<RepositoryPrefix>"; feed it to MirrorRef.
+	Mirrors map[string]string
 }
 
 // NewRegistry validates args and registers one repository plus lifecycle policy per entry
-// of Repositories.
+// of Repositories (none with ReplicaOf), the replication of those repositories and the
+// pull through cache rules.
 func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...pulumi.ResourceOption) (*Registry, error) {
 	if args == nil {
 		return nil, errors.New("registry: RegistryArgs is required")
@@ -45,6 +50,14 @@ func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...p
 
 	urls, arns, names := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	for _, r := range a.Repositories {
+		if a.ReplicaOf != "" {
+			// ECR created these when the primary replicated its first push; nothing to own.
+			full := repositoryName(a.ReplicaOf, r)
+			urls[r] = pulumi.String(host(a.AccountId, a.Region) + "/" + full)
+			arns[r] = pulumi.String(fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", a.Region, a.AccountId, full))
+			names[r] = pulumi.String(full)
+			continue
+		}
 		full := repositoryName(a.NamePrefix, r)
 		repo, err := ecr.NewRepository(ctx, name+"-"+r, &ecr.RepositoryArgs{
 			Name: pulumi.String(full),
@@ -74,17 +87,35 @@ func NewRegistry(ctx *pulumi.Context, name string, args *RegistryArgs, opts ...p
 			return nil, err
 		}
 		urls[r] = repo.RepositoryUrl
+		if a.AccountId != "" {
+			// The URL is <registry host>/<name> by definition; built from the name (an
+			// input), it is known in a preview and still depends on the repository, so a
+			// preview shows the images workloads will run and policies can judge them.
+			h := host(a.AccountId, a.Region)
+			urls[r] = repo.Name.ApplyT(func(n string) string { return h + "/" + n }).(pulumi.StringOutput)
+		}
 		arns[r] = repo.Arn
 		names[r] = repo.Name
+	}
+	if err := c.newReplication(ctx, name, a, policy); err != nil {
+		return nil, err
+	}
+	if c.Mirrors, err = c.newPullThroughCaches(ctx, name, a); err != nil {
+		return nil, err
 	}
 	c.RepositoryUrls = urls.ToStringMapOutput()
 	c.RepositoryArns = arns.ToStringMapOutput()
 	c.RepositoryNames = names.ToStringMapOutput()
 
+	mirrors := pulumi.StringMap{}
+	for k, v := range c.Mirrors {
+		mirrors[k] = pulumi.String(v)
+	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"repositoryUrls":  c.RepositoryUrls,
 		"repositoryArns":  c.RepositoryArns,
 		"repositoryNames": c.RepositoryNames,
+		"mirrors":         mirrors,
 	}); err != nil {
 		return nil, err
 	}

@@ -41,6 +41,9 @@ var DefaultRedisGroups = []string{"queue", "cache"}
 // DefaultExternalSecrets are the operator-filled placeholders.
 var DefaultExternalSecrets = []string{"anthropic-api-key", "sentry-dsn", "stripe-secret-key", "stripe-webhook-secret"}
 
+// RegistryDockerHub names Docker Hub among SecretsArgs.RegistryCredentials.
+const RegistryDockerHub = "docker-hub"
+
 // SecretsArgs configure the platform's KMS keys and secrets.
 type SecretsArgs struct {
 	// NamePrefix starts every physical name: KMS aliases "alias/<NamePrefix>-<purpose>",
@@ -61,9 +64,17 @@ type SecretsArgs struct {
 	// "redis-<group>". nil means DefaultRedisGroups (["queue", "cache"]); an empty,
 	// non-nil slice means none.
 	RedisGroups []string
-	// ExternalSecrets names the placeholders operators fill. nil means
-	// DefaultExternalSecrets; an empty, non-nil slice means none.
+	// ExternalSecrets names the secrets operators fill, "<NamePrefix>/<name>", each
+	// {"value": "..."} (PropValue) and created with a placeholder version (see
+	// placeholder.go). nil means DefaultExternalSecrets; an empty, non-nil slice means none.
 	ExternalSecrets []string
+	// RegistryCredentials names upstream registries (e.g. RegistryDockerHub) whose
+	// credentials an ECR pull through cache rule needs. Each gets an operator-filled secret
+	// "ecr-pullthroughcache/<NamePrefix>/<name>" holding {"username", "accessToken"},
+	// under the AWS-managed key aws/secretsmanager: ECR's pull-through service-linked role
+	// may call secretsmanager:GetSecretValue on that prefix but has no kms:Decrypt on a
+	// customer-managed key (AWSECRPullThroughCache_ServiceRolePolicy). Default none.
+	RegistryCredentials []string
 	// RecoveryWindowInDays is how long a deleted secret can be restored, in days.
 	// Default 30; 7..30 allowed (0, force delete, is refused on purpose).
 	RecoveryWindowInDays int
@@ -139,6 +150,13 @@ func (a SecretsArgs) validate() error {
 			bad("ExternalSecrets", e, "the secret name is already used by "+prev)
 		}
 		seen[e] = "ExternalSecrets"
+	}
+	for i, r := range a.RegistryCredentials {
+		if !groupRe.MatchString(r) {
+			bad("RegistryCredentials", r, "want 1-30 lower-case letters, digits or '-', starting with a letter (e.g. docker-hub)")
+		} else if slices.Contains(a.RegistryCredentials[:i], r) {
+			bad("RegistryCredentials", r, "is listed twice")
+		}
 	}
 	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
 		bad("RecoveryWindowInDays", a.RecoveryWindowInDays, "want 7..30 days")

@@ -24,12 +24,20 @@
 //	jwt-signing-key  {"signingKey": "<64 chars>"}
 //
 // Values owned by third parties (Args.ExternalSecrets: the Anthropic API key, the Sentry
-// DSN, Stripe keys) are created as empty placeholders, the Secret resource only and no
-// SecretVersion, so that Pulumi never holds them. An operator fills each one once, e.g.
+// DSN, Stripe keys, Alertmanager's PagerDuty key and Slack webhook; Args.
+// RegistryCredentials: Docker Hub's login for the ECR pull through cache) are operator
+// filled. Each gets a first, placeholder version ({"value": "REPLACE_ME: fill with
+// ..."}), so External Secrets and ECR find a current value and the first `pulumi up`
+// converges (the pods start, with a placeholder where a key should be). An operator then
+// stores the real value once, e.g.
 //
-//	aws secretsmanager put-secret-value --secret-id platform-prod/stripe-secret-key \
+//	aws secretsmanager put-secret-value --secret-id agent-platform-prod/stripe-secret-key \
 //	    --secret-string '{"value":"sk_live_..."}'
 //
-// and the External Secrets operator materialises it into the cluster. A later `pulumi up`
-// does not touch the value, because the program does not manage any version of it.
+// External Secrets copies it into the cluster within its refresh interval; pods read
+// their environment at start, so restart the workloads that use it. A later
+// `pulumi up` never reverts it: the placeholder version ignores changes to its value and
+// labels and never carries AWSCURRENT of its own accord (placeholder.go says why each
+// setting is needed). Secrets.OperatorSecretNames lists them; CheckCommand prints which
+// still hold the placeholder.
 package secrets

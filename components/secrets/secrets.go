@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -42,6 +43,14 @@ type Secrets struct {
 	// SecretNames maps the same logical names to physical names "<NamePrefix>/<name>",
 	// known at construction (for ExternalSecret remoteRefs and IAM policies).
 	SecretNames map[string]string
+	// RegistryCredentialArns maps each SecretsArgs.RegistryCredentials entry to the ARN of
+	// its secret, the credentialArn of the pull through cache rule; it depends on the
+	// secret's placeholder version too.
+	RegistryCredentialArns map[string]pulumi.StringOutput
+	// OperatorSecretNames are the physical names of every secret an operator must fill
+	// (ExternalSecrets and RegistryCredentials), sorted. Until filled each holds its
+	// placeholder; CheckCommand(name) tells which still do.
+	OperatorSecretNames []string
 }
 
 // NewSecrets creates the keys, the generated secrets and the external placeholders.
@@ -119,16 +128,39 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 		return nil, err
 	}
 
+	const operatorNote = "Filled by an operator (put-secret-value); Pulumi wrote only its first, placeholder version and never changes it"
 	for _, e := range a.ExternalSecrets {
-		s, physical, err := c.newSecret(ctx, name+"-"+e, e,
-			"Placeholder filled by an operator (put-secret-value); Pulumi manages no version of it", a, c.SecretsKeyArn)
+		s, physical, err := c.newSecret(ctx, name+"-"+e, e, operatorNote, a, c.SecretsKeyArn)
 		if err != nil {
+			return nil, err
+		}
+		if _, err := c.newPlaceholderVersion(ctx, name+"-"+e, s, physical, []string{PropValue}, a.Protect); err != nil {
 			return nil, err
 		}
 		arns[e] = s.Arn
 		c.SecretNames[e] = physical
+		c.OperatorSecretNames = append(c.OperatorSecretNames, physical)
 	}
 	c.SecretArns = arns.ToStringMapOutput()
+
+	c.RegistryCredentialArns = map[string]pulumi.StringOutput{}
+	for _, r := range a.RegistryCredentials {
+		physical := RegistryCredentialPrefix + a.NamePrefix + "/" + r
+		res := name + "-registry-" + r
+		s, err := c.newNamedSecret(ctx, res, physical, "Credentials of "+r+" for the ECR pull through cache. "+operatorNote, a, nil)
+		if err != nil {
+			return nil, err
+		}
+		v, err := c.newPlaceholderVersion(ctx, res, s, physical, []string{PropUsername, PropAccessToken}, a.Protect)
+		if err != nil {
+			return nil, err
+		}
+		// The ARN resolves once the secret has a value: a pull through cache rule built on
+		// it is created after the placeholder, never against a secret with no version.
+		c.RegistryCredentialArns[r] = pulumi.All(s.Arn, v.ID()).ApplyT(func(x []any) string { return x[0].(string) }).(pulumi.StringOutput)
+		c.OperatorSecretNames = append(c.OperatorSecretNames, physical)
+	}
+	slices.Sort(c.OperatorSecretNames)
 
 	tokens := pulumi.Map{}
 	for g, t := range c.RedisAuthTokens {
@@ -138,19 +170,25 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 	for k, v := range c.SecretNames {
 		names[k] = pulumi.String(v)
 	}
+	registry := pulumi.StringMap{}
+	for k, v := range c.RegistryCredentialArns {
+		registry[k] = v
+	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"dataKeyArn":      c.DataKeyArn,
-		"dataKeyId":       c.DataKeyId,
-		"secretsKeyArn":   c.SecretsKeyArn,
-		"secretsKeyId":    c.SecretsKeyId,
-		"logsKeyArn":      c.LogsKeyArn,
-		"logsKeyId":       c.LogsKeyId,
-		"dbUsername":      pulumi.String(c.DbUsername),
-		"dbPassword":      c.DbPassword,
-		"redisAuthTokens": tokens,
-		"jwtSigningKey":   c.JwtSigningKey,
-		"secretArns":      c.SecretArns,
-		"secretNames":     names,
+		"dataKeyArn":             c.DataKeyArn,
+		"dataKeyId":              c.DataKeyId,
+		"secretsKeyArn":          c.SecretsKeyArn,
+		"secretsKeyId":           c.SecretsKeyId,
+		"logsKeyArn":             c.LogsKeyArn,
+		"logsKeyId":              c.LogsKeyId,
+		"dbUsername":             pulumi.String(c.DbUsername),
+		"dbPassword":             c.DbPassword,
+		"redisAuthTokens":        tokens,
+		"jwtSigningKey":          c.JwtSigningKey,
+		"secretArns":             c.SecretArns,
+		"secretNames":            names,
+		"registryCredentialArns": registry,
+		"operatorSecretNames":    pulumi.ToStringArray(c.OperatorSecretNames),
 	}); err != nil {
 		return nil, err
 	}

@@ -114,7 +114,7 @@ func TestSecretsUpdate(t *testing.T) {
 		require.ElementsMatch(t, want, got)
 	})
 
-	t.Run("only generated secrets get a version, and it is secret JSON", func(t *testing.T) {
+	t.Run("every secret gets one version of secret JSON", func(t *testing.T) {
 		versions := p.ByType(tVersion)
 		var names []string
 		for _, v := range versions {
@@ -127,13 +127,15 @@ func TestSecretsUpdate(t *testing.T) {
 				require.NotEmpty(t, val)
 			}
 		}
-		require.ElementsMatch(t, []string{"secrets-db-app", "secrets-redis-queue", "secrets-redis-cache", "secrets-jwt-signing-key"}, names)
+		require.ElementsMatch(t, []string{"secrets-db-app", "secrets-redis-queue", "secrets-redis-cache", "secrets-jwt-signing-key",
+			"secrets-anthropic-api-key", "secrets-sentry-dsn", "secrets-stripe-secret-key", "secrets-stripe-webhook-secret"}, names)
 
 		db := p.Named(tVersion, "secrets-db-app").Input("secretString").AsString()
 		var doc map[string]string
 		require.NoError(t, json.Unmarshal([]byte(db), &doc))
 		require.Equal(t, "app", doc[PropUsername])
 		require.True(t, strings.HasPrefix(doc[PropPassword], plan.FakeSecretPrefix))
+		require.Empty(t, p.Named(tVersion, "secrets-db-app").IgnoreChanges, "generated values are Pulumi's to rotate")
 	})
 
 	t.Run("random values fit what RDS and ElastiCache accept", func(t *testing.T) {
@@ -206,7 +208,7 @@ func TestSecretsPreview(t *testing.T) {
 		require.Equal(t, 7.0, s.Input("recoveryWindowInDays").AsNumber())
 		require.True(t, s.Protect)
 	}
-	require.Len(t, p.ByType(tVersion), 2)
+	require.Len(t, p.ByType(tVersion), 3, "db-app, jwt-signing-key and the placeholder of only-one")
 	for _, v := range p.ByType(tVersion) {
 		require.True(t, v.Input("secretString").Secret(), v.Name)
 	}
@@ -226,6 +228,8 @@ func TestSecretsValidation(t *testing.T) {
 		{"dup group", func(a *SecretsArgs) { a.RedisGroups = []string{"q", "q"} }, []string{"RedisGroups", "already used"}},
 		{"external clashes", func(a *SecretsArgs) { a.ExternalSecrets = []string{"db-app"} }, []string{"ExternalSecrets", "db-app"}},
 		{"window too short", func(a *SecretsArgs) { a.RecoveryWindowInDays = 3 }, []string{"RecoveryWindowInDays", "7..30"}},
+		{"bad registry", func(a *SecretsArgs) { a.RegistryCredentials = []string{"Docker Hub"} }, []string{"RegistryCredentials", `"Docker Hub"`}},
+		{"dup registry", func(a *SecretsArgs) { a.RegistryCredentials = []string{"docker-hub", "docker-hub"} }, []string{"RegistryCredentials", "twice"}},
 		{"missing tag", func(a *SecretsArgs) { a.Tags = tags.Set{"environment": "x"} }, []string{"Tags", "owner"}},
 	}
 	for _, tc := range cases {

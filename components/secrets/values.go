@@ -74,17 +74,24 @@ func (c *Secrets) storeJSON(ctx *pulumi.Context, name string, secret *secretsman
 	return err
 }
 
-// newSecret creates one Secrets Manager secret encrypted with the secrets key.
+// newSecret creates one Secrets Manager secret "<NamePrefix>/<logical>" encrypted with
+// the secrets key.
 func (c *Secrets) newSecret(ctx *pulumi.Context, name, logical, description string, args SecretsArgs, kmsKeyArn pulumi.StringOutput) (*secretsmanager.Secret, string, error) {
 	physical := args.NamePrefix + "/" + logical
-	s, err := secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
+	s, err := c.newNamedSecret(ctx, name, physical, description, args, kmsKeyArn)
+	return s, physical, err
+}
+
+// newNamedSecret creates a secret with a given physical name; a nil kmsKeyArn leaves it
+// under the AWS-managed key aws/secretsmanager.
+func (c *Secrets) newNamedSecret(ctx *pulumi.Context, name, physical, description string, args SecretsArgs, kmsKeyArn pulumi.StringPtrInput) (*secretsmanager.Secret, error) {
+	return secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
 		Name:                 pulumi.String(physical),
 		Description:          pulumi.String(description),
 		KmsKeyId:             kmsKeyArn,
 		RecoveryWindowInDays: pulumi.Int(args.RecoveryWindowInDays),
 		Tags:                 args.Tags.AWS(physical),
 	}, c.opts(args.Protect)...)
-	return s, physical, err
 }
 
 func (c *Secrets) opts(protect bool) []pulumi.ResourceOption {

@@ -231,7 +231,8 @@ type NetworkArgs struct {
 	// pod IPs) live in it, and the ALB reaches pods from it. Required when
 	// EgressVpcPorts is set or with Ingress.
 	VpcCidr pulumi.StringInput
-	// EgressVpcPorts are TCP ports allowed to VpcCidr, e.g. 5432, 6379, 7233. Default none.
+	// EgressVpcPorts are TCP ports allowed to VpcCidr, for AWS endpoints (RDS 5432,
+	// ElastiCache 6379). Default none.
 	EgressVpcPorts []int
 	// EgressInternetPorts are TCP ports allowed to 0.0.0.0/0. nil means [443]; an
 	// empty, non-nil slice means none.
@@ -240,6 +241,10 @@ type NetworkArgs struct {
 	// callers. Default none. (Prometheus is admitted on MetricsPort through
 	// WorkloadArgs.MetricsFromNamespace.)
 	IngressFromNamespaces []string
+	// EgressPeers are in-cluster peers the pods call, chosen by namespace and pod
+	// selectors (PgBouncer, the Temporal frontend). Prefer them to EgressVpcPorts for
+	// anything that runs in the cluster: a VPC ipBlock would admit every pod. Default none.
+	EgressPeers []PolicyRule
 }
 
 // withDefaults returns a copy with every documented default applied; slices and maps
@@ -332,6 +337,7 @@ func (n NetworkArgs) withDefaults() NetworkArgs {
 	n.EgressInternetPorts = slices.Clone(n.EgressInternetPorts)
 	n.EgressVpcPorts = slices.Clone(n.EgressVpcPorts)
 	n.IngressFromNamespaces = slices.Clone(n.IngressFromNamespaces)
+	n.EgressPeers = clonePeers(n.EgressPeers)
 	return n
 }
 

@@ -62,9 +62,11 @@
 // jobs live in sorted sets and are not counted).
 //
 // Network policy: each workload's own NetworkPolicy lists both policy types, so its pods
-// accept and open only the listed flows (DNS always; the VPC CIDR for the data tier,
-// Temporal and the ALB, whose targets are pod IPs; Prometheus on the metrics port;
-// HTTPS out). Kubelet probes come from
+// accept and open only the listed flows (DNS always; in-cluster peers such as PgBouncer
+// and the Temporal frontend by namespace and pod selectors, NetworkArgs.EgressPeers; the
+// VPC CIDR only for what lives outside the cluster, RDS and ElastiCache, and for the ALB,
+// whose targets are pod IPs; Prometheus on the metrics port; HTTPS out). NewNetworkPolicy
+// and PolicyPeer build the same shape for other components (PgBouncer, Temporal). Kubelet probes come from
 // the node and are always allowed. Enforcement needs a network-policy engine (the VPC
 // CNI's, enableNetworkPolicy in the vpc-cni add-on configuration).
 //

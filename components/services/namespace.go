@@ -14,6 +14,12 @@ import (
 // NamespaceType is the component's type token.
 const NamespaceType = "platform:services:Namespace"
 
+// Pod Security Standard levels a namespace may enforce.
+const (
+	PodSecurityRestricted = "restricted"
+	PodSecurityPrivileged = "privileged"
+)
+
 // readinessGateLabel makes the load balancer controller inject its target-health
 // readiness gate into pods of the namespace, so a rollout waits until the ALB sees new
 // pods healthy (docs/deploy/pod_readiness_gate.md; target-type ip only).
@@ -28,9 +34,17 @@ type NamespaceArgs struct {
 	// for namespaces whose pods have no NetworkPolicy of their own (e.g. components/database
 	// PgBouncer).
 	PermitByDefault bool
+	// PodSecurity is the Pod Security Standard level enforced: "restricted" (default) or
+	// "privileged" for host-access agents (node-exporter: host network, PID and /proc;
+	// Alloy: /var/log). A privileged namespace still warns and audits at "baseline", so
+	// anything else that needs more than baseline stands out.
+	PodSecurity string
 	// ALBReadinessGates labels the namespace for the load balancer controller's pod
 	// readiness gates. Set it where an Ingress routes to pods. Default false.
 	ALBReadinessGates bool
+	// Aliases are earlier URNs of the namespace object, so moving it under this component
+	// is not a replacement (which would delete everything in the namespace). Default none.
+	Aliases []pulumi.Alias
 	// KubernetesProvider is the cluster's provider. Required.
 	KubernetesProvider *kubernetes.Provider
 	// KubernetesDependsOn are waited for by the namespace and the policy.
@@ -55,6 +69,9 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 	}
 	p := &problems{where: fmt.Sprintf("services: namespace %q", args.Name)}
 	checkNamespace(p, args.Name)
+	if args.PodSecurity != "" && args.PodSecurity != PodSecurityRestricted && args.PodSecurity != PodSecurityPrivileged {
+		p.add(fmt.Sprintf("PodSecurity %q is not allowed (allowed: %s, %s)", args.PodSecurity, PodSecurityRestricted, PodSecurityPrivileged))
+	}
 	if args.KubernetesProvider == nil {
 		p.add("KubernetesProvider is required (the cluster's provider)")
 	}
@@ -85,7 +102,11 @@ func newNamespace(ctx *pulumi.Context, name string, a NamespaceArgs, parent pulu
 	// Enforce, audit and warn at restricted: admission rejects any pod that is not
 	// non-root, capability-free, seccomp-confined and without privilege escalation.
 	for _, mode := range []string{"enforce", "audit", "warn"} {
-		labels["pod-security.kubernetes.io/"+mode] = pulumi.String("restricted")
+		level := PodSecurityRestricted
+		if a.PodSecurity == PodSecurityPrivileged {
+			level = map[string]string{"enforce": PodSecurityPrivileged, "audit": "baseline", "warn": "baseline"}[mode]
+		}
+		labels["pod-security.kubernetes.io/"+mode] = pulumi.String(level)
 		labels["pod-security.kubernetes.io/"+mode+"-version"] = pulumi.String("latest")
 	}
 	if a.ALBReadinessGates {
@@ -93,7 +114,7 @@ func newNamespace(ctx *pulumi.Context, name string, a NamespaceArgs, parent pulu
 	}
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(a.Name), Labels: labels},
-	}, opts...)
+	}, append(opts, pulumi.Aliases(a.Aliases))...)
 	if err != nil {
 		return pulumi.StringOutput{}, err
 	}

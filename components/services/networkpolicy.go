@@ -81,6 +81,9 @@ func newAllowPolicy(ctx *pulumi.Context, name string, meta *metav1.ObjectMetaArg
 			Ports: tcp(f.net.EgressVpcPorts),
 		})
 	}
+	for _, r := range f.net.EgressPeers {
+		egress = append(egress, networkingv1.NetworkPolicyEgressRuleArgs{To: policyPeers(r.Peers), Ports: policyPorts(r)})
+	}
 	if len(f.net.EgressInternetPorts) > 0 {
 		egress = append(egress, networkingv1.NetworkPolicyEgressRuleArgs{
 			To:    networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{Cidr: pulumi.String("0.0.0.0/0")}}},

@@ -65,6 +65,9 @@ type TemporalArgs struct {
 	// Secrets operator and its store (the ExternalSecrets need the CRD and the store),
 	// the RDS instance.
 	KubernetesDependsOn []pulumi.Resource
+	// Network, when set, gives the Temporal pods their NetworkPolicies: required in a
+	// namespace with a default-deny policy. Default nil (no policy).
+	Network *TemporalNetwork
 	// Namespace holds the server, the Web UI and the schema Job. Default "temporal".
 	Namespace string
 	// SkipNamespace leaves the namespace to someone else; by default it is created with

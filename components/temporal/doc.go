@@ -83,6 +83,14 @@
 // verify-full when RdsCaBundle is given (mounted from a ConfigMap into the server pods and
 // the Job).
 //
+// With TemporalArgs.Network set (the platform's temporal namespace denies everything by
+// default) each server service, the Web UI and the schema Job get a NetworkPolicy before
+// the schema Job runs: the server pods reach each other on gRPC and membership
+// (7233-7239, 6933-6939), RDS on DbPort and DNS; the frontend admits
+// Network.ClientNamespaces on 7233; Prometheus's namespace is admitted on the metrics
+// port; the Web UI admits the VPC CIDR (the internal ALB's targets are pod IPs) on 8080
+// and reaches only the frontend; the schema Job reaches only DNS and RDS.
+//
 // # Metrics
 //
 // Every server pod exposes Prometheus metrics (histogram timers) on its container port

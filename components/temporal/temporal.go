@@ -130,6 +130,14 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 		jobDeps = append(jobDeps, ca)
 	}
 
+	if a.Network != nil {
+		policies, err := newPolicies(ctx, name, a, ns, labels, k8s(nil)...)
+		if err != nil {
+			return nil, err
+		}
+		jobDeps = append(jobDeps, policies...)
+	}
+
 	host := a.DbHost.ToStringOutput()
 	job, err := newSchemaJob(ctx, name+"-schema", a, ns, host, k8s(jobDeps)...)
 	if err != nil {

@@ -56,6 +56,14 @@ func (a TemporalArgs) validate() error {
 	if a.DbPort < 1 || a.DbPort > 65535 {
 		bad("DbPort", a.DbPort, "want 1..65535")
 	}
+	if n := a.Network; n != nil {
+		if n.VpcCidr == nil {
+			missing("Network.VpcCidr", "the VPC CIDR: RDS lives in it and the internal ALB reaches the Web UI from it")
+		}
+		if len(n.ClientNamespaces) == 0 {
+			missing("Network.ClientNamespaces", "the namespaces that call the frontend, e.g. platform and keda")
+		}
+	}
 	for _, f := range []struct{ field, v string }{{"DbUser", a.DbUser}, {"Database", a.Database},
 		{"VisibilityDatabase", a.VisibilityDatabase}, {"AdminDatabase", a.AdminDatabase}} {
 		if !pgIdentRe.MatchString(f.v) {

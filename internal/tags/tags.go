@@ -85,7 +85,12 @@ func (s Set) LabelMap(app, component string) map[string]string {
 // Selector is the minimal, stable label set that selects an app's pods. It never
 // includes tags that may change (a selector is immutable on a Deployment).
 func Selector(app string) pulumi.StringMap {
-	return pulumi.StringMap{"app.kubernetes.io/name": pulumi.String(labelValue(app))}
+	return pulumi.ToStringMap(SelectorMap(app))
+}
+
+// SelectorMap is Selector as plain labels (NetworkPolicy peers).
+func SelectorMap(app string) map[string]string {
+	return map[string]string{"app.kubernetes.io/name": labelValue(app)}
 }
 
 func labelValue(v string) string {

@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// catalogue lists every rule in catalogue order (rule-catalogue.md numbers 1-60).
+// catalogue lists every rule in catalogue order (rule-catalogue.md numbers 1-60, then the rollout models from 61).
 var catalogue = []Rule{
 	rdsEncrypted, rdsNotPublic, rdsBackupRetention, rdsMultiAZ, rdsDeletionProtection,
 	rdsForceSSL, rdsPerformanceInsights, rdsLogs, rdsMinorUpgrades, rdsCopyTags,
@@ -21,6 +21,7 @@ var catalogue = []Rule{
 	k8sPSSRestricted, k8sHygiene, k8sHA, pgbouncerConnectionBudget,
 	costRequiredTags, costInstanceAllowlist, costGP3, costNATCount, costStackBudget,
 	statefulProtected,
+	k8sReadinessDeadlock, netpolRequiredFlows, netpolDefaultDeny, netpolLeastOpen,
 }
 
 var byID = sync.OnceValue(func() map[string]Rule {

@@ -1,0 +1,146 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mattfenwick/cyclonus/pkg/matcher"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+// selectorOnlyIP is the address given to in-cluster peers when asking whether selectors
+// alone admit a flow: an IPv6 address matches no IPv4 ipBlock, so only namespace and pod
+// selectors can allow it.
+const selectorOnlyIP = "fd00::10"
+
+// FlowVerdict is one required flow and what decides it at each layer.
+type FlowVerdict struct {
+	From, To string
+	Port     int
+	Protocol string
+	Why      string
+	// Egress and Ingress are the NetworkPolicy verdicts at the source and destination
+	// pods: "allowed by <policy>", "open (no policy selects the pods)", "outside the
+	// cluster" or "denied: <policies> select the pods and none admits it".
+	Egress, Ingress string
+	// SecurityGroups is the AWS verdict for flows to data stores ("" for in-cluster flows).
+	SecurityGroups string
+	Allowed        bool
+	// SelectorsOnly is false for an in-cluster flow that only an ipBlock admits.
+	SelectorsOnly bool
+
+	source string // URN of the workload (or chart) the flow starts from
+}
+
+// netpols decodes every NetworkPolicy of the plan.
+func (m *flowModel) netpols() []*networkingv1.NetworkPolicy {
+	var out []*networkingv1.NetworkPolicy
+	for _, r := range m.s.ofType(tNetworkPolicy) {
+		np := &networkingv1.NetworkPolicy{}
+		if _, err := decode(valueOf(propertyMap(r.Inputs)), np); err != nil {
+			continue
+		}
+		np.Namespace = m.g.namespaceOf(r)
+		np.Name = k8sName(r)
+		out = append(out, np)
+	}
+	return out
+}
+
+func (m *flowModel) namespaceLabels(ns string) map[string]string {
+	labels := map[string]string{"kubernetes.io/metadata.name": ns}
+	for _, r := range m.s.ofType(tNamespace) {
+		if k8sName(r) == ns {
+			l, _ := stringMap(r.in("metadata.labels"))
+			for k, v := range l {
+				labels[k] = v
+			}
+			labels["kubernetes.io/metadata.name"] = ns
+		}
+	}
+	return labels
+}
+
+func (m *flowModel) peer(e flowEnd, ip string) *matcher.TrafficPeer {
+	if e.kind != endPods {
+		return &matcher.TrafficPeer{IP: e.ip}
+	}
+	return &matcher.TrafficPeer{IP: ip, Internal: &matcher.InternalPeer{
+		PodLabels: e.pods.labels, NamespaceLabels: m.namespaceLabels(e.pods.namespace), Namespace: e.pods.namespace}}
+}
+
+func (m *flowModel) traffic(f flow, podIP string) *matcher.Traffic {
+	portName := ""
+	if f.to.kind == endPods {
+		for name, p := range f.to.pods.ports {
+			if p == f.port {
+				portName = name
+			}
+		}
+	}
+	return &matcher.Traffic{Source: m.peer(f.from, podIP), Destination: m.peer(f.to, podIP),
+		ResolvedPort: f.port, ResolvedPortName: portName, Protocol: corev1.Protocol(f.protocol)}
+}
+
+func describeDirection(d *matcher.DirectionResult, end flowEnd) string {
+	names := func(ts []*matcher.Target) string {
+		var out []string
+		for _, t := range ts {
+			for _, r := range t.SourceRules {
+				out = append(out, r.Namespace+"/"+r.Name)
+			}
+		}
+		slices.Sort(out)
+		return strings.Join(slices.Compact(out), ", ")
+	}
+	switch {
+	case end.kind != endPods:
+		return "outside the cluster"
+	case len(d.AllowingTargets) > 0:
+		return "allowed by " + names(d.AllowingTargets)
+	case len(d.DenyingTargets) == 0:
+		return "open (no policy selects the pods)"
+	}
+	return "denied: " + names(d.DenyingTargets) + " select the pods and none admits it"
+}
+
+// evaluate judges every flow at both layers.
+func (m *flowModel) evaluate() []FlowVerdict {
+	policy := matcher.BuildNetworkPolicies(false, m.netpols())
+	sg := newSGModel(m.s, m.g)
+	var out []FlowVerdict
+	for _, f := range m.flows {
+		res := policy.IsTrafficAllowed(m.traffic(f, m.addr.pod))
+		v := FlowVerdict{From: f.from.label, To: f.to.label, Port: f.port, Protocol: f.protocol, Why: f.why,
+			Egress: describeDirection(res.Egress, f.from), Ingress: describeDirection(res.Ingress, f.to),
+			Allowed: res.IsAllowed(), SelectorsOnly: true}
+		if f.from.pods != nil {
+			v.source = f.from.pods.urn
+		}
+		if f.to.kind == endPods && f.from.kind == endPods && v.Allowed {
+			v.SelectorsOnly = policy.IsTrafficAllowed(m.traffic(f, selectorOnlyIP)).IsAllowed()
+		}
+		if f.to.kind == endStore {
+			ok, why := sg.allows(f.to.store, f.port)
+			v.SecurityGroups = why
+			v.Allowed = v.Allowed && ok
+		}
+		if f.to.kind == endExternal && f.to.ip == "" {
+			v.Allowed = false
+			v.Ingress = "unresolved: nothing in the plan serves it"
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// Flows is the flow matrix of a stack, for the preflight report.
+func Flows(s Stack) []FlowVerdict {
+	return newFlowModel(s).evaluate()
+}
+
+func (v FlowVerdict) String() string {
+	return fmt.Sprintf("%s → %s %d/%s (%s)", v.From, v.To, v.Port, v.Protocol, v.Why)
+}
