@@ -27,6 +27,8 @@ var freeTypes = map[string]string{
 	"aws:ec2/vpcDhcpOptionsAssociation:VpcDhcpOptionsAssociation":                                "DHCP option sets have no charge",
 	"aws:ec2/eipAssociation:EipAssociation":                                                      "the address is priced on the Eip",
 	"aws:ec2/launchTemplate:LaunchTemplate":                                                      "priced through the instances (node groups) that use it",
+	"aws:codebuild/webhook:Webhook":                                                              "webhooks have no charge; builds are billed per minute on the project",
+	"aws:codestarconnections/connection:Connection":                                              "AWS CodeConnections has no charge",
 	"aws:eks/addon:Addon":                                                                        "EKS add-ons have no charge; they run on the priced nodes",
 	"aws:eks/accessEntry:AccessEntry":                                                            "EKS access entries have no charge",
 	"aws:eks/accessPolicyAssociation:AccessPolicyAssociation":                                    "EKS access policies have no charge",

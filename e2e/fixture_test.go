@@ -7,6 +7,7 @@ import (
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -51,6 +52,9 @@ func fixtureProgram(renderDir string, withRogue bool) pulumi.RunFunc {
 			return err
 		}
 		opts := []pulumi.ResourceOption{pulumi.Provider(k8s), pulumi.DependsOn([]pulumi.Resource{ns})}
+		if err := fixturePolicies(ctx, opts); err != nil {
+			return err
+		}
 		labels := pulumi.StringMap{"app.kubernetes.io/name": pulumi.String("web")}
 		if _, err := appsv1.NewDeployment(ctx, "web", &appsv1.DeploymentArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("web"), Namespace: pulumi.String(fixtureNamespace), Labels: labels},
@@ -80,6 +84,36 @@ func fixtureProgram(renderDir string, withRogue bool) pulumi.RunFunc {
 		}
 		return rogue(ctx, opts)
 	}
+}
+
+// fixturePolicies deny everything in the namespace (netpol-default-deny) and let every pod
+// resolve names (the one flow the fixture's pods need: netpol-required-flows).
+func fixturePolicies(ctx *pulumi.Context, opts []pulumi.ResourceOption) error {
+	all := &metav1.LabelSelectorArgs{}
+	both := pulumi.ToStringArray([]string{"Ingress", "Egress"})
+	if _, err := networkingv1.NewNetworkPolicy(ctx, fixtureNamespace+"-default-deny", &networkingv1.NetworkPolicyArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("default-deny-all"), Namespace: pulumi.String(fixtureNamespace)},
+		Spec:     &networkingv1.NetworkPolicySpecArgs{PodSelector: all, PolicyTypes: both},
+	}, opts...); err != nil {
+		return err
+	}
+	_, err := networkingv1.NewNetworkPolicy(ctx, fixtureNamespace+"-dns", &networkingv1.NetworkPolicyArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("allow-dns"), Namespace: pulumi.String(fixtureNamespace)},
+		Spec: &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: all, PolicyTypes: both,
+			Egress: networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{
+				To: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
+					NamespaceSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String("kube-system")}},
+					PodSelector:       &metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"k8s-app": pulumi.String("kube-dns")}},
+				}},
+				Ports: networkingv1.NetworkPolicyPortArray{
+					networkingv1.NetworkPolicyPortArgs{Port: pulumi.Int(53), Protocol: pulumi.String("UDP")},
+					networkingv1.NetworkPolicyPortArgs{Port: pulumi.Int(53), Protocol: pulumi.String("TCP")},
+				},
+			}},
+		},
+	}, opts...)
+	return err
 }
 
 // rogue is the bad variant: a privileged container (k8s-pss-restricted) running an

@@ -72,7 +72,8 @@ func TestFixtureRendersAndDestroys(t *testing.T) {
 		for _, m := range ms {
 			kinds[m.kind+"/"+m.name] = true
 		}
-		require.Equal(t, map[string]bool{"Namespace/" + fixtureNamespace: true, "Deployment/web": true, "PodDisruptionBudget/web": true}, kinds)
+		require.Equal(t, map[string]bool{"Namespace/" + fixtureNamespace: true, "Deployment/web": true, "PodDisruptionBudget/web": true,
+			"NetworkPolicy/default-deny-all": true, "NetworkPolicy/allow-dns": true}, kinds)
 		require.Equal(t, fixtureNamespace, outputs["namespace"].Value)
 	})
 }

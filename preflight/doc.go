@@ -11,6 +11,9 @@
 //     and mermaid.go;
 //   - the modeled provisioning times (provisioning.json, embedded, every entry sourced)
 //     and the critical-path and "no false serialisation" analysis (critical.go);
+//   - the rehearsal of the first deploy (rehearsal.go, text_rehearsal.go,
+//     markdown_rehearsal.go): phases, reachability and modeled wall time, from
+//     rules.Rehearse and the critical-path analysis restricted to each phase;
 //   - the diff of two reports (diff.go) with the replace-on-change table of stateful
 //     types (replace.go), and the environment-parity comparison of stacks (parity.go).
 //

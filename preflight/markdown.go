@@ -210,6 +210,7 @@ func mdDetails(w io.Writer, r *Report, multi bool, level int) {
 	mdClose(w)
 
 	mdRollout(w, r.Rollout, prefix, level)
+	mdRehearsal(w, r.Rehearsal, prefix, level)
 
 	mdOpen(w, fmt.Sprintf("%sinventory: %d resources, %d protected", prefix, r.Summary.Resources, r.Summary.Protected))
 	if level == mdCompact {

@@ -36,7 +36,7 @@ func mdRollout(w io.Writer, r Rollout, prefix string, level int) {
 	}
 	fmt.Fprintln(w, "| | From | To | Port | Why | Egress | Ingress | Security groups |\n|---|---|---|---|---|---|---|---|")
 	for _, f := range flows {
-		icon := map[string]string{"ok": "✅", "ipBlock": "⚠️", "BLOCKED": "❌"}[flowMark(f)]
+		icon := map[string]string{"ok": "✅", "ipBlock": "⚠️", "BLOCKED": "❌", "unjudged": "❔"}[flowMark(f)]
 		fmt.Fprintf(w, "| %s | %s | %s | %d/%s | %s | %s | %s | %s |\n", icon, mdInline(f.From), mdInline(f.To), f.Port, f.Protocol,
 			mdInline(f.Why), mdInline(f.Egress), mdInline(f.Ingress), mdInline(dash(f.SecurityGroups)))
 	}

@@ -23,6 +23,9 @@ type Report struct {
 	CriticalPath CriticalPath `json:"criticalPath"`
 	// Rollout is the flow matrix and readiness deadlocks (docs/preflight.md#rollout).
 	Rollout Rollout `json:"rollout"`
+	// Rehearsal is the first deploy on an empty account: phases, reachability and the
+	// modeled wall time (docs/preflight.md#rehearsal-the-first-deploy-of-an-empty-account).
+	Rehearsal Rehearsal `json:"rehearsal"`
 	// Diff is set when the report was compared with a base (--diff).
 	Diff *Diff `json:"diff,omitempty"`
 	// Notes are remarks about the run (e.g. why no diff could be made).

@@ -33,6 +33,9 @@ type Flow struct {
 	Allowed        bool   `json:"allowed"`
 	// SelectorsOnly is false when only an ipBlock covering pod IPs admits an in-cluster flow.
 	SelectorsOnly bool `json:"selectorsOnly"`
+	// Unresolved is set when the plan does not show the flow's destination (a partial
+	// deployment): the flow is listed but not judged.
+	Unresolved bool `json:"unresolved,omitempty"`
 }
 
 func rollout(p *plan.Plan) Rollout {
@@ -43,8 +46,8 @@ func rollout(p *plan.Plan) Rollout {
 	}
 	for _, v := range rules.Flows(s) {
 		r.Flows = append(r.Flows, Flow{From: v.From, To: v.To, Port: v.Port, Protocol: v.Protocol, Why: v.Why,
-			Egress: v.Egress, Ingress: v.Ingress, SecurityGroups: v.SecurityGroups, Allowed: v.Allowed, SelectorsOnly: v.SelectorsOnly})
-		if !v.Allowed {
+			Egress: v.Egress, Ingress: v.Ingress, SecurityGroups: v.SecurityGroups, Allowed: v.Allowed, SelectorsOnly: v.SelectorsOnly, Unresolved: v.Unresolved})
+		if !v.Allowed && !v.Unresolved {
 			r.Blocked++
 		}
 	}

@@ -62,6 +62,7 @@ func writeTextReport(w io.Writer, r *Report) {
 	writeTextCost(w, r.Cost)
 	writeTextCritical(w, r.CriticalPath)
 	writeTextRollout(w, r.Rollout)
+	writeTextRehearsal(w, r.Rehearsal)
 	writeTextInventory(w, r.Inventory)
 	if r.Mermaid != "" {
 		fmt.Fprintf(w, "\nGRAPH (mermaid)\n%s", r.Mermaid)

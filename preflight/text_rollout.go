@@ -21,6 +21,8 @@ func writeTextRollout(w io.Writer, r Rollout) {
 
 func flowMark(f Flow) string {
 	switch {
+	case f.Unresolved:
+		return "unjudged"
 	case !f.Allowed:
 		return "BLOCKED"
 	case !f.SelectorsOnly:

@@ -13,6 +13,7 @@ import (
 	"github.com/generic-corp/platform/components/database"
 	"github.com/generic-corp/platform/components/dns"
 	"github.com/generic-corp/platform/components/network"
+	"github.com/generic-corp/platform/components/runner"
 	"github.com/generic-corp/platform/components/secrets"
 	"github.com/generic-corp/platform/internal/tags"
 )
@@ -24,6 +25,7 @@ type Platform struct {
 	Secrets   *secrets.Secrets
 	Network   *network.Network
 	Cluster   *cluster.Cluster
+	Runner    *runner.Runner
 	Database  *database.Postgres
 	Cache     *cache.Redis
 	Edge      *Edge
@@ -100,6 +102,15 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		AdminRoleArns: adminPrincipals(cfg.Cluster.AdminRoleArns, principal),
 		Tags:          p.Tags,
 		Protect:       protect,
+	}); err != nil {
+		return nil, err
+	}
+
+	// The in-VPC runner every deployment that touches the private EKS API runs on.
+	if p.Runner, err = runner.NewRunner(ctx, "deployer", &runner.RunnerArgs{
+		NamePrefix: prefix, AccountId: caller.AccountId, Region: cfg.Region, Repository: cfg.Cluster.GithubRepository,
+		VpcId: p.Network.VpcId, SubnetIds: p.Network.PrivateSubnetIds, ClusterSecurityGroupId: p.Cluster.ClusterSecurityGroupId,
+		LogsKmsKeyArn: p.Secrets.LogsKeyArn, LogRetentionDays: cfg.LogRetentionDays, Tags: p.Tags,
 	}); err != nil {
 		return nil, err
 	}

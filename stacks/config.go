@@ -69,6 +69,8 @@ type NetworkConfig struct {
 
 type ClusterConfig struct {
 	KubernetesVersion string
+	// GithubRepository is the repository whose deploy jobs the in-VPC runner takes.
+	GithubRepository  string
 	PublicAccessCidrs []string
 	AdminRoleArns     []string
 	NodeInstanceTypes []string

@@ -2,15 +2,19 @@ package stacks
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/generic-corp/platform/components/database"
 	"github.com/generic-corp/platform/components/temporal"
 )
 
+var githubRepoRe = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
+
 func loadCluster(r *reader) ClusterConfig {
 	c := ClusterConfig{
 		KubernetesVersion: r.oneOf("kubernetesVersion", KubernetesVersions...),
+		GithubRepository:  r.str("githubRepository"),
 		PublicAccessCidrs: r.list("clusterPublicAccessCidrs"),
 		AdminRoleArns:     r.list("clusterAdminRoleArns"),
 		NodeInstanceTypes: r.list("nodeInstanceTypes"),
@@ -18,6 +22,9 @@ func loadCluster(r *reader) ClusterConfig {
 		NodeDesired:       r.integer("nodeDesiredSize", 1, 100),
 		NodeMax:           r.integer("nodeMaxSize", 1, 100),
 		NodeDiskGiB:       r.integer("nodeDiskGiB", 20, 1000),
+	}
+	if !githubRepoRe.MatchString(c.GithubRepository) {
+		r.errs.add("githubRepository", c.GithubRepository, `is not a GitHub repository (allowed: "owner/name", e.g. generic-corp/platform)`)
 	}
 	for _, cidr := range c.PublicAccessCidrs {
 		if cidr == "0.0.0.0/0" || cidr == "::/0" {

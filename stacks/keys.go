@@ -43,6 +43,7 @@ var Keys = []Key{
 
 	// Cluster.
 	{"kubernetesVersion", KindString, "EKS Kubernetes version, pinned (e.g. 1.34, in standard support until late 2026). Bump together with the add-on versions (components/cluster DefaultAddons).", "1.34"},
+	{"githubRepository", KindString, "GitHub repository (owner/name) whose workflow jobs the stack's in-VPC deploy runner (a CodeBuild-hosted GitHub Actions runner) takes: every job that touches the private EKS API runs on it.", "generic-corp/platform"},
 	{"clusterPublicAccessCidrs", KindArray, "CIDRs allowed to reach the public EKS API endpoint. Empty keeps the endpoint private only. 0.0.0.0/0 is refused.", []string{}},
 	{"clusterAdminRoleArns", KindArray, "IAM role ARNs granted cluster-admin through EKS access entries.", []string{}},
 	{"nodeInstanceTypes", KindArray, "Instance types of the general node group (Graviton families are allowed by policy).", nil},

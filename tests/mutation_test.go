@@ -161,7 +161,7 @@ func TestMutationsAreKilled(t *testing.T) {
 	baseline, err := verdict.Check(base, cfg)
 	require.NoError(t, err)
 
-	all := append(append(append(foundationMutations(), edgeMutations()...), opsMutations()...), rolloutMutations()...)
+	all := append(append(append(append(foundationMutations(), edgeMutations()...), opsMutations()...), rolloutMutations()...), rehearsalMutations()...)
 	covered := map[string]bool{}
 	killed := 0
 	for _, m := range all {

@@ -90,3 +90,21 @@ func TestMonitoringNamespaceMovedWithoutReplacement(t *testing.T) {
 		require.Equal(t, "baseline", str(labels.Get("pod-security.kubernetes.io/warn")))
 	}
 }
+
+// TestInClusterLayerAloneIsNotJudgedBlind: the in-cluster layer deployed on its own (the
+// real-engine tier) lacks the VPC, the data stores and the chart pods its flows end at.
+// The flow rules must say so (advisory unknowns), not fail on guessed addresses.
+func TestInClusterLayerAloneIsNotJudgedBlind(t *testing.T) {
+	rep, err := verdict.Check(captureInCluster(t, "prod", plan.Preview), policyConfig(t, "prod"))
+	require.NoError(t, err)
+	unknown := 0
+	for _, f := range rep.Findings {
+		if !strings.HasPrefix(f.RuleID, "netpol-") {
+			continue
+		}
+		require.True(t, f.Unknown, "%s: %s", f.RuleID, f.Message)
+		require.False(t, f.Blocking(), "%s: %s", f.RuleID, f.Message)
+		unknown++
+	}
+	require.Positive(t, unknown, "the unjudged flows are reported")
+}

@@ -86,6 +86,7 @@ func toRulesResource(ar policyx.AnalyzerResource) rules.Resource {
 		Parent:               ar.Parent,
 		Dependencies:         ar.Dependencies,
 		PropertyDependencies: ar.PropertyDependencies,
+		Provider:             ar.Provider.URN,
 		Protect:              ar.Options.Protect,
 		RetainOnDelete:       true,
 		Custom:               ar.Provider.URN != "" || strings.HasPrefix(ar.Type, "pulumi:providers:"),

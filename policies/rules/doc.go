@@ -42,4 +42,8 @@
 //     (vendor add-ons); both are parameters.
 //   - cost-stack-budget needs modeledMonthlyUSD from the caller (the cost model); without
 //     it the verdict is unknown. cost-nat-count never needs a computed value.
+//   - The rehearsal rules (65-68) judge the first deploy of an empty account against the
+//     declared deployment model of deploy_model.go (executors, phases, the images CI
+//     pushes, declared replicas); PartitionOf computes which resources each `pulumi up`
+//     phase creates and Rehearse the view the preflight renders.
 package rules

@@ -21,6 +21,7 @@ var catalogueIDs = []string{
 	"cloudtrail-on", "k8s-pss-restricted", "k8s-hygiene", "k8s-ha", "pgbouncer-connection-budget", "cost-required-tags",
 	"cost-instance-allowlist", "cost-gp3", "cost-nat-count", "cost-stack-budget", "stateful-protected",
 	"k8s-readiness-deadlock", "netpol-required-flows", "netpol-default-deny", "netpol-least-open",
+	"deploy-endpoint-reachable", "deploy-artifacts-provided", "deploy-zone-delegated", "deploy-secret-has-version",
 }
 
 var prodOnly = []string{"rds-multi-az", "rds-deletion-protection", "redis-failover", "cf-waf", "k8s-ha", "stateful-protected", "backup-coverage"}

@@ -36,9 +36,10 @@ type podSet struct {
 type endKind int
 
 const (
-	endPods     endKind = iota
-	endStore            // an AWS data store (RDS, ElastiCache) in the VPC
-	endExternal         // an address outside the cluster (ALB nodes, AWS APIs)
+	endPods       endKind = iota
+	endStore              // an AWS data store (RDS, ElastiCache) in the VPC
+	endExternal           // an address outside the cluster (ALB nodes, AWS APIs)
+	endUnresolved         // a service name nothing in the plan serves (a chart left out)
 )
 
 // flowEnd is one side of a flow.
@@ -253,7 +254,7 @@ func (m *flowModel) toService(from flowEnd, name, ns string, port int, why strin
 			}
 		}
 	}
-	m.add(from, flowEnd{kind: endExternal, label: fmt.Sprintf("%s.%s.svc (no Service in the plan)", name, ns)}, port, "TCP", why)
+	m.add(from, flowEnd{kind: endUnresolved, label: fmt.Sprintf("%s.%s.svc (no Service in the plan)", name, ns)}, port, "TCP", why)
 }
 
 // selected are the pods of ns whose labels match a selector.

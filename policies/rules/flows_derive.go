@@ -38,11 +38,16 @@ func knownStrings(v Value) []string {
 type addresses struct {
 	vpc                  netip.Prefix
 	pod, store, alb, aws string
+	// known is false when the plan has no VPC (an in-cluster layer on its own): the
+	// addresses of the ALB and the data stores are then guesses.
+	known bool
 }
 
 func newAddresses(s Stack) addresses {
 	vpc := netip.MustParsePrefix("10.0.0.0/16")
+	known := false
 	for _, r := range s.ofType(tVPC) {
+		known = true
 		if c, ok := r.in("cidrBlock").String(); ok {
 			if p, err := netip.ParsePrefix(c); err == nil {
 				vpc = p.Masked()
@@ -55,7 +60,7 @@ func newAddresses(s Stack) addresses {
 		a[3] = 10
 		return netip.AddrFrom4(a).String()
 	}
-	return addresses{vpc: vpc, pod: at(64), store: at(200), alb: at(1), aws: "52.94.133.131"}
+	return addresses{vpc: vpc, pod: at(64), store: at(200), alb: at(1), aws: "52.94.133.131", known: known}
 }
 
 // deriveCharts adds the declared flows among a chart's pods and to the data stores its

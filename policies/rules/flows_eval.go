@@ -30,6 +30,9 @@ type FlowVerdict struct {
 	Allowed        bool
 	// SelectorsOnly is false for an in-cluster flow that only an ipBlock admits.
 	SelectorsOnly bool
+	// Unresolved is set when the destination is a service name nothing in the plan
+	// serves (e.g. a chart left out of an in-cluster-only deployment): not judged.
+	Unresolved bool
 
 	source string // URN of the workload (or chart) the flow starts from
 }
@@ -112,6 +115,15 @@ func (m *flowModel) evaluate() []FlowVerdict {
 	sg := newSGModel(m.s, m.g)
 	var out []FlowVerdict
 	for _, f := range m.flows {
+		if why := m.unjudgeable(f); why != "" {
+			v := FlowVerdict{From: f.from.label, To: f.to.label, Port: f.port, Protocol: f.protocol, Why: f.why,
+				Egress: "not judged", Ingress: why, Unresolved: true}
+			if f.from.pods != nil {
+				v.source = f.from.pods.urn
+			}
+			out = append(out, v)
+			continue
+		}
 		res := policy.IsTrafficAllowed(m.traffic(f, m.addr.pod))
 		v := FlowVerdict{From: f.from.label, To: f.to.label, Port: f.port, Protocol: f.protocol, Why: f.why,
 			Egress: describeDirection(res.Egress, f.from), Ingress: describeDirection(res.Ingress, f.to),
@@ -127,13 +139,20 @@ func (m *flowModel) evaluate() []FlowVerdict {
 			v.SecurityGroups = why
 			v.Allowed = v.Allowed && ok
 		}
-		if f.to.kind == endExternal && f.to.ip == "" {
-			v.Allowed = false
-			v.Ingress = "unresolved: nothing in the plan serves it"
-		}
 		out = append(out, v)
 	}
 	return out
+}
+
+// unjudgeable says why a flow cannot be evaluated from this plan, "" when it can.
+func (m *flowModel) unjudgeable(f flow) string {
+	switch {
+	case f.to.kind == endUnresolved:
+		return "unresolved: nothing in the plan serves it"
+	case !m.addr.known && (f.from.kind == endExternal && f.from.ip == m.addr.alb || f.to.kind == endStore):
+		return "unresolved: the VPC is not in the plan, so its addresses are unknown"
+	}
+	return ""
 }
 
 // Flows is the flow matrix of a stack, for the preflight report.

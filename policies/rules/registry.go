@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// catalogue lists every rule in catalogue order (rule-catalogue.md numbers 1-60, then the rollout models from 61).
+// catalogue lists every rule in catalogue order (rule-catalogue.md numbers 1-60, then the rollout models from 61 and the first-deploy rehearsal from 65).
 var catalogue = []Rule{
 	rdsEncrypted, rdsNotPublic, rdsBackupRetention, rdsMultiAZ, rdsDeletionProtection,
 	rdsForceSSL, rdsPerformanceInsights, rdsLogs, rdsMinorUpgrades, rdsCopyTags,
@@ -22,6 +22,7 @@ var catalogue = []Rule{
 	costRequiredTags, costInstanceAllowlist, costGP3, costNATCount, costStackBudget,
 	statefulProtected,
 	k8sReadinessDeadlock, netpolRequiredFlows, netpolDefaultDeny, netpolLeastOpen,
+	deployEndpointReachable, deployArtifactsProvided, deployZoneDelegated, deploySecretHasVersion,
 }
 
 var byID = sync.OnceValue(func() map[string]Rule {

@@ -28,6 +28,13 @@ var netpolRequiredFlows = Rule{
 	CheckStack: func(s Stack, _ Params) []Finding {
 		var out []Finding
 		for _, v := range Flows(s) {
+			if v.Unresolved {
+				f := findingAt(s, v.source, "needs %s, which cannot be judged from this plan (%s); a partial deployment "+
+					"(an in-cluster layer on its own) is judged on the whole program", v, v.Ingress)
+				f.Unknown = true
+				out = append(out, f)
+				continue
+			}
 			if v.Allowed {
 				continue
 			}
@@ -81,6 +88,15 @@ var netpolLeastOpen = Rule{
 		"required flow, and in-cluster flows are admitted by namespace/pod selectors, not by an ipBlock that covers pod IPs.",
 	ResourceTypes: []string{tNetworkPolicy},
 	CheckStack: func(s Stack, _ Params) []Finding {
+		if len(s.ofType(tEKSCluster)) == 0 && len(s.ofType(tNetworkPolicy)) > 0 {
+			// An in-cluster layer deployed on its own (the real-engine tier): the data stores
+			// and chart pods the policies admit are not in the plan, so "admits nothing any
+			// workload needs" cannot be told from "admits what another layer needs".
+			f := stackFail(s.Name, "the plan holds no EKS cluster, only an in-cluster layer: the ends of its flows (RDS, "+
+				"ElastiCache, chart pods) are not in it, so least-open cannot be judged; it is judged on the whole program")
+			f.Unknown = true
+			return []Finding{f}
+		}
 		m := newFlowModel(s)
 		var out []Finding
 		for _, v := range m.evaluate() {
@@ -161,6 +177,9 @@ func (m *flowModel) unusedPeers(r Resource) []Finding {
 func (m *flowModel) admitsAFlow(np *networkingv1.NetworkPolicy, ingress, ipBlock bool) bool {
 	policy := matcher.BuildNetworkPolicies(false, []*networkingv1.NetworkPolicy{np})
 	for _, f := range m.flows {
+		if f.to.kind == endUnresolved {
+			continue
+		}
 		other := f.to
 		if ingress {
 			other = f.from

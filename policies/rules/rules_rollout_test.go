@@ -70,6 +70,7 @@ var dnsEgress = peerRule("to", []any{selPeer("kube-system", map[string]any{"k8s-
 // extra replaces or adds resources by URN.
 func flowStack(pgbouncerPolicy bool, extra ...Resource) Stack {
 	rs := []Resource{
+		res(tEKSCluster, "cluster", map[string]any{"name": "c"}), // a whole program, not an in-cluster layer alone
 		ns("platform"), ns("data"),
 		netpol("platform", "default-deny-all", map[string]any{}, nil, nil),
 		netpol("data", "default-deny-all", map[string]any{}, nil, nil),

@@ -54,6 +54,10 @@ type Resource struct {
 	// PropertyDependencies maps a top-level input property to the URNs its value came
 	// from; joins fall back to it when the joined value is unknown (preview).
 	PropertyDependencies map[string][]string
+	// Provider is the URN of the resource's explicit provider ("" for the default one);
+	// the rehearsal partitions the plan by it (a Kubernetes object's provider needs the
+	// cluster's API).
+	Provider string
 	// Resource options; Custom is false for component resources.
 	Protect, RetainOnDelete, Custom bool
 	// ID and Outputs are optional: when the adapter has them (an update-mode capture),

@@ -6,6 +6,7 @@ package verdict
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/generic-corp/platform/cost"
 	"github.com/generic-corp/platform/plan"
@@ -44,11 +45,19 @@ func Stack(p *plan.Plan) rules.Stack {
 		s.Resources = append(s.Resources, rules.Resource{
 			URN: r.URN, Type: r.Type, Name: r.Name, Inputs: r.Inputs, Parent: r.Parent,
 			Dependencies: r.Dependencies, PropertyDependencies: r.PropertyDependencies,
-			Protect: r.Protect, RetainOnDelete: r.RetainOnDelete, Custom: r.Custom,
+			Provider: providerURN(r.Provider), Protect: r.Protect, RetainOnDelete: r.RetainOnDelete, Custom: r.Custom,
 			ID: r.ID, Outputs: r.Outputs,
 		})
 	}
 	return s
+}
+
+// providerURN strips the id from a provider reference ("urn::id").
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i > 0 && strings.HasPrefix(ref, "urn:") {
+		return ref[:i]
+	}
+	return ref
 }
 
 // Check prices the plan, feeds the modeled cost and the stack's budget to
