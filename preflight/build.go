@@ -73,8 +73,8 @@ func Build(p *plan.Plan, v *verdict.Report, stackConfig map[string]string, t *Ti
 	}
 	r.Inventory = inventory(r.Resources)
 	r.CriticalPath = analyse(r.Resources, t)
-	r.Rollout = rollout(p)
-	r.Rehearsal = rehearsal(p, r, t)
+	r.Rollout = rollout(v.Judged)
+	r.Rehearsal = rehearsal(v.Judged, r, t)
 	r.Summary = summarise(r)
 	return r
 }

@@ -1,9 +1,7 @@
 package preflight
 
 import (
-	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
-	"github.com/generic-corp/platform/policies/verdict"
 )
 
 // Rehearsal is the first deploy of the stack on an empty account, as the deployment model
@@ -106,8 +104,8 @@ type RehearsalTime struct {
 	SingleRunMinutes float64 `json:"singleRunMinutes"`
 }
 
-func rehearsal(p *plan.Plan, r *Report, t *Timings) Rehearsal {
-	rh := rules.Rehearse(verdict.Stack(p))
+func rehearsal(s rules.Stack, r *Report, t *Timings) Rehearsal {
+	rh := rules.Rehearse(s)
 	out := Rehearsal{Executors: []RehearsalExecutor{}, Endpoints: []EndpointReach{}, Phases: []RehearsalPhase{},
 		BootstrapResources: len(rh.Partition.Bootstrap), DeployResources: len(rh.Partition.Deploy)}
 	for _, x := range rules.Executors {

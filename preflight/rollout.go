@@ -1,9 +1,7 @@
 package preflight
 
 import (
-	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
-	"github.com/generic-corp/platform/policies/verdict"
 )
 
 // Rollout is what the rollout models find: every network flow the workloads need with
@@ -38,8 +36,7 @@ type Flow struct {
 	Unresolved bool `json:"unresolved,omitempty"`
 }
 
-func rollout(p *plan.Plan) Rollout {
-	s := verdict.Stack(p)
+func rollout(s rules.Stack) Rollout {
 	r := Rollout{Flows: []Flow{}, Deadlocks: rules.Deadlocks(s)}
 	if r.Deadlocks == nil {
 		r.Deadlocks = []string{}

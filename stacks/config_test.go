@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/plan"
 )
 
 func stackConfig(t testing.TB, stack string) map[string]string {
@@ -108,6 +110,15 @@ func TestMalformedConfigs(t *testing.T) {
 			"platform:logRetentionDays", []string{"not a CloudWatch retention"}},
 		{"redis 6", "prod", map[string]string{"platform:redisEngineVersion": "6.2"}, nil,
 			"platform:redisEngineVersion", []string{"not Redis 7"}},
+		{"parent zone missing", "staging", nil, []string{"platform:parentDnsZoneId"}, "platform:parentDnsZoneId", []string{"platform:parentDnsZoneId: is required", "no default"}},
+		{"child zone without delegation", "staging", map[string]string{"platform:parentDnsZoneId": "none"}, nil,
+			"platform:parentDnsZoneId", []string{`platform:parentDnsZoneId: "none" leaves staging.generic-corp.io undelegated`, "pulumi stack output dnsZoneId -s prod", "none only for a two-label apex"}},
+		{"parent zone not a zone id", "dr", map[string]string{"platform:parentDnsZoneId": "generic-corp.io"}, nil,
+			"platform:parentDnsZoneId", []string{`platform:parentDnsZoneId: "generic-corp.io" is not allowed`, "Route 53 hosted zone id", "or none"}},
+		{"adopted zone with a parent", "staging", map[string]string{"platform:dnsZoneId": "Z0STAGINGZONE0001"}, nil,
+			"platform:parentDnsZoneId", []string{`"ZREPLACEWITHPRODZONEID" is not allowed with dnsZoneId "Z0STAGINGZONE0001"`, "allowed: none"}},
+		{"apex zone with a parent", "prod", map[string]string{"platform:parentDnsZoneId": "Z0SOMEZONE0001"}, nil,
+			"platform:parentDnsZoneId", []string{`"Z0SOMEZONE0001" is not allowed for the apex generic-corp.io`, "allowed: none"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -124,6 +135,15 @@ func TestMalformedConfigs(t *testing.T) {
 			for _, s := range tc.contains {
 				require.Contains(t, err.Error(), s)
 			}
+			// The program registers nothing with a bad configuration (a directory without
+			// stack files, so the keys dropped above stay dropped; an undeclared key reaches
+			// the program only through the stack file, so those cases stop at Load).
+			if !declared(tc.key) {
+				return
+			}
+			p, err := plan.Capture(Deploy, plan.Options{Stack: tc.stack, Config: raw, Mode: plan.Preview, RootDirectory: t.TempDir()})
+			require.Error(t, err)
+			require.Empty(t, p.Resources, "nothing is registered with a bad configuration")
 		})
 	}
 }
@@ -180,4 +200,13 @@ func FuzzLoad(f *testing.F) {
 		require.GreaterOrEqual(t, cfg.Database.BackupRetentionDays, 30)
 		require.Equal(t, len(cfg.Network.AvailabilityZones), cfg.Network.NatGateways)
 	})
+}
+
+func declared(key string) bool {
+	for _, k := range Keys {
+		if Namespace+":"+k.Name == key {
+			return true
+		}
+	}
+	return false
 }

@@ -176,3 +176,50 @@ func dependsOn(p *plan.Plan, r *plan.Resource, urn string) bool {
 	}
 	return false
 }
+
+// TestConsumersReadTheShapeOperatorsFill: every ExternalSecret that reads an
+// operator-filled secret asks for a property of the document the placeholder (and the
+// README's put-secret-value) has, never the whole JSON text: the API once got
+// `{"value":"..."}` as its ANTHROPIC_API_KEY.
+func TestConsumersReadTheShapeOperatorsFill(t *testing.T) {
+	for _, stack := range stacksUnderTest {
+		t.Run(stack, func(t *testing.T) {
+			p := capture(t, stack, plan.Update)
+			fields := map[string]map[string]string{} // secret name -> placeholder document
+			secretName := map[string]string{}
+			for _, s := range p.ByType(tSecret) {
+				secretName[s.ID] = str(s.Input("name"))
+			}
+			operator := strs(p.Outputs.Get("operatorSecretNames"))
+			for _, v := range p.ByType(tSecretVersion) {
+				name := secretName[str(v.Input("secretId"))]
+				if !slices.Contains(operator, name) {
+					continue
+				}
+				doc := map[string]string{}
+				require.NoError(t, json.Unmarshal([]byte(v.Input("secretString").AsString()), &doc), name)
+				fields[name] = doc
+			}
+			read := 0
+			for _, es := range p.ByType("kubernetes:external-secrets.io/v1:ExternalSecret") {
+				data := es.Input("spec.data")
+				if !data.IsArray() {
+					continue
+				}
+				for _, d := range data.AsArray().AsSlice() {
+					ref := d.AsMap().Get("remoteRef").AsMap()
+					key := str(ref.Get("key"))
+					doc, ok := fields[key]
+					if !ok {
+						continue
+					}
+					read++
+					prop := str(ref.Get("property"))
+					require.NotEmpty(t, prop, "%s reads all of %s, a JSON document; name its property", es.Name, key)
+					require.Contains(t, doc, prop, "%s reads property %q of %s, which the placeholder document lacks", es.Name, prop, key)
+				}
+			}
+			require.Positive(t, read, "the workloads read operator secrets")
+		})
+	}
+}

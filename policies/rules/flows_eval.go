@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mattfenwick/cyclonus/pkg/matcher"
 	corev1 "k8s.io/api/core/v1"
@@ -157,7 +158,35 @@ func (m *flowModel) unjudgeable(f flow) string {
 
 // Flows is the flow matrix of a stack, for the preflight report.
 func Flows(s Stack) []FlowVerdict {
-	return newFlowModel(s).evaluate()
+	_, v := judgedFlows(s)
+	return v
+}
+
+// lastJudged keeps the model of the stack judged last: two rules and the report read the
+// same flows of the same stack, and building them costs more than the rest of a rule.
+var lastJudged struct {
+	sync.Mutex
+	first *Resource
+	n     int
+	m     *flowModel
+	v     []FlowVerdict
+}
+
+// judgedFlows builds (once per stack) the flow model and its verdicts. A stack is the
+// same when it is the same slice: mutations and captures always build new ones.
+func judgedFlows(s Stack) (*flowModel, []FlowVerdict) {
+	if len(s.Resources) == 0 {
+		m := newFlowModel(s)
+		return m, m.evaluate()
+	}
+	lastJudged.Lock()
+	defer lastJudged.Unlock()
+	if lastJudged.first != &s.Resources[0] || lastJudged.n != len(s.Resources) {
+		lastJudged.m = newFlowModel(s)
+		lastJudged.v = lastJudged.m.evaluate()
+		lastJudged.first, lastJudged.n = &s.Resources[0], len(s.Resources)
+	}
+	return lastJudged.m, slices.Clone(lastJudged.v)
 }
 
 func (v FlowVerdict) String() string {

@@ -88,18 +88,18 @@ var netpolLeastOpen = Rule{
 		"required flow, and in-cluster flows are admitted by namespace/pod selectors, not by an ipBlock that covers pod IPs.",
 	ResourceTypes: []string{tNetworkPolicy},
 	CheckStack: func(s Stack, _ Params) []Finding {
-		if len(s.ofType(tEKSCluster)) == 0 && len(s.ofType(tNetworkPolicy)) > 0 {
-			// An in-cluster layer deployed on its own (the real-engine tier): the data stores
-			// and chart pods the policies admit are not in the plan, so "admits nothing any
-			// workload needs" cannot be told from "admits what another layer needs".
-			f := stackFail(s.Name, "the plan holds no EKS cluster, only an in-cluster layer: the ends of its flows (RDS, "+
-				"ElastiCache, chart pods) are not in it, so least-open cannot be judged; it is judged on the whole program")
+		m, verdicts := judgedFlows(s)
+		if !m.addr.known && len(s.ofType(tNetworkPolicy)) > 0 {
+			// An in-cluster layer deployed on its own (the real-engine tier): the VPC, the data
+			// stores and the chart pods its policies admit are not in the plan, so "admits
+			// nothing any workload needs" cannot be told from "admits what another layer needs".
+			f := stackFail(s.Name, "the plan holds no VPC, only an in-cluster layer: the ends of its flows (RDS, "+
+				"ElastiCache, the ALB, chart pods) are not in it, so least-open cannot be judged; it is judged on the whole program")
 			f.Unknown = true
 			return []Finding{f}
 		}
-		m := newFlowModel(s)
 		var out []Finding
-		for _, v := range m.evaluate() {
+		for _, v := range verdicts {
 			if v.Allowed && !v.SelectorsOnly {
 				out = append(out, findingAt(s, v.source, "%s is admitted only by an ipBlock covering pod IPs; select the peer "+
 					"by namespace and pod labels", v))

@@ -56,14 +56,7 @@ func reachStack(cluster map[string]any, drop []string, extra ...Resource) Stack 
 			"ipProtocol": "tcp", "fromPort": 443, "toPort": 443}, deps("securityGroupId", clusterURN), deps("referencedSecurityGroupId", deployerSG)),
 	}
 	rs = slices.DeleteFunc(rs, func(r Resource) bool { return slices.Contains(drop, r.URN) })
-	for _, e := range extra {
-		if i := slices.IndexFunc(rs, func(r Resource) bool { return r.URN == e.URN }); i >= 0 {
-			rs[i] = e
-		} else {
-			rs = append(rs, e)
-		}
-	}
-	return stack("prod", rs...)
+	return stack("prod", withResources(rs, extra)...)
 }
 
 func container(name string, image any) map[string]any {
@@ -217,13 +210,7 @@ func TestEndpointReachability(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			fs := only(run(t, "deploy-endpoint-reachable", c.s), "deploy-endpoint-reachable")
-			if c.want == "" {
-				require.Empty(t, fs, messages(fs))
-				return
-			}
-			require.Len(t, fs, 1, messages(fs))
-			require.Contains(t, fs[0].Message, c.want)
+			requireOneFinding(t, "deploy-endpoint-reachable", c.s, c.want)
 		})
 	}
 }
@@ -329,13 +316,7 @@ func TestZoneDelegation(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			fs := only(run(t, "deploy-zone-delegated", c.s), "deploy-zone-delegated")
-			if c.want == "" {
-				require.Empty(t, fs, messages(fs))
-				return
-			}
-			require.Len(t, fs, 1, messages(fs))
-			require.Contains(t, fs[0].Message, c.want)
+			requireOneFinding(t, "deploy-zone-delegated", c.s, c.want)
 		})
 	}
 }
@@ -391,4 +372,17 @@ func TestRehearseView(t *testing.T) {
 	require.Equal(t, "deploy-secret-has-version", by["operator-secrets"].Problems[0].RuleID)
 	require.Empty(t, by["images"].Problems)
 	require.Equal(t, "creates 4 of "+itoaT(len(s.Resources))+" resources", by["deploy"].Note, "the provider, the namespace, the API and the chart")
+}
+
+// requireOneFinding: want "" means the rule passes the stack, otherwise it reports exactly
+// one finding whose message contains want.
+func requireOneFinding(t *testing.T, rule string, s Stack, want string) {
+	t.Helper()
+	fs := only(run(t, rule, s), rule)
+	if want == "" {
+		require.Empty(t, fs, messages(fs))
+		return
+	}
+	require.Len(t, fs, 1, messages(fs))
+	require.Contains(t, fs[0].Message, want)
 }

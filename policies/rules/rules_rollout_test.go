@@ -70,7 +70,7 @@ var dnsEgress = peerRule("to", []any{selPeer("kube-system", map[string]any{"k8s-
 // extra replaces or adds resources by URN.
 func flowStack(pgbouncerPolicy bool, extra ...Resource) Stack {
 	rs := []Resource{
-		res(tEKSCluster, "cluster", map[string]any{"name": "c"}), // a whole program, not an in-cluster layer alone
+		res(tVPC, "network", map[string]any{"cidrBlock": "10.0.0.0/16"}), // a whole program, not an in-cluster layer alone
 		ns("platform"), ns("data"),
 		netpol("platform", "default-deny-all", map[string]any{}, nil, nil),
 		netpol("data", "default-deny-all", map[string]any{}, nil, nil),
@@ -85,14 +85,7 @@ func flowStack(pgbouncerPolicy bool, extra ...Resource) Stack {
 		rs = append(rs, netpol("data", "pgbouncer", map[string]any{"app": "pgbouncer"},
 			[]any{peerRule("from", []any{selPeer("platform", map[string]any{})}, 5432)}, []any{dnsEgress}))
 	}
-	for _, e := range extra {
-		if i := slices.IndexFunc(rs, func(r Resource) bool { return r.URN == e.URN }); i >= 0 {
-			rs[i] = e
-		} else {
-			rs = append(rs, e)
-		}
-	}
-	return stack("prod", rs...)
+	return stack("prod", withResources(rs, extra)...)
 }
 
 func rolloutCases() []ruleCase {
@@ -147,4 +140,16 @@ func TestDeadlockThroughAComponent(t *testing.T) {
 	fs := only(run(t, "k8s-readiness-deadlock", s), "k8s-readiness-deadlock")
 	require.Len(t, fs, 1, messages(fs))
 	require.Contains(t, fs[0].Message, `needs (env PASSWORD secretKeyRef) ExternalSecret "monitoring-auth" needs (secretStoreRef) SecretStore "monitoring-store"`)
+}
+
+// withResources replaces the resources of rs that extra names by URN and appends the rest.
+func withResources(rs []Resource, extra []Resource) []Resource {
+	for _, e := range extra {
+		if i := slices.IndexFunc(rs, func(r Resource) bool { return r.URN == e.URN }); i >= 0 {
+			rs[i] = e
+		} else {
+			rs = append(rs, e)
+		}
+	}
+	return rs
 }

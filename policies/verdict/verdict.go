@@ -15,7 +15,10 @@ import (
 
 // Report is the verdict on one plan.
 type Report struct {
-	Stack    string
+	Stack string
+	// Judged is the rules' view of the plan the findings were made on, for reports that
+	// read the same models (flows, rehearsal) without converting the plan again.
+	Judged   rules.Stack
 	Findings []rules.Finding
 	Cost     *cost.Estimate
 	Budget   float64 // USD per month, from the stack output monthlyBudgetUsd (0 when absent)
@@ -77,7 +80,8 @@ func Check(p *plan.Plan, cfg rules.Config) (*Report, error) {
 		rep.Budget = b.AsNumber()
 	}
 	cfg = withCost(cfg, est, rep.Budget)
-	rep.Findings, err = rules.Evaluate(Stack(p), cfg)
+	rep.Judged = Stack(p)
+	rep.Findings, err = rules.Evaluate(rep.Judged, cfg)
 	return rep, err
 }
 
