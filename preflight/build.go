@@ -75,6 +75,10 @@ func Build(p *plan.Plan, v *verdict.Report, stackConfig map[string]string, t *Ti
 	r.CriticalPath = analyse(r.Resources, t)
 	r.Rollout = rollout(v.Judged)
 	r.Rehearsal = rehearsal(v.Judged, r, t)
+	if r.DR = disasterRehearsal(r); r.DR != nil {
+		r.Findings = append(r.Findings, r.DR.findings()...)
+	}
+	addResilience(r, t)
 	r.Summary = summarise(r)
 	return r
 }
@@ -92,11 +96,31 @@ func resources(p *plan.Plan) []Resource {
 			URN: pr.URN, Type: pr.Type, Name: pr.Name, Parent: pr.Parent, Component: comp,
 			Custom: pr.Custom, Protect: pr.Protect, RetainOnDelete: pr.RetainOnDelete,
 			DeleteBeforeReplace: pr.DeleteBeforeReplace, Provider: providerURN(pr.Provider),
-			Dependencies: slices.Compact(deps), ReplaceOnChanges: pr.ReplaceOnChanges,
+			Dependencies: slices.Compact(deps), PropertyDependencies: propertyDependencies(pr.PropertyDependencies),
+			ReplaceOnChanges: pr.ReplaceOnChanges, IgnoreChanges: pr.IgnoreChanges,
 			Inputs: plainMap(pr.Inputs),
 		})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].URN < out[j].URN })
+	return out
+}
+
+// propertyDependencies copies the recorded input dependencies, each list sorted and
+// without repeats, leaving out inputs computed from nothing (most of them), so the JSON
+// stays deterministic and small.
+func propertyDependencies(in map[string][]string) map[string][]string {
+	var out map[string][]string
+	for k, urns := range in {
+		if len(urns) == 0 {
+			continue
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		deps := slices.Clone(urns)
+		slices.Sort(deps)
+		out[k] = slices.Compact(deps)
+	}
 	return out
 }
 

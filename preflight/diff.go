@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strings"
 )
 
 // Diff compares a report (head) with a base report of the same stack, resources keyed
@@ -16,12 +17,19 @@ type Diff struct {
 	Added    []Change `json:"added"`
 	Removed  []Change `json:"removed"`
 	Changed  []Change `json:"changed"` // updates and replacements
-	// Replacements counts changed resources that a changed property forces to be
-	// replaced; StatefulReplacements and StatefulRemovals count the data-losing ones.
+	// Replacements counts changed resources that are replaced: by a change of their own
+	// replace-on-change properties or, CascadedReplacements of them, only because a
+	// resource they are computed from is replaced (cascade.go). StatefulReplacements and
+	// StatefulRemovals count the data-losing ones.
 	Replacements         int       `json:"replacements"`
+	CascadedReplacements int       `json:"cascadedReplacements"`
 	StatefulReplacements int       `json:"statefulReplacements"`
 	StatefulRemovals     int       `json:"statefulRemovals"`
 	Cost                 CostDelta `json:"cost"`
+	// Refusals are changes that cannot be deployed: a protected resource replaced or
+	// removed, a setting that cannot change after creation changed. Any refusal fails
+	// the report like a mandatory finding.
+	Refusals []Refusal `json:"refusals"`
 	// NewFindings are in head and not in base (by rule and URN); ResolvedFindings the reverse.
 	NewFindings      []Finding `json:"newFindings"`
 	ResolvedFindings []Finding `json:"resolvedFindings"`
@@ -39,8 +47,12 @@ type Change struct {
 	Stateful bool   `json:"stateful"`
 	Protect  bool   `json:"protect"`
 	// ReplaceBecause lists the changed properties that force the replacement.
-	ReplaceBecause []string         `json:"replaceBecause,omitempty"`
-	Properties     []PropertyChange `json:"properties,omitempty"`
+	ReplaceBecause []string `json:"replaceBecause,omitempty"`
+	// CascadeFrom lists the inputs computed from replaced resources; Cascaded is true
+	// when the action follows from them alone, not from the resource's own changes.
+	CascadeFrom []Cascade        `json:"cascadeFrom,omitempty"`
+	Cascaded    bool             `json:"cascaded,omitempty"`
+	Properties  []PropertyChange `json:"properties,omitempty"`
 }
 
 // PropertyChange is one changed leaf of the inputs; Old or New is absent (null) when
@@ -64,13 +76,70 @@ type CostDelta struct {
 	NewlyUnpriced []string `json:"newlyUnpriced,omitempty"`
 }
 
+// Refusal is a change the deployment would refuse or that would corrupt data. Refusals
+// are diagnostics like findings: Kind is the summary, Message the detail with the fix.
+type Refusal struct {
+	// Kind is protected-replace, protected-delete or immutable-setting.
+	Kind string `json:"kind"`
+	// URN is the protected resource, or the resource that fixed the setting when it
+	// was created.
+	URN string `json:"urn,omitempty"`
+	// Key, Old and New are the config key of an immutable setting and its values.
+	Key     string `json:"key,omitempty"`
+	Old     string `json:"old,omitempty"`
+	New     string `json:"new,omitempty"`
+	Message string `json:"message"`
+	Source  string `json:"source,omitempty"`
+}
+
+// Subject is what a refusal is about: the config key, else the resource.
+func (r Refusal) Subject() string {
+	if r.Key != "" {
+		return r.Key
+	}
+	return r.URN
+}
+
 // Loud reports whether the diff destroys data: a stateful resource replaced or removed.
 func (d *Diff) Loud() bool { return d.StatefulReplacements+d.StatefulRemovals > 0 }
+
+// AttachDiff sets the report's diff; a diff with refusals fails the report.
+func (r *Report) AttachDiff(d *Diff) {
+	r.Diff = d
+	if d != nil && len(d.Refusals) > 0 {
+		r.Summary.Pass = false
+	}
+}
+
+// protectedRefusals refuses the replacement or removal of a protected resource: the
+// engine stops with "unable to replace (or delete) resource ... as it is currently marked
+// for protection", and protection marks the data the platform must not lose. Protection
+// in base counts: lifting it in the same change does not make the replacement safe.
+func protectedRefusals(d *Diff, base map[string]*Resource) []Refusal {
+	var out []Refusal
+	for _, c := range d.Changed {
+		if c.Action != "replace" || !(c.Protect || base[c.URN].Protect) {
+			continue
+		}
+		out = append(out, Refusal{Kind: "protected-replace", URN: c.URN, Message: fmt.Sprintf(
+			"%s %s is protected and this change replaces it (%s): `pulumi up` refuses, and a new one would start empty. "+
+				"Keep what forces the replacement as it is, or migrate the data to a new resource in reviewed steps.",
+			ShortType(c.Type), c.Name, strings.Join(c.Reasons(), "; "))})
+	}
+	for _, c := range d.Removed {
+		if c.Protect {
+			out = append(out, Refusal{Kind: "protected-delete", URN: c.URN, Message: fmt.Sprintf(
+				"%s %s is protected and this change removes it: `pulumi up` refuses. Lift protection in a reviewed change of its own first, "+
+					"once its data is kept elsewhere.", ShortType(c.Type), c.Name)})
+		}
+	}
+	return out
+}
 
 // Compare diffs head against base. It does not modify either.
 func Compare(base, head *Report, baseLabel string) *Diff {
 	d := &Diff{Base: baseLabel, BaseMode: base.Mode, Added: []Change{}, Removed: []Change{}, Changed: []Change{},
-		NewFindings: []Finding{}, ResolvedFindings: []Finding{}}
+		Refusals: []Refusal{}, NewFindings: []Finding{}, ResolvedFindings: []Finding{}}
 	if base.Stack != head.Stack {
 		d.Notes = append(d.Notes, fmt.Sprintf("base is stack %q, head is stack %q", base.Stack, head.Stack))
 	}
@@ -81,28 +150,41 @@ func Compare(base, head *Report, baseLabel string) *Diff {
 	for i := range base.Resources {
 		old[base.Resources[i].URN] = &base.Resources[i]
 	}
-	seen := map[string]bool{}
+	inBase := map[string]bool{}
+	changes := map[string]*Change{}
 	for i := range head.Resources {
 		h := &head.Resources[i]
-		seen[h.URN] = true
 		b, ok := old[h.URN]
 		if !ok {
 			d.Added = append(d.Added, change(h, "create"))
 			continue
 		}
+		inBase[h.URN] = true
 		if c, changed := compareResource(b, h); changed {
+			changes[h.URN] = &c
+		}
+	}
+	d.CascadedReplacements = cascade(head, inBase, changes)
+	// What the change itself does first, then what follows from it; each by URN (head's
+	// order), so a long cascade does not bury the cause when a renderer cuts the list.
+	for _, cascaded := range []bool{false, true} {
+		for i := range head.Resources {
+			c := changes[head.Resources[i].URN]
+			if c == nil || c.Cascaded != cascaded {
+				continue
+			}
 			if c.Action == "replace" {
 				d.Replacements++
 				if c.Stateful {
 					d.StatefulReplacements++
 				}
 			}
-			d.Changed = append(d.Changed, c)
+			d.Changed = append(d.Changed, *c)
 		}
 	}
 	for i := range base.Resources {
 		b := &base.Resources[i]
-		if !seen[b.URN] {
+		if !inBase[b.URN] {
 			c := change(b, "delete")
 			if c.Stateful {
 				d.StatefulRemovals++
@@ -110,6 +192,7 @@ func Compare(base, head *Report, baseLabel string) *Diff {
 			d.Removed = append(d.Removed, c)
 		}
 	}
+	d.Refusals = append(immutableRefusals(base, head), protectedRefusals(d, old)...) // the cause first
 	d.Cost = costDelta(base.Cost, head.Cost)
 	d.NewFindings, d.ResolvedFindings = findingDelta(base.Findings, head.Findings)
 	return d

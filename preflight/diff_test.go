@@ -1,6 +1,7 @@
 package preflight_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -138,9 +139,11 @@ func TestDiffFlagsReplacements(t *testing.T) {
 			if tc.wantReplaced {
 				require.Equal(t, "replace", c.Action)
 				require.Contains(t, c.ReplaceBecause, tc.path)
-				require.Equal(t, 1, d.Replacements)
+				require.False(t, c.Cascaded, "replaced by its own change")
+				require.Equal(t, 1, d.Replacements-d.CascadedReplacements, "only the mutated resource is replaced by its own change")
 			} else {
 				require.Equal(t, "update", c.Action)
+				require.Zero(t, d.Replacements)
 			}
 			require.Equal(t, tc.stateful && tc.wantReplaced, d.Loud(), "only a stateful replacement is loud")
 		})
@@ -205,3 +208,54 @@ func TestReplacePropertiesAreRealSDKInputs(t *testing.T) {
 	require.True(t, preflight.StatefulTypes[rdsType])
 	require.False(t, preflight.StatefulTypes["aws:ec2/subnet:Subnet"])
 }
+
+// TestReportCarriesPropertyDependencies: the cascade reads them from the head report.
+func TestReportCarriesPropertyDependencies(t *testing.T) {
+	r := report(t, "prod", plan.Preview)
+	db := firstOfType(t, r, rdsType)
+	group := firstOfType(t, r, "aws:rds/subnetGroup:SubnetGroup")
+	require.Equal(t, []string{group.URN}, db.PropertyDependencies["dbSubnetGroupName"])
+	require.NotContains(t, db.PropertyDependencies, "instanceClass", "inputs computed from nothing are left out")
+	subnets := group.PropertyDependencies["subnetIds"]
+	require.Len(t, subnets, 3, "one data subnet per zone")
+	require.IsIncreasing(t, subnets, "sorted")
+}
+
+// TestDiffCascadesFromTheVPC replaces the prod VPC (its CIDR differs in the base) and
+// follows the real plan's dependencies to the cluster and the data stores.
+func TestDiffCascadesFromTheVPC(t *testing.T) {
+	head := report(t, "prod", plan.Preview)
+	base := report(t, "prod", plan.Preview)
+	firstOfType(t, base, "aws:ec2/vpc:Vpc").Inputs["cidrBlock"] = "10.99.0.0/16"
+	d := preflight.Compare(base, head, "base.json")
+
+	want := map[string]string{ // stateful resource -> the input that carries the cascade to it
+		"aws:eks/cluster:Cluster cluster":                               "vpcConfig",
+		"aws:rds/instance:Instance database":                            "dbSubnetGroupName",
+		"aws:elasticache/replicationGroup:ReplicationGroup cache-queue": "subnetGroupName",
+		"aws:elasticache/replicationGroup:ReplicationGroup cache-cache": "subnetGroupName",
+	}
+	got := map[string]string{}
+	var refused []string
+	for _, c := range d.Changed {
+		if c.Action == "replace" && c.Stateful {
+			require.True(t, c.Cascaded, c.Name)
+			for _, cc := range c.CascadeFrom {
+				if cc.Replaces && cc.Property == want[c.Type+" "+c.Name] {
+					got[c.Type+" "+c.Name] = cc.Property
+				}
+			}
+		}
+	}
+	for _, x := range d.Refusals {
+		refused = append(refused, x.Kind+" "+shortName(x.URN))
+	}
+	require.Equal(t, want, got)
+	require.Equal(t, len(want), d.StatefulReplacements)
+	require.ElementsMatch(t, []string{"protected-replace cluster", "protected-replace database",
+		"protected-replace cache-queue", "protected-replace cache-cache"}, refused, "all four are protected in prod")
+	require.Equal(t, 1, d.Replacements-d.CascadedReplacements, "only the VPC by its own change")
+	require.Greater(t, d.CascadedReplacements, 100, "subnets, routes, groups, the node group, every Kubernetes object")
+}
+
+func shortName(urn string) string { return urn[strings.LastIndex(urn, "::")+2:] }

@@ -4,4 +4,5 @@ package preflight
 var (
 	AnalyseForTest      = analyse
 	ParseTimingsForTest = parseTimings
+	DisasterForTest     = disasterRehearsal
 )

@@ -55,6 +55,9 @@ func writeMarkdown(ew io.Writer, d *Document, level int) {
 	title := "all checks pass"
 	if !d.Pass() {
 		title = "mandatory policy violations"
+		if onlyRefused(d) {
+			title = "changes refused"
+		}
 	}
 	icon := "✅"
 	if !d.Pass() {
@@ -95,6 +98,9 @@ func mdSummary(w io.Writer, rs []*Report) {
 		if !s.Pass {
 			verdict = fmt.Sprintf("❌ %d mandatory", s.Mandatory)
 		}
+		if n := len(r.Refusals()); n > 0 {
+			verdict = fmt.Sprintf("❌ %d mandatory, %d refused", s.Mandatory, n)
+		}
 		policy := fmt.Sprintf("%d mandatory · %d advisory · %d exempted", s.Mandatory, s.Advisory, s.Exempted)
 		diff := "–"
 		if r.Diff != nil {
@@ -119,12 +125,13 @@ func mdAlerts(w io.Writer, r *Report) {
 		}
 		fmt.Fprintln(w)
 	}
+	mdRefusals(w, r)
 	if r.Diff != nil && r.Diff.Loud() {
 		fmt.Fprintf(w, "> [!WARNING]\n> **`%s`: this change destroys stateful resources**\n", r.Stack)
 		for _, c := range r.Diff.Changed {
 			if c.Action == "replace" && c.Stateful {
-				fmt.Fprintf(w, "> - **replace** `%s` `%s`: forced by `%s`; the new one starts empty%s\n", ShortType(c.Type), c.Name,
-					strings.Join(c.ReplaceBecause, "`, `"), protectNote(c))
+				fmt.Fprintf(w, "> - **replace** `%s` `%s`: forced by %s; the new one starts empty%s\n", ShortType(c.Type), c.Name,
+					mdReasons(c), protectNote(c))
 			}
 		}
 		for _, c := range r.Diff.Removed {
@@ -211,6 +218,8 @@ func mdDetails(w io.Writer, r *Report, multi bool, level int) {
 
 	mdRollout(w, r.Rollout, prefix, level)
 	mdRehearsal(w, r.Rehearsal, prefix, level)
+	mdDR(w, r.DR, prefix)
+	mdResilience(w, r.Resilience, prefix)
 
 	mdOpen(w, fmt.Sprintf("%sinventory: %d resources, %d protected", prefix, r.Summary.Resources, r.Summary.Protected))
 	if level == mdCompact {
@@ -290,7 +299,11 @@ func mdDiff(w io.Writer, d *Diff) {
 			if c.Stateful && (c.Action == "replace" || c.Action == "delete") {
 				action = "⚠️ **" + action + "** (stateful)"
 			}
-			fmt.Fprintf(w, "| %s | `%s` %s | %s |\n", action, ShortType(c.Type), c.Name, mdProperties(c.Properties))
+			props := mdProperties(c.Properties)
+			if cascaded := mdCascade(c); cascaded != "" {
+				props = strings.TrimPrefix(props+"<br>"+cascaded, "<br>")
+			}
+			fmt.Fprintf(w, "| %s | `%s` %s | %s |\n", action, ShortType(c.Type), c.Name, props)
 		}
 		for _, c := range d.Removed {
 			emit(c)

@@ -26,6 +26,11 @@ type Report struct {
 	// Rehearsal is the first deploy on an empty account: phases, reachability and the
 	// modeled wall time (docs/preflight.md#rehearsal-the-first-deploy-of-an-empty-account).
 	Rehearsal Rehearsal `json:"rehearsal"`
+	// DR is the disaster-recovery rehearsal of a stack that sets platform:failedRegion
+	// (docs/preflight.md#dr-rehearsal).
+	DR *DRRehearsal `json:"drRehearsal,omitempty"`
+	// Resilience is RTO/RPO per disruption and availability against the targets (docs/resilience.md).
+	Resilience Resilience `json:"resilience"`
 	// Diff is set when the report was compared with a base (--diff).
 	Diff *Diff `json:"diff,omitempty"`
 	// Notes are remarks about the run (e.g. why no diff could be made).
@@ -42,7 +47,7 @@ type Summary struct {
 	Mandatory int `json:"mandatory"` // blocking findings (mandatory, not exempted)
 	Advisory  int `json:"advisory"`  // advisory findings
 	Exempted  int `json:"exempted"`  // findings a policy-config exception covers
-	// Pass is false when any finding blocks a deployment.
+	// Pass is false when any finding blocks a deployment, or the diff has a refusal.
 	Pass bool `json:"pass"`
 }
 
@@ -71,8 +76,14 @@ type Resource struct {
 	// Provider is the URN of the explicit provider, "" for the default one.
 	Provider string `json:"provider,omitempty"`
 	// Dependencies are the URNs this resource waits for, sorted.
-	Dependencies     []string `json:"dependencies,omitempty"`
-	ReplaceOnChanges []string `json:"replaceOnChanges,omitempty"`
+	Dependencies []string `json:"dependencies,omitempty"`
+	// PropertyDependencies maps a top-level input to the URNs it is computed from (each
+	// list sorted): what the diff follows to find the replacements a replacement causes.
+	PropertyDependencies map[string][]string `json:"propertyDependencies,omitempty"`
+	ReplaceOnChanges     []string            `json:"replaceOnChanges,omitempty"`
+	// IgnoreChanges is the resource option: the engine keeps the old value of these
+	// inputs, so a replacement upstream does not reach the resource through them.
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
 	// Inputs as plain JSON: secret values are "[secret]", unknown (computed) values
 	// "[unknown]", assets "[asset]", archives "[archive]", resource references their URN.
 	Inputs map[string]any `json:"inputs"`
@@ -161,6 +172,15 @@ type Serialisation struct {
 	Via       []string `json:"via"` // the dependency chain, from URN to DependsOn
 }
 
+// Refusals returns the diff's refusals (none without a diff): like blocking findings,
+// they stop a deployment.
+func (r *Report) Refusals() []Refusal {
+	if r.Diff == nil {
+		return nil
+	}
+	return r.Diff.Refusals
+}
+
 // Blocking returns the findings that stop a deployment.
 func (r *Report) Blocking() []Finding {
 	var out []Finding
@@ -181,10 +201,10 @@ type Document struct {
 	Notes []string
 }
 
-// Pass reports whether no report has a blocking finding.
+// Pass reports whether no report has a blocking finding or a refused diff.
 func (d *Document) Pass() bool {
 	for _, r := range d.Reports {
-		if !r.Summary.Pass {
+		if !r.Summary.Pass || len(r.Refusals()) > 0 {
 			return false
 		}
 	}

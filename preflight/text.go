@@ -63,6 +63,8 @@ func writeTextReport(w io.Writer, r *Report) {
 	writeTextCritical(w, r.CriticalPath)
 	writeTextRollout(w, r.Rollout)
 	writeTextRehearsal(w, r.Rehearsal)
+	writeTextDR(w, r.DR)
+	writeTextResilience(w, r.Resilience)
 	writeTextInventory(w, r.Inventory)
 	if r.Mermaid != "" {
 		fmt.Fprintf(w, "\nGRAPH (mermaid)\n%s", r.Mermaid)
@@ -146,6 +148,7 @@ func writeTextDiff(w io.Writer, d *Diff) {
 	for _, n := range d.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
+	writeTextDiffAlerts(w, d)
 	for _, u := range d.Cost.NewlyUnpriced {
 		fmt.Fprintf(w, "  cost delta understated: %s is not priced in head\n", shortURN(u))
 	}
@@ -166,7 +169,7 @@ func writeTextDiff(w io.Writer, d *Diff) {
 		}
 		loud := ""
 		if c.Action == "replace" && c.Stateful {
-			loud = "  !! STATEFUL REPLACEMENT: the new resource starts empty (forced by " + strings.Join(c.ReplaceBecause, ", ") + ")"
+			loud = "  !! STATEFUL REPLACEMENT: the new resource starts empty (forced by " + strings.Join(c.Reasons(), ", ") + ")"
 		}
 		fmt.Fprintf(w, "  %s %s %s%s\n", label, ShortType(c.Type), c.Name, loud)
 		for _, p := range c.Properties {
@@ -176,6 +179,7 @@ func writeTextDiff(w io.Writer, d *Diff) {
 			}
 			fmt.Fprintf(w, "      %s: %s -> %s%s\n", p.Path, truncate(valueText(p.Old), 80), truncate(valueText(p.New), 80), mark)
 		}
+		writeTextCascade(w, c)
 	}
 	for _, f := range d.NewFindings {
 		fmt.Fprintf(w, "  new finding: %s [%s] %s\n", f.Rule, f.Enforcement, shortURN(f.URN))

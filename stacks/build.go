@@ -20,19 +20,21 @@ import (
 
 // Platform holds the components of one stack, for wiring and for stack outputs.
 type Platform struct {
-	Config    *Config
-	Tags      tags.Set
-	Secrets   *secrets.Secrets
-	Network   *network.Network
-	Cluster   *cluster.Cluster
-	Runner    *runner.Runner
-	Database  *database.Postgres
-	Cache     *cache.Redis
-	Edge      *Edge
-	Ops       *Ops
-	Addons    *addons.Addons
-	Identity  *Identity
-	InCluster *InCluster
+	Config   *Config
+	Tags     tags.Set
+	Secrets  *secrets.Secrets
+	Network  *network.Network
+	Cluster  *cluster.Cluster
+	Runner   *runner.Runner
+	Database *database.Postgres
+	Cache    *cache.Redis
+	Edge     *Edge
+	Ops      *Ops
+	Addons   *addons.Addons
+	Identity *Identity
+	// DRProvider is the AWS provider of platform:drRegion.
+	DRProvider *aws.Provider
+	InCluster  *InCluster
 }
 
 // Build creates every component of the platform from a validated Config. The order
@@ -50,6 +52,11 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	}
 	prefix := cfg.NamePrefix()
 	protect := cfg.Strict()
+	// The DR region's provider: backup copies, image and secret replicas.
+	if p.DRProvider, err = aws.NewProvider(ctx, "dr-region", &aws.ProviderArgs{Region: pulumi.String(cfg.DRRegion)}); err != nil {
+		return nil, err
+	}
+	replicate, operatorSource := operatorSecretReplicas(cfg, p.DRProvider)
 
 	if p.Secrets, err = secrets.NewSecrets(ctx, "secrets", &secrets.SecretsArgs{
 		NamePrefix:           prefix,
@@ -58,9 +65,10 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		RedisGroups:          []string{cache.RoleQueue, cache.RoleCache},
 		ExternalSecrets:      externalSecretNames(),
 		RegistryCredentials:  []string{secrets.RegistryDockerHub},
-		RecoveryWindowInDays: cfg.SecretRecoveryWindowDays,
-		Protect:              protect,
-		Tags:                 p.Tags,
+		RecoveryWindowInDays: cfg.SecretRecoveryWindowDays, ForceDelete: cfg.DR.RepeatableDrill,
+		Replicate: replicate, OperatorSecretsFrom: operatorSource,
+		Protect: protect,
+		Tags:    p.Tags,
 	}); err != nil {
 		return nil, err
 	}
@@ -127,7 +135,7 @@ func Build(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	if err := p.buildOps(ctx, caller.AccountId); err != nil {
 		return nil, err
 	}
-	if err := p.buildIdentity(ctx); err != nil {
+	if err := p.buildIdentity(ctx, caller.AccountId); err != nil {
 		return nil, err
 	}
 	if p.InCluster, err = deployInCluster(ctx, cfg, p.clusterInputs(), p.Cluster.Provider,

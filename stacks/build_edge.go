@@ -17,20 +17,27 @@ import (
 // Edge is what the edge layer hands to the workloads: where images come from, the
 // API's certificate and the regional web ACL its load balancer uses.
 type Edge struct {
-	Registry      *registry.Registry
-	Dns           *dns.Dns
-	ApiCertArn    pulumi.StringOutput
-	ApiWafArn     pulumi.StringOutput
-	App, Landing  *cdn.Site
-	EdgeProvider  *aws.Provider
-	LogBucket     *cdn.LogBucket
-	CloudFrontWaf *cdn.EdgeWaf
+	Registry     *registry.Registry
+	Dns          *dns.Dns
+	ApiCertArn   pulumi.StringOutput
+	ApiWafArn    pulumi.StringOutput
+	App, Landing *cdn.Site
+	// EdgeProvider is the us-east-1 provider; nil in a dr stack that survives the loss
+	// of us-east-1 (DRConfig.PreProvisionedEdge), which creates nothing there.
+	EdgeProvider *aws.Provider
+	LogBucket    *cdn.LogBucket
+	// CloudFrontWebAclArn protects both distributions: this stack's CLOUDFRONT web ACL,
+	// or prod's when the edge is pre-provisioned.
+	CloudFrontWebAclArn pulumi.StringOutput
+	// SiteCertificateArn is prod's pre-provisioned certificate of the dr domain; nil
+	// when each site creates its own.
+	SiteCertificateArn pulumi.StringInput
+	// StandbyCertificateArn is the certificate prod keeps for the dr domain (drDomain).
+	StandbyCertificateArn pulumi.StringOutput
 	// TemporalWebCertArn is the certificate of the internal Temporal Web UI.
 	TemporalWebCertArn pulumi.StringOutput
 	// Images are our images at the release tag, by repository.
 	Images map[string]pulumi.StringOutput
-	// DRProvider is the AWS provider of the DR region (backup copies, image replicas).
-	DRProvider *aws.Provider
 	// DockerHubMirror is the pull through cache of Docker Hub in this stack's registry,
 	// "<account>.dkr.ecr.<region>.amazonaws.com/<prefix>" (registry.MirrorRef).
 	DockerHubMirror string
@@ -59,9 +66,6 @@ func (p *Platform) buildEdge(ctx *pulumi.Context, accountID string) error {
 	p.Edge = e
 	var err error
 
-	if e.DRProvider, err = aws.NewProvider(ctx, "dr-region", &aws.ProviderArgs{Region: pulumi.String(cfg.DRRegion)}); err != nil {
-		return err
-	}
 	if err := p.buildRegistry(ctx, accountID); err != nil {
 		return err
 	}
@@ -71,31 +75,12 @@ func (p *Platform) buildEdge(ctx *pulumi.Context, accountID string) error {
 	}); err != nil {
 		return err
 	}
-	// CloudFront certificates and web ACLs exist only in us-east-1.
-	if e.EdgeProvider, err = aws.NewProvider(ctx, "us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")}); err != nil {
+	if err := p.buildCloudFrontProtection(ctx, accountID); err != nil {
 		return err
 	}
 	if e.ApiCertArn, err = dns.ValidatedCertificate(ctx, "api-certificate", &dns.CertificateArgs{
 		DomainName: cfg.Edge.ApiDomain(), ZoneId: e.Dns.ZoneId, Tags: p.Tags,
 	}, pulumi.Parent(e.Dns)); err != nil {
-		return err
-	}
-	// The CloudFront web ACL logs to a us-east-1 log group, which needs a key of that region.
-	edgeLogsKey := p.Secrets.LogsKeyArn
-	if cfg.Region != "us-east-1" {
-		k, err := secrets.NewEdgeLogsKey(ctx, "edge-logs-key", &secrets.EdgeLogsKeyArgs{
-			NamePrefix: prefix, AccountId: pulumi.String(accountID), Region: "us-east-1", Protect: protect, Tags: p.Tags,
-		}, pulumi.Provider(e.EdgeProvider))
-		if err != nil {
-			return err
-		}
-		edgeLogsKey = k.KeyArn
-	}
-	if e.CloudFrontWaf, err = cdn.NewEdgeWaf(ctx, "edge-waf", &cdn.EdgeWafArgs{
-		NamePrefix: prefix, Scope: "CLOUDFRONT", Provider: e.EdgeProvider,
-		RateLimitPer5Min: cfg.Edge.WafRateLimit, LogsKmsKeyArn: edgeLogsKey,
-		LogRetentionDays: cfg.LogRetentionDays, Tags: p.Tags,
-	}); err != nil {
 		return err
 	}
 	apiWaf, err := cdn.NewEdgeWaf(ctx, "api-waf", &cdn.EdgeWafArgs{
@@ -109,22 +94,29 @@ func (p *Platform) buildEdge(ctx *pulumi.Context, accountID string) error {
 	e.ApiWafArn = apiWaf.WebAclArn
 	if e.LogBucket, err = cdn.NewLogBucket(ctx, "edge-logs", &cdn.LogBucketArgs{
 		NamePrefix: prefix, AccountId: pulumi.String(accountID), LogRetentionDays: cfg.LogRetentionDays,
-		Protect: protect, Tags: p.Tags,
+		ForceDestroy: cfg.DR.RepeatableDrill, Protect: protect, Tags: p.Tags,
 	}); err != nil {
 		return err
 	}
-	site := func(name string, domains []string) (*cdn.Site, error) {
+	site := func(name string, domains, cutover []string) (*cdn.Site, error) {
 		return cdn.NewSite(ctx, name, &cdn.SiteArgs{
-			NamePrefix: prefix, Domains: domains, ZoneId: e.Dns.ZoneId, EdgeProvider: e.EdgeProvider,
+			ExtraAliases: cutover,
+			NamePrefix:   prefix, Domains: domains, ZoneId: e.Dns.ZoneId, EdgeProvider: e.EdgeProvider,
 			KmsKeyArn: p.Secrets.DataKeyArn, LogBucket: e.LogBucket.BucketName,
-			LogBucketDomainName: e.LogBucket.BucketDomainName, WebAclArn: e.CloudFrontWaf.WebAclArn,
+			LogBucketDomainName: e.LogBucket.BucketDomainName, WebAclArn: e.CloudFrontWebAclArn,
+			CertificateArn: e.SiteCertificateArn, ForceDestroy: cfg.DR.RepeatableDrill,
 			ApiDomain: cfg.Edge.ApiDomain(), Protect: protect, Tags: p.Tags,
 		})
 	}
-	if e.App, err = site("app", []string{cfg.Edge.AppDomain()}); err != nil {
+	var appCutover, landingCutover []string
+	if d := cfg.DR.CutoverDomain; d != "" {
+		primary := EdgeConfig{Domain: d}
+		appCutover, landingCutover = []string{primary.AppDomain()}, primary.LandingDomains()
+	}
+	if e.App, err = site("app", []string{cfg.Edge.AppDomain()}, appCutover); err != nil {
 		return err
 	}
-	if e.Landing, err = site("landing", cfg.Edge.LandingDomains()); err != nil {
+	if e.Landing, err = site("landing", cfg.Edge.LandingDomains(), landingCutover); err != nil {
 		return err
 	}
 	if e.TemporalWebCertArn, err = dns.ValidatedCertificate(ctx, "temporal-ui-certificate", &dns.CertificateArgs{
@@ -162,7 +154,7 @@ func (p *Platform) buildRegistry(ctx *pulumi.Context, accountID string) error {
 	}
 	switch cfg.Environment {
 	case "prod":
-		args.Replication = &registry.ReplicationArgs{Region: cfg.DRRegion, Provider: e.DRProvider}
+		args.Replication = &registry.ReplicationArgs{Region: cfg.DRRegion, Provider: p.DRProvider}
 	case "dr":
 		args.ReplicaOf = cfg.ServiceName + "-" + primaryStack
 	}

@@ -27,8 +27,16 @@ func (p *Platform) buildOps(ctx *pulumi.Context, accountID string) error {
 	var err error
 
 	api := &alerting.ApiAlarms{HealthCheckFqdn: cfg.Edge.ApiDomain()}
+	if cfg.DR.PreProvisionedEdge() {
+		// Route 53 publishes health-check metrics in us-east-1 only, so the alarm would
+		// have to be created in the failed region; the load balancer alarms still page.
+		api.HealthCheckFqdn = ""
+	}
 	if cfg.Ops.ApiLoadBalancerArnSuffix != "" {
 		api.LoadBalancerArnSuffix = pulumi.String(cfg.Ops.ApiLoadBalancerArnSuffix)
+	}
+	if api.HealthCheckFqdn == "" && api.LoadBalancerArnSuffix == nil {
+		api = nil // nothing to watch yet: the load balancer alarms need platform:apiLoadBalancerArnSuffix
 	}
 	nodes := 1 + cfg.Cache.Replicas
 	redis := make([]alerting.RedisAlarms, 0, 2)
@@ -56,12 +64,13 @@ func (p *Platform) buildOps(ctx *pulumi.Context, accountID string) error {
 		return err
 	}
 
-	drProvider := p.Edge.DRProvider // created with the edge: the image replicas use it too
+	drProvider := p.DRProvider // the image and secret replicas use it too
 	if o.Backup, err = backup.NewBackup(ctx, "backup", &backup.BackupArgs{
 		NamePrefix: prefix, AccountId: pulumi.String(accountID), KmsKeyArn: p.Secrets.DataKeyArn,
 		DRRegion: cfg.DRRegion, DRProvider: drProvider,
 		RetentionDays:                cfg.Database.BackupRetentionDays,
 		VaultLock:                    protect,
+		Teardown:                     cfg.DR.RepeatableDrill,
 		ResourceArns:                 pulumi.StringArray{p.Database.InstanceArn},
 		NotificationTopicArn:         o.Alerting.InfoTopicArn,
 		RestoreTestDbSubnetGroupName: p.Database.SubnetGroupName,
@@ -75,7 +84,7 @@ func (p *Platform) buildOps(ctx *pulumi.Context, accountID string) error {
 
 	o.Audit, err = audit.NewAudit(ctx, "audit", &audit.AuditArgs{
 		NamePrefix: prefix, AccountId: pulumi.String(accountID), Region: cfg.Region,
-		AccessLogBucket: p.Edge.LogBucket.BucketName, Protect: protect, Tags: p.Tags,
+		AccessLogBucket: p.Edge.LogBucket.BucketName, Protect: protect, Teardown: cfg.DR.RepeatableDrill, Tags: p.Tags,
 	})
 	return err
 }

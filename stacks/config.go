@@ -20,6 +20,7 @@ type Config struct {
 
 	Edge     EdgeConfig
 	Restore  RestoreConfig
+	DR       DRConfig
 	Ops      OpsConfig
 	Apps     AppsConfig
 	Network  NetworkConfig
@@ -29,6 +30,7 @@ type Config struct {
 
 	SecretRecoveryWindowDays int
 	LogRetentionDays         int
+	Resilience               ResilienceConfig // availabilityTarget, rto*/rpo* (config_resilience.go)
 }
 
 // Strict reports whether the environment gets the production rules (prod and its DR rebuild).
@@ -151,12 +153,14 @@ func Load(stack string, all map[string]string) (*Config, error) {
 
 	c.Edge = loadEdge(r)
 	c.Restore = loadRestore(r, c.Environment)
+	c.DR = loadDR(r, c)
 	c.Ops = loadOps(r)
 	c.Apps = loadApps(r)
 	c.Network = loadNetwork(r, c)
 	c.Cluster = loadCluster(r)
 	c.Database = loadDatabase(r)
 	c.Cache = loadCache(r)
+	c.Resilience = loadResilience(r, c.Environment)
 	if len(errs) == 0 { // cross-field rules need the fields above to be sound
 		validateCrossField(c, &errs)
 	}

@@ -74,8 +74,8 @@ func loadDatabase(r *reader) DatabaseConfig {
 			r.errs.add("dbInstanceClass", d.InstanceClass, "is not an allowed RDS class (allowed: %s)", strings.Join(database.SupportedClasses(), ", "))
 		}
 	}
-	if d.EngineVersion != "" && !strings.HasPrefix(d.EngineVersion, "16.") {
-		r.errs.add("dbEngineVersion", d.EngineVersion, "is not PostgreSQL 16 (allowed: 16.x; a major upgrade is its own change)")
+	if d.EngineVersion != "" && d.EngineVersion != database.DefaultEngineVersion {
+		r.errs.add("dbEngineVersion", d.EngineVersion, "is not allowed (allowed: %s, the major only: RDS applies minor upgrades itself, and a pinned minor makes the next run ask for a refused downgrade; a major upgrade is its own change)", database.DefaultEngineVersion)
 	}
 	if d.MaxAllocatedGiB != 0 && d.MaxAllocatedGiB <= d.AllocatedGiB {
 		r.errs.add("dbMaxAllocatedStorageGiB", fmt.Sprint(d.MaxAllocatedGiB), "must be above dbAllocatedStorageGiB (%d) so storage can autoscale", d.AllocatedGiB)

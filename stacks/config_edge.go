@@ -63,7 +63,7 @@ func loadParentZone(r *reader, e EdgeConfig) string {
 	}
 	apex := strings.Count(e.Domain, ".") == 1
 	switch {
-	case v == NoParentZone && e.Domain != "" && !apex:
+	case v == NoParentZone && e.Domain != "" && !apex && e.ZoneID == "":
 		r.errs.add("parentDnsZoneId", v, "leaves %s undelegated, so its certificates never validate (allowed: the hosted zone id of its parent domain's zone, "+
 			"e.g. `pulumi stack output dnsZoneId -s prod`; none only for a two-label apex delegated at the registrar)", e.Domain)
 	case v == NoParentZone:

@@ -1,9 +1,13 @@
 package stacks
 
 import (
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/generic-corp/platform/components/observability"
+	"github.com/generic-corp/platform/components/secrets"
 	"github.com/generic-corp/platform/components/services"
 	"github.com/generic-corp/platform/components/temporal"
 )
@@ -20,7 +24,7 @@ type Identity struct {
 	Ready []pulumi.Resource
 }
 
-func (p *Platform) buildIdentity(ctx *pulumi.Context) error {
+func (p *Platform) buildIdentity(ctx *pulumi.Context, accountID string) error {
 	cfg := p.Config
 	prefix := cfg.NamePrefix()
 	id := &Identity{SecretNames: map[string]string{}, SecretArns: map[string]pulumi.StringInput{}, Roles: map[string]*services.StoreRole{}}
@@ -31,7 +35,7 @@ func (p *Platform) buildIdentity(ctx *pulumi.Context) error {
 	}
 	tdb, err := temporal.NewDbSecret(ctx, "temporal-db-secret", &temporal.DbSecretArgs{
 		NamePrefix: prefix, SecretsKmsKeyArn: p.Secrets.SecretsKeyArn, RecoveryWindowInDays: cfg.SecretRecoveryWindowDays,
-		Protect: cfg.Strict(), Tags: p.Tags,
+		ForceDelete: cfg.DR.RepeatableDrill, Protect: cfg.Strict(), Tags: p.Tags,
 	})
 	if err != nil {
 		return err
@@ -39,7 +43,7 @@ func (p *Platform) buildIdentity(ctx *pulumi.Context) error {
 	id.SecretNames[temporalDbSecret], id.SecretArns[temporalDbSecret] = temporal.DbSecretName(prefix), tdb.Arn
 	graf, err := observability.NewGrafanaAdminSecret(ctx, "grafana-admin-secret", &observability.GrafanaAdminSecretArgs{
 		NamePrefix: prefix, SecretsKmsKeyArn: p.Secrets.SecretsKeyArn, RecoveryWindowInDays: cfg.SecretRecoveryWindowDays,
-		Protect: cfg.Strict(), Tags: p.Tags,
+		ForceDelete: cfg.DR.RepeatableDrill, Protect: cfg.Strict(), Tags: p.Tags,
 	})
 	if err != nil {
 		return err
@@ -52,11 +56,16 @@ func (p *Platform) buildIdentity(ctx *pulumi.Context) error {
 		for _, s := range g.secrets {
 			arns = append(arns, id.SecretArns[s])
 		}
-		role, err := services.NewStoreRole(ctx, "irsa-"+g.namespace+"-"+g.serviceAccount, &services.StoreRoleArgs{
+		args := &services.StoreRoleArgs{
 			NamePrefix: prefix, Namespace: g.namespace, ServiceAccountName: g.serviceAccount, SecretArns: arns,
 			KmsKeyArn: p.Secrets.SecretsKeyArn, Region: cfg.Region,
 			OidcProviderArn: p.Cluster.OidcProviderArn, OidcIssuer: p.Cluster.OidcIssuer, Tags: p.Tags,
-		})
+		}
+		if cfg.Environment == "dr" && readsOperatorSecrets(g) {
+			// prod's replicas, under prod's replica key in this region.
+			args.ReplicaKeyAlias, args.AccountId = p.Secrets.ReplicaKeyAlias, pulumi.String(accountID)
+		}
+		role, err := services.NewStoreRole(ctx, "irsa-"+g.namespace+"-"+g.serviceAccount, args)
 		if err != nil {
 			return err
 		}
@@ -85,4 +94,27 @@ func (p *Platform) clusterInputs() ClusterInputs {
 	}
 	in.MirroredImages = p.Edge.MirroredImages
 	return in
+}
+
+// readsOperatorSecrets reports whether a grant reads an operator-filled secret.
+func readsOperatorSecrets(g grant) bool {
+	for _, s := range g.secrets {
+		if slices.Contains(externalSecretNames(), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// operatorSecretReplicas: prod replicates its operator-filled secrets to the DR region,
+// and a dr stack reads those replicas, so a rebuild has prod's values without anyone
+// copying them (docs/disaster-recovery.md).
+func operatorSecretReplicas(cfg *Config, drProvider *aws.Provider) (*secrets.ReplicaArgs, *secrets.OperatorSource) {
+	switch cfg.Environment {
+	case "prod":
+		return &secrets.ReplicaArgs{Region: cfg.DRRegion, Provider: drProvider}, nil
+	case "dr":
+		return nil, &secrets.OperatorSource{NamePrefix: cfg.ServiceName + "-" + primaryStack}
+	}
+	return nil, nil
 }

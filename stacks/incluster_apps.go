@@ -127,7 +127,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 		KedaRedis: &services.KedaRedisArgs{
 			Address: pulumi.Sprintf("%s:%d", in.RedisHosts[cache.RoleQueue], cache.Port),
 			Prefix:  cfg.Apps.BullMQPrefix, Queues: cfg.Apps.WorkerQueues, PasswordEnv: "REDIS_QUEUE_PASSWORD",
-			Max: cfg.Apps.WorkerMaxReplicas,
+			Min: minWorkers(cfg), Max: cfg.Apps.WorkerMaxReplicas,
 		},
 		Env: env(nil),
 		Secrets: []services.SecretSource{dbSource, queueSource, cacheSource,
@@ -149,7 +149,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 	}
 	l.out.TemporalWorker, err = services.NewWorkload(ctx, "temporal-worker", &services.WorkloadArgs{
 		Name: "temporal-worker", NamePrefix: prefix, Namespace: nsApps, Image: in.Images["temporal-worker"],
-		KedaTemporal: &services.KedaTemporalArgs{Endpoint: temporalAddress, TaskQueue: cfg.Apps.TemporalTaskQueue, Max: cfg.Apps.WorkerMaxReplicas},
+		KedaTemporal: &services.KedaTemporalArgs{Endpoint: temporalAddress, TaskQueue: cfg.Apps.TemporalTaskQueue, Min: minWorkers(cfg), Max: cfg.Apps.WorkerMaxReplicas},
 		Env:          env(nil),
 		Secrets:      []services.SecretSource{dbSource, operator("anthropic-api-key", "anthropicKey"), operator("sentry-dsn", "sentryDsn")},
 		SecretEnv: map[string]pulumi.StringInput{
@@ -159,4 +159,14 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 		KubernetesProvider: l.k8s, KubernetesDependsOn: append(deps, l.out.Temporal), Tags: l.tags,
 	})
 	return err
+}
+
+// minWorkers is the fewest worker pods KEDA keeps: two in prod and dr, spread over
+// zones, so one node's loss never stops the queue (docs/resilience.md, node loss); one in
+// staging.
+func minWorkers(cfg *Config) int {
+	if cfg.Strict() {
+		return 2
+	}
+	return 1
 }

@@ -55,7 +55,7 @@ func (l *layer) observability(ctx *pulumi.Context, charts bool) error {
 		PagerDutySecretName: l.secretName(pagerDutySecret), SlackSecretName: l.secretName(slackSecret),
 		Temporal:       observability.ScrapeTarget{Namespace: t.MetricsNamespace, Selector: t.MetricsSelector, Port: t.MetricsPort},
 		RedisExporters: exporters,
-		Protect:        cfg.Strict(), Tags: l.tags,
+		Protect:        cfg.Strict(), LokiTeardown: cfg.DR.RepeatableDrill, Tags: l.tags,
 	}); err != nil {
 		return err
 	}

@@ -31,7 +31,13 @@ var Keys = []Key{
 	{"owner", KindString, "Team that owns the stack; the owner tag on every resource.", "sre"},
 	{"costCenter", KindString, "Cost centre for billing; the cost-center tag on every resource.", "platform"},
 	{"serviceName", KindString, "Service tag and physical name stem.", "agent-platform"},
-	{"drRegion", KindString, "Region that holds backup copies and hosts a disaster-recovery rebuild.", nil},
+	{"drRegion", KindString, "Region that holds backup copies and hosts a disaster-recovery rebuild. In a dr stack: where the rebuild copies its own backups, never platform:failedRegion.", nil},
+	{"failedRegion", KindString, "dr only, required: the region the rebuild survives (prod's aws:region). Nothing the rebuild creates may live there; with us-east-1 the CloudFront certificate and web ACL are prod's pre-provisioned ones.", ""},
+	{"edgeCertificateArn", KindString, "dr only: the us-east-1 ACM certificate prod keeps for the dr domain (stack output drEdgeCertificateArn of prod). Required when failedRegion is us-east-1.", ""},
+	{"cloudFrontWebAclArn", KindString, "dr only: prod's CloudFront web ACL (stack output cloudFrontWebAclArn of prod), shared by the rebuild's distributions. Required when failedRegion is us-east-1.", ""},
+	{"drDomain", KindString, "prod only: the dr stack's domain (a subdomain of domain). prod keeps a us-east-1 CloudFront certificate for it ready, so a rebuild never creates one in us-east-1.", ""},
+	{"cutoverDomain", KindString, "dr only: prod's domain once its names are cut over to the rebuild (docs/disaster-recovery.md step 9). The rebuild's distributions then also answer on app., the apex and www. of it, so a later pulumi up keeps the moved aliases. Empty: not cut over.", ""},
+	{"repeatableDrill", KindBoolean, "dr only: the stack is a drill that is torn down and rebuilt. Secrets are deleted without a recovery window, the stack's buckets and backup vaults are emptied on destroy and the vaults take a governance-mode lock.", false},
 	{"monthlyBudgetUsd", KindInteger, "Monthly budget in USD; the modeled cost must stay below it (cost-stack-budget policy) and AWS Budgets alerts at 80 and 100 percent.", nil},
 
 	// Network.
@@ -54,7 +60,7 @@ var Keys = []Key{
 
 	// Database.
 	{"dbInstanceClass", KindString, "RDS PostgreSQL instance class (Graviton: db.t4g, db.m7g, db.r7g, db.m6g, db.r6g).", nil},
-	{"dbEngineVersion", KindString, "PostgreSQL engine version (major 16).", "16.6"},
+	{"dbEngineVersion", KindString, "PostgreSQL major version (16). Minor upgrades are automatic, so a minor is never pinned.", "16"},
 	{"dbAllocatedStorageGiB", KindInteger, "Initial gp3 storage, GiB (20 to 65536).", nil},
 	{"dbMaxAllocatedStorageGiB", KindInteger, "Storage autoscaling ceiling, GiB; above dbAllocatedStorageGiB.", nil},
 	{"dbMultiAz", KindBoolean, "Multi-AZ standby. Required true in prod.", nil},
@@ -106,6 +112,24 @@ var Keys = []Key{
 
 	// Secrets.
 	{"secretRecoveryWindowDays", KindInteger, "Days a deleted Secrets Manager secret can still be recovered (7 to 30).", 30},
+
+	// Resilience targets (docs/resilience.md): the preflight report estimates every
+	// stateful component's RTO and RPO per disruption from the plan and fails on a miss.
+	// No defaults: each stack states its own; prod and dr may not go below 99.9 %.
+	{"resilienceAcceptedRisks", KindArray, "Resilience targets the stack knowingly misses, each \"<disruption>/<component>\" as the report names them (e.g. region-loss/Redis queue). The miss stays in the report, exempted instead of blocking; the stack file says why next to it.", []string{}},
+	{"availabilityTarget", KindString, "Monthly availability every component must reach in the resilience model, percent (e.g. \"99.9\"; 99.9 or more in prod and dr).", nil},
+	{"rtoPodLossMinutes", KindInteger, "Target RTO when a pod is lost (crash, eviction), minutes (1 to 10080).", nil},
+	{"rpoPodLossMinutes", KindInteger, "Target RPO when a pod is lost, minutes of recent data (0 = none, to 10080).", nil},
+	{"rtoNodeLossMinutes", KindInteger, "Target RTO when one node is lost (an EKS node, the RDS primary host, a Redis primary), minutes (1 to 10080).", nil},
+	{"rpoNodeLossMinutes", KindInteger, "Target RPO when one node is lost, minutes of recent data (0 = none, to 10080).", nil},
+	{"rtoAzLossMinutes", KindInteger, "Target RTO when an availability zone is lost, minutes (1 to 10080).", nil},
+	{"rpoAzLossMinutes", KindInteger, "Target RPO when an availability zone is lost, minutes of recent data (0 = none, to 10080).", nil},
+	{"rtoRegionLossMinutes", KindInteger, "Target RTO when the region is lost (a rebuild in drRegion), minutes (1 to 10080).", nil},
+	{"rpoRegionLossMinutes", KindInteger, "Target RPO when the region is lost: the age of the newest copy outside it, minutes (0 = none, to 10080).", nil},
+	{"rtoBadDeployMinutes", KindInteger, "Target RTO of a bad release (detect, decide, roll back), minutes (1 to 10080).", nil},
+	{"rpoBadDeployMinutes", KindInteger, "Target RPO of a bad release, minutes of recent data (0 = none, to 10080); data a release corrupts is judged under rpoDataCorruptionMinutes.", nil},
+	{"rtoDataCorruptionMinutes", KindInteger, "Target RTO when data is corrupted (a bad migration, an operator error): restore to a point before it, minutes (1 to 10080).", nil},
+	{"rpoDataCorruptionMinutes", KindInteger, "Target RPO when data is corrupted: good writes lost by restoring to a point before it, minutes (0 = none, to 10080).", nil},
 }
 
 func keyByName(name string) (Key, bool) {

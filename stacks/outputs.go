@@ -43,6 +43,12 @@ func (p *Platform) export(ctx *pulumi.Context) {
 	ctx.Export("apiUrl", pulumi.String("https://"+p.Config.Edge.ApiDomain()))
 	ctx.Export("siteBuckets", pulumi.StringMap{"app": p.Edge.App.BucketName, "landing": p.Edge.Landing.BucketName})
 	ctx.Export("distributionIds", pulumi.StringMap{"app": p.Edge.App.DistributionId, "landing": p.Edge.Landing.DistributionId})
+	// What a dr stack takes from prod when it survives the loss of us-east-1
+	// (platform:cloudFrontWebAclArn, platform:edgeCertificateArn).
+	ctx.Export("cloudFrontWebAclArn", p.Edge.CloudFrontWebAclArn)
+	if p.Config.DR.StandbyDomain != "" {
+		ctx.Export("drEdgeCertificateArn", p.Edge.StandbyCertificateArn)
+	}
 	ctx.Export("alertTopicArns", p.Ops.Alerting.TopicArns)
 	ctx.Export("backupVaults", pulumi.StringMap{"primary": p.Ops.Backup.VaultArn, "dr": p.Ops.Backup.DRVaultArn})
 	ctx.Export("auditTrailArn", p.Ops.Audit.TrailArn)

@@ -161,7 +161,7 @@ func TestMutationsAreKilled(t *testing.T) {
 	baseline, err := verdict.Check(base, cfg)
 	require.NoError(t, err)
 
-	all := append(append(append(append(foundationMutations(), edgeMutations()...), opsMutations()...), rolloutMutations()...), rehearsalMutations()...)
+	all := append(append(append(append(append(foundationMutations(), edgeMutations()...), opsMutations()...), rolloutMutations()...), rehearsalMutations()...), day2PlanMutations()...)
 	covered := map[string]bool{}
 	killed := 0
 	for _, m := range all {

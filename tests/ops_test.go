@@ -133,7 +133,10 @@ func TestBackup(t *testing.T) {
 			require.Equal(t, "us-west-2", str(drProvider.Input("region")))
 			require.True(t, strings.HasPrefix(dr.Provider, drProvider.URN+"::"), "DR vault provider %q", dr.Provider)
 			require.False(t, strings.HasPrefix(primary.Provider, drProvider.URN+"::"))
-			drKey := one(t, p, "aws:kms/key:Key", func(r *plan.Resource) bool { return strings.HasPrefix(r.Provider, drProvider.URN+"::") })
+			// The DR region holds two keys of prod: the backups' and the secret replicas'.
+			drKey := one(t, p, "aws:kms/key:Key", func(r *plan.Resource) bool {
+				return strings.HasPrefix(r.Provider, drProvider.URN+"::") && r.Name == "backup-dr-key"
+			})
 			require.True(t, drKey.Protect)
 
 			// Compliance-mode locks whose range holds the plan's retention.

@@ -6,8 +6,9 @@
 //	go run ./cmd/preflight --stack all --diff origin/main --format markdown
 //	go run ./cmd/preflight --stack prod --graph out.svg
 //
-// Exit codes: 0 ok; 1 a mandatory policy violation (unless --no-fail), a configuration
-// error or a failure; 2 a usage error.
+// Exit codes: 0 ok; 1 a mandatory policy violation or a refused diff (a protected
+// resource replaced or removed, an immutable setting changed; unless --no-fail), a
+// configuration error or a failure; 2 a usage error.
 package main
 
 import (
@@ -28,7 +29,7 @@ import (
 // Exit codes.
 const (
 	exitOK    = 0
-	exitFail  = 1 // mandatory violation, config error, or any failure
+	exitFail  = 1 // mandatory violation, refused diff, config error, or any failure
 	exitUsage = 2
 )
 
@@ -84,6 +85,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		for _, b := range r.Blocking() {
 			fmt.Fprintf(stderr, "preflight: %s: mandatory violation %s on %s\n", r.Stack, b.Rule, orStack(b.URN))
 		}
+		for _, x := range r.Refusals() {
+			fmt.Fprintf(stderr, "preflight: %s: mandatory violation diff-%s on %s: %s\n", r.Stack, x.Kind, x.Subject(), x.Message)
+		}
 	}
 	if !doc.Pass() && !o.noFail {
 		return exitFail
@@ -110,7 +114,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.graph, "graph", "", "also draw the dependency graph: a .dot or .svg file (svg needs graphviz `dot`), a .mmd file, or `mermaid` to embed it in the report")
 	fs.StringVar(&o.graphLevel, "graph-level", "", "graph detail: resource or component (default: resource for files, component for mermaid)")
 	fs.StringVar(&o.diff, "diff", "", "compare with a base: a saved JSON report, or a git ref whose own preflight is run in a temporary copy")
-	fs.BoolVar(&o.noFail, "no-fail", false, "exit 0 even when a mandatory policy is violated (config and usage errors still fail)")
+	fs.BoolVar(&o.noFail, "no-fail", false, "exit 0 even when a mandatory policy is violated or the diff is refused (config and usage errors still fail)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: preflight --stack staging|prod|dr|all [flags]")
 		fs.PrintDefaults()
@@ -226,7 +230,7 @@ func addDiff(o options, doc *preflight.Document) error {
 			doc.Notes = append(doc.Notes, fmt.Sprintf("no diff for %s: the base %s has no report of that stack", r.Stack, label))
 			continue
 		}
-		r.Diff = preflight.Compare(b, r, label)
+		r.AttachDiff(preflight.Compare(b, r, label))
 	}
 	return nil
 }

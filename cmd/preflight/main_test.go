@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,4 +214,86 @@ func TestGraphOutputs(t *testing.T) {
 	data, err = os.ReadFile(svg)
 	require.NoError(t, err)
 	require.Contains(t, string(data), "<svg")
+}
+
+// TestDiffRefusesWhatCannotChange diffs changed prod stack files against a saved report
+// of the committed prod stack: a new VPC CIDR replaces the cluster and the data stores in
+// it (all protected), and Temporal's shard count can never change; both fail the run.
+func TestDiffRefusesWhatCannotChange(t *testing.T) {
+	// The base is whatever the committed stack is; its own verdict is not this test's.
+	code, base, errOut := preflightRun(t, "--stack", "prod", "--root", root, "--format", "json", "--no-fail")
+	require.Equal(t, exitOK, code, errOut)
+	saved := filepath.Join(t.TempDir(), "prod.json")
+	require.NoError(t, os.WriteFile(saved, []byte(base), 0o644))
+	bases, err := preflight.ReadJSON([]byte(base))
+	require.NoError(t, err)
+	baseMandatory := bases["prod"].Summary.Mandatory
+
+	cases := []struct {
+		name  string
+		edit  func(string) string
+		kinds map[string]int // refusals by kind
+		key   string         // the refused config key
+		// replaced are "type name" of resources that must be replaced.
+		replaced []string
+	}{
+		{
+			name: "a new VPC CIDR", edit: replaceLine("platform:vpcCidr", "10.31.0.0/16"),
+			kinds: map[string]int{"immutable-setting": 1, "protected-replace": 4}, key: "platform:vpcCidr",
+			replaced: []string{"aws:eks/cluster:Cluster cluster", "aws:rds/instance:Instance database",
+				"aws:elasticache/replicationGroup:ReplicationGroup cache-queue", "aws:elasticache/replicationGroup:ReplicationGroup cache-cache"},
+		},
+		{
+			name: "more Temporal history shards",
+			edit: func(s string) string { // prod keeps the default (512); the file does not set it
+				return strings.TrimRight(s, "\n") + "\n  platform:temporalHistoryShards: 1024\n"
+			},
+			kinds: map[string]int{"immutable-setting": 1}, key: "platform:temporalHistoryShards",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			changed := projectCopy(t, "", map[string]func(string) string{"Pulumi.prod.yaml": tc.edit})
+			code, out, errOut := preflightRun(t, "--stack", "prod", "--root", changed, "--diff", saved, "--format", "json")
+			require.Equal(t, exitFail, code, "a refused diff fails the run; stderr: %s", errOut)
+			require.Contains(t, errOut, "preflight: prod: mandatory violation diff-immutable-setting on "+tc.key+": "+tc.key+" cannot change")
+			reports, err := preflight.ReadJSON([]byte(out))
+			require.NoError(t, err)
+			r := reports["prod"]
+			require.False(t, r.Summary.Pass)
+			require.Equal(t, baseMandatory, r.Summary.Mandatory, "the change adds no policy finding: its refusals fail it")
+			kinds := map[string]int{}
+			for _, x := range r.Diff.Refusals {
+				kinds[x.Kind]++
+				if x.Kind == "protected-replace" {
+					require.Contains(t, errOut, "mandatory violation diff-protected-replace on "+x.URN)
+				}
+			}
+			require.Equal(t, tc.kinds, kinds)
+			actions := map[string]string{}
+			for _, c := range r.Diff.Changed {
+				actions[c.Type+" "+c.Name] = c.Action
+			}
+			for _, want := range tc.replaced {
+				require.Equal(t, "replace", actions[want], want)
+			}
+			require.Equal(t, len(tc.replaced), r.Diff.StatefulReplacements, "the cluster and the three data stores")
+
+			code, _, _ = preflightRun(t, "--stack", "prod", "--root", changed, "--diff", saved, "--no-fail")
+			require.Equal(t, exitOK, code, "--no-fail reports a refusal without failing")
+		})
+	}
+
+	// The VPC case in the human formats: the refusal and the stateful replacements are loud.
+	changed := projectCopy(t, "", map[string]func(string) string{"Pulumi.prod.yaml": cases[0].edit})
+	code, out, _ := preflightRun(t, "--stack", "prod", "--root", changed, "--diff", saved)
+	require.Equal(t, exitFail, code)
+	require.Contains(t, out, "preflight: stack prod (preview) - FAIL")
+	require.Contains(t, out, "  !! REFUSED (immutable-setting): platform:vpcCidr cannot change after the first deploy (10.30.0.0/16 -> 10.31.0.0/16)")
+	require.Contains(t, out, "+-replace rds.Instance database  !! STATEFUL REPLACEMENT: the new resource starts empty (forced by dbSubnetGroupName <- rds.SubnetGroup database replaced")
+	code, out, _ = preflightRun(t, "--stack", "prod", "--root", changed, "--diff", saved, "--format", "markdown")
+	require.Equal(t, exitFail, code)
+	require.Contains(t, out, "> **`prod`: 5 change(s) refused: this diff cannot be deployed**")
+	require.Contains(t, out, fmt.Sprintf("| `prod` | ❌ %d mandatory, 5 refused |", baseMandatory))
+	require.Contains(t, out, "> - **replace** `eks.Cluster` `cluster`: forced by `vpcConfig <- ec2.Subnet network-private-us-east-1a (+2) replaced`")
 }

@@ -43,6 +43,10 @@ type AuditArgs struct {
 	// Protect adds pulumi.Protect to the key, the bucket and the trail, and
 	// RetainOnDelete to the key and the bucket. Default false; true in prod.
 	Protect bool
+	// Teardown empties and deletes the log bucket on destroy instead of keeping it, so
+	// a rebuild can create its name again. Default false; only for a repeatable DR drill,
+	// whose trail records the drill (the key is still kept: it decrypts what was copied).
+	Teardown bool
 	// Tags is the stack tag set; must carry tags.Required.
 	Tags tags.Set
 }

@@ -14,9 +14,9 @@ func (c *Audit) newBucket(ctx *pulumi.Context, name string, keyArn pulumi.String
 	parent := pulumi.Parent(c)
 	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		Bucket:       pulumi.String(a.BucketName),
-		ForceDestroy: pulumi.Bool(false),
+		ForceDestroy: pulumi.Bool(a.Teardown),
 		Tags:         a.Tags.AWS(a.BucketName),
-	}, parent, pulumi.Protect(a.Protect), pulumi.RetainOnDelete(a.Protect))
+	}, parent, pulumi.Protect(a.Protect), pulumi.RetainOnDelete(a.Protect && !a.Teardown))
 	if err != nil {
 		return nil, nil, err
 	}

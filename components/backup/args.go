@@ -98,6 +98,12 @@ type BackupArgs struct {
 	// VaultLockChangeableForDays is the grace time of the compliance-mode lock, in days:
 	// after it the lock is immutable (see the package doc). Default 3; 3..36500.
 	VaultLockChangeableForDays int
+	// Teardown makes the stack's vaults removable by `pulumi destroy`: a governance-mode
+	// lock instead of compliance mode (a compliance lock can never be removed, and a
+	// vault cannot be deleted while it holds recovery points) and ForceDestroy, which
+	// deletes the recovery points first. Default false; only for a repeatable DR drill,
+	// whose vaults hold copies of copies (prod's locked vaults keep the originals).
+	Teardown bool
 
 	// ResourceArns are extra resources selected by ARN, on top of the tag selection (for
 	// resources that cannot carry the tag). Optional.

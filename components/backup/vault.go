@@ -22,15 +22,16 @@ type vaultSpec struct {
 	providers []pulumi.ResourceOption // pulumi.Provider for the DR vault, nothing for the primary
 }
 
-// newVault creates a vault and, with VaultLock, its compliance-mode lock. The vault
-// never force-destroys: deleting a vault that holds recovery points must fail.
+// newVault creates a vault and, with VaultLock, its lock: compliance mode, or governance
+// mode for a Teardown stack. Only a Teardown vault force-destroys; otherwise deleting a
+// vault that holds recovery points must fail.
 func (c *Backup) newVault(ctx *pulumi.Context, name string, spec vaultSpec, a BackupArgs) (*backup.Vault, error) {
 	physical := naming.Name(maxVaultName, a.NamePrefix, spec.logical)
 	stateful := append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Protect(a.Protect)}, spec.providers...)
 	vault, err := backup.NewVault(ctx, name+"-"+spec.logical, &backup.VaultArgs{
 		Name:         pulumi.String(physical),
 		KmsKeyArn:    spec.keyArn,
-		ForceDestroy: pulumi.Bool(false),
+		ForceDestroy: pulumi.Bool(a.Teardown),
 		Tags:         a.Tags.AWS(physical),
 	}, stateful...)
 	if err != nil {
@@ -41,13 +42,17 @@ func (c *Backup) newVault(ctx *pulumi.Context, name string, spec vaultSpec, a Ba
 	}
 	// ChangeableForDays makes this a compliance-mode lock: immutable once the grace
 	// time has passed (see the package doc). Protect keeps `pulumi destroy` from even
-	// trying to remove it.
-	if _, err := backup.NewVaultLockConfiguration(ctx, name+"-"+spec.logical+"-lock", &backup.VaultLockConfigurationArgs{
-		BackupVaultName:   vault.Name,
-		MinRetentionDays:  pulumi.Int(a.VaultLockMinRetentionDays),
-		MaxRetentionDays:  pulumi.Int(a.VaultLockMaxRetentionDays),
-		ChangeableForDays: pulumi.Int(a.VaultLockChangeableForDays),
-	}, stateful...); err != nil {
+	// trying to remove it. Without it the lock is in governance mode, which a destroy
+	// removes before it empties the vault.
+	lock := &backup.VaultLockConfigurationArgs{
+		BackupVaultName:  vault.Name,
+		MinRetentionDays: pulumi.Int(a.VaultLockMinRetentionDays),
+		MaxRetentionDays: pulumi.Int(a.VaultLockMaxRetentionDays),
+	}
+	if !a.Teardown {
+		lock.ChangeableForDays = pulumi.Int(a.VaultLockChangeableForDays)
+	}
+	if _, err := backup.NewVaultLockConfiguration(ctx, name+"-"+spec.logical+"-lock", lock, stateful...); err != nil {
 		return nil, err
 	}
 	return vault, nil

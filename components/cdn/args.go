@@ -41,10 +41,20 @@ type SiteArgs struct {
 	// ZoneId is the Route 53 hosted zone of Domains (dns.Dns.ZoneId): it receives the
 	// certificate validation and alias records. Required.
 	ZoneId pulumi.StringInput
-	// EdgeProvider is an aws.Provider for us-east-1. Required: CloudFront only uses ACM
-	// certificates from us-east-1, so the certificate and its validation are created
-	// through it.
+	// EdgeProvider is an aws.Provider for us-east-1. Required unless CertificateArn is
+	// set: CloudFront only uses ACM certificates from us-east-1, so the certificate and
+	// its validation are created through it.
 	EdgeProvider pulumi.ProviderResource
+	// CertificateArn is an issued us-east-1 ACM certificate covering Domains, made ahead
+	// of time. Optional: when set the site creates no certificate and needs no
+	// EdgeProvider, which is how a DR rebuild that survives the loss of us-east-1 gets
+	// its sites (prod keeps the certificate ready).
+	CertificateArn pulumi.StringInput
+	// ExtraAliases are more names the distribution answers on, whose DNS records this
+	// site does not own (a DR cut-over: prod's names, moved onto the rebuild's
+	// distribution with associate-alias and repointed in prod's zone by hand). The
+	// certificate must cover them. Default none.
+	ExtraAliases []string
 	// KmsKeyArn is the customer-managed KMS key (ARN) of the bucket's default
 	// encryption. Required. Its key policy must let cloudfront.amazonaws.com call
 	// kms:Decrypt for this account's distributions (condition AWS:SourceArn), or
@@ -82,6 +92,11 @@ type SiteArgs struct {
 	BucketName string
 	// Protect adds pulumi.Protect to the bucket. Default false; true in prod.
 	Protect bool
+	// ForceDestroy lets `pulumi destroy` empty the bucket before deleting it. Default
+	// false: deleting a bucket that holds objects fails. Only for a stack whose data is
+	// a copy, torn down on purpose (a repeatable DR drill).
+	ForceDestroy bool
+
 	// Tags is the stack-level tag set; every taggable resource gets it plus Name.
 	Tags tags.Set
 }
@@ -175,7 +190,7 @@ func (a SiteArgs) validate(name string) error {
 		missing bool
 	}{
 		{"ZoneId (the hosted zone of Domains)", a.ZoneId == nil},
-		{"EdgeProvider (an aws.Provider for us-east-1)", a.EdgeProvider == nil},
+		{"EdgeProvider (an aws.Provider for us-east-1) or CertificateArn", a.EdgeProvider == nil && a.CertificateArn == nil},
 		{"KmsKeyArn (customer-managed key of the bucket)", a.KmsKeyArn == nil},
 		{"LogBucket (name of the access-log bucket)", a.LogBucket == nil},
 	} {

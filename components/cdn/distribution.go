@@ -4,6 +4,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"slices"
 
 	"github.com/generic-corp/platform/internal/naming"
 )
@@ -65,7 +66,7 @@ func newDistribution(ctx *pulumi.Context, name, physical string, a SiteArgs, in 
 	args := &cloudfront.DistributionArgs{
 		Enabled:           pulumi.Bool(true),
 		Comment:           pulumi.String(physical),
-		Aliases:           pulumi.ToStringArray(a.Domains),
+		Aliases:           pulumi.ToStringArray(append(slices.Clone(a.Domains), a.ExtraAliases...)),
 		IsIpv6Enabled:     pulumi.Bool(true),
 		HttpVersion:       pulumi.String("http2and3"),
 		DefaultRootObject: pulumi.String("index.html"),

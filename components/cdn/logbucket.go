@@ -40,6 +40,11 @@ type LogBucketArgs struct {
 	BucketName string
 	// Protect adds pulumi.Protect to the bucket. Default false; true in prod.
 	Protect bool
+	// ForceDestroy lets `pulumi destroy` empty the bucket before deleting it. Default
+	// false: deleting a bucket that holds objects fails. Only for a stack whose data is
+	// a copy, torn down on purpose (a repeatable DR drill).
+	ForceDestroy bool
+
 	// Tags is the stack-level tag set; the bucket gets it plus Name.
 	Tags tags.Set
 }
@@ -112,7 +117,7 @@ func NewLogBucket(ctx *pulumi.Context, name string, args *LogBucketArgs, opts ..
 
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		Bucket:       pulumi.String(a.BucketName),
-		ForceDestroy: pulumi.Bool(false),
+		ForceDestroy: pulumi.Bool(a.ForceDestroy),
 		Tags:         a.Tags.AWS(a.BucketName),
 	}, parent, pulumi.Protect(a.Protect))
 	if err != nil {

@@ -55,8 +55,8 @@ func NewSite(ctx *pulumi.Context, name string, args *SiteArgs, opts ...pulumi.Re
 
 	bucket, err := s3.NewBucketV2(ctx, name+"-bucket", &s3.BucketV2Args{
 		Bucket: pulumi.String(a.BucketName),
-		// Deleting a bucket that still holds objects must fail, not empty it.
-		ForceDestroy: pulumi.Bool(false),
+		// Deleting a bucket that still holds objects fails, unless the stack is a drill.
+		ForceDestroy: pulumi.Bool(a.ForceDestroy),
 		Tags:         a.Tags.AWS(a.BucketName),
 	}, parent, pulumi.Protect(a.Protect))
 	if err != nil {
@@ -92,13 +92,7 @@ func NewSite(ctx *pulumi.Context, name string, args *SiteArgs, opts ...pulumi.Re
 	if err != nil {
 		return nil, err
 	}
-	certArn, err := dns.ValidatedCertificate(ctx, name+"-cert", &dns.CertificateArgs{
-		DomainName:              a.Domains[0],
-		SubjectAlternativeNames: a.Domains[1:],
-		ZoneId:                  a.ZoneId,
-		KeyAlgorithm:            a.KeyAlgorithm,
-		Tags:                    a.Tags,
-	}, parent, pulumi.Provider(a.EdgeProvider))
+	certArn, err := siteCertificate(ctx, name, a, parent)
 	if err != nil {
 		return nil, err
 	}
@@ -151,4 +145,19 @@ func NewSite(ctx *pulumi.Context, name string, args *SiteArgs, opts ...pulumi.Re
 		return nil, err
 	}
 	return c, nil
+}
+
+// siteCertificate is the given pre-provisioned certificate, or a new DNS-validated one
+// in us-east-1.
+func siteCertificate(ctx *pulumi.Context, name string, a SiteArgs, parent pulumi.ResourceOption) (pulumi.StringOutput, error) {
+	if a.CertificateArn != nil {
+		return a.CertificateArn.ToStringOutput(), nil
+	}
+	return dns.ValidatedCertificate(ctx, name+"-cert", &dns.CertificateArgs{
+		DomainName:              a.Domains[0],
+		SubjectAlternativeNames: a.Domains[1:],
+		ZoneId:                  a.ZoneId,
+		KeyAlgorithm:            a.KeyAlgorithm,
+		Tags:                    a.Tags,
+	}, parent, pulumi.Provider(a.EdgeProvider))
 }

@@ -29,7 +29,7 @@ func TestSiteValidation(t *testing.T) {
 		want     []string
 	}{
 		{"nothing", "app", func(a *cdn.SiteArgs) { *a = cdn.SiteArgs{} }, true, []string{
-			`NamePrefix ""`, "Domains is empty", "ZoneId", "EdgeProvider (an aws.Provider for us-east-1) is required",
+			`NamePrefix ""`, "Domains is empty", "ZoneId", "EdgeProvider (an aws.Provider for us-east-1) or CertificateArn is required",
 			"KmsKeyArn", "LogBucket (name of the access-log bucket) is required"}},
 		{"bad site name", "App_1", nil, false, []string{`site "App_1": the component name is not allowed`}},
 		{"bad domains", "app", func(a *cdn.SiteArgs) {

@@ -48,9 +48,12 @@ type PostgresArgs struct {
 	// SupportedClasses() (MaxConnections must know its memory); db.t4g.micro/small are
 	// refused because they cannot run Performance Insights.
 	InstanceClass string
-	// EngineVersion is the PostgreSQL version. Default "16": a major-only prefix, so that
-	// AWS's automatic minor upgrades do not show up as drift that Pulumi would try to
-	// "downgrade". "16.x" pins a minor. Must be PostgreSQL 16 (parameter family postgres16).
+	// EngineVersion is the PostgreSQL major version. Default and only value "16": automatic
+	// minor upgrades are always on, and the provider keeps a configured version only while
+	// it is a prefix of the running one. A pinned minor ("16.6") becomes drift the day RDS
+	// upgrades the instance: the next run asks for a downgrade, which RDS refuses, and a
+	// restore from a newer snapshot fails the same way. A major upgrade is its own change
+	// (parameter family postgres16).
 	EngineVersion string
 	// AllocatedStorageGiB is the initial gp3 storage, in GiB. Default 50; 20..65536.
 	AllocatedStorageGiB int
@@ -68,7 +71,8 @@ type PostgresArgs struct {
 	// behind their back.
 	Password pulumi.StringInput
 	// KmsKeyArn is the customer-managed key for storage and Performance Insights
-	// (secrets.DataKeyArn). Required.
+	// (secrets.DataKeyArn). Required. A restore from a snapshot uses it for Performance
+	// Insights only: the restored storage keeps the snapshot's key.
 	KmsKeyArn pulumi.StringInput
 	// DataSubnetIds are the private data-tier subnets (two or more AZs). Required.
 	DataSubnetIds pulumi.StringArrayInput

@@ -297,6 +297,11 @@ func TestPostgresRestore(t *testing.T) {
 		require.True(t, db.Input("dbName").IsNull())
 		require.True(t, db.Input("password").Secret(), "the password is still reset to ours")
 		require.True(t, db.Input("restoreToPointInTime").IsNull())
+		// A restore takes no KMS key: the instance keeps the snapshot's. A key here
+		// differs from it in the state, and kmsKeyId forces a replacement of the restored
+		// (protected) database on the next run.
+		require.True(t, db.Input("kmsKeyId").IsNull(), "a snapshot restore keeps the snapshot's key")
+		require.True(t, db.Input("storageEncrypted").AsBool())
 	})
 	t.Run("to a point in time", func(t *testing.T) {
 		p := capture(t, plan.Update, func(a *PostgresArgs) {
@@ -307,5 +312,7 @@ func TestPostgresRestore(t *testing.T) {
 		require.True(t, db.Input("restoreToPointInTime.useLatestRestorableTime").AsBool())
 		require.True(t, db.Input("restoreToPointInTime.restoreTime").IsNull())
 		require.True(t, db.Input("snapshotIdentifier").IsNull())
+		// The provider passes no key to RestoreDBInstanceToPointInTime either.
+		require.True(t, db.Input("kmsKeyId").IsNull(), "a point-in-time restore keeps the backups' key")
 	})
 }

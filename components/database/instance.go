@@ -73,7 +73,6 @@ func (c *Postgres) newPrimary(ctx *pulumi.Context, name, identifier string, a Po
 		MaxAllocatedStorage:                pulumi.Int(a.MaxAllocatedStorageGiB),
 		StorageType:                        pulumi.String("gp3"),
 		StorageEncrypted:                   pulumi.Bool(true),
-		KmsKeyId:                           a.KmsKeyArn.ToStringOutput(),
 		Password:                           pulumi.ToSecret(a.Password.ToStringOutput()).(pulumi.StringOutput),
 		DbSubnetGroupName:                  d.net.subnetGroup.Name,
 		VpcSecurityGroupIds:                pulumi.StringArray{d.net.securityGroup.ID().ToStringOutput()},
@@ -99,9 +98,13 @@ func (c *Postgres) newPrimary(ctx *pulumi.Context, name, identifier string, a Po
 		EnabledCloudwatchLogsExports:       pulumi.ToStringArray(logExports),
 		Tags:                               a.Tags.AWS(identifier),
 	}
+	// A restore takes no KMS key (the provider passes none to either restore call): the
+	// instance keeps the key of the snapshot or backups, a DR copy's being the DR vault's.
+	// Naming ours would differ from it in the state, and kmsKeyId forces a replacement,
+	// so the next run would replace the restored, protected database.
 	switch {
 	case a.RestoreSnapshotIdentifier != "":
-		// The snapshot brings its own database and master user; the password is still
+		// The snapshot brings its own database and master user. The password is still
 		// set (applied after the restore) so it matches the secret PgBouncer reads.
 		args.SnapshotIdentifier = pulumi.String(a.RestoreSnapshotIdentifier)
 	case a.RestorePointInTime != nil:
@@ -119,6 +122,7 @@ func (c *Postgres) newPrimary(ctx *pulumi.Context, name, identifier string, a Po
 		}
 		args.RestoreToPointInTime = pitr
 	default:
+		args.KmsKeyId = a.KmsKeyArn.ToStringOutput()
 		args.DbName = pulumi.String(a.DbName)
 		args.Username = pulumi.String(a.Username)
 	}

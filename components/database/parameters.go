@@ -19,7 +19,7 @@ const SlowQueryMillis = 500
 // logExports are the RDS log types shipped to CloudWatch Logs.
 var logExports = []string{"postgresql", "upgrade"}
 
-// engineFamily is the parameter group family of a validated EngineVersion ("16" or "16.x").
+// engineFamily is the parameter group family of a validated EngineVersion ("16").
 func engineFamily(engineVersion string) string {
 	return "postgres" + strings.SplitN(engineVersion, ".", 2)[0]
 }

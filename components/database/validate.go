@@ -12,7 +12,7 @@ import (
 )
 
 var (
-	engineRe     = regexp.MustCompile(`^16(\.\d+)?$`)
+	engineRe     = regexp.MustCompile(`^16$`)
 	pgIdentRe    = regexp.MustCompile(`^[a-z_][a-z0-9_]{0,62}$`)
 	dailyRe      = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
 	weeklyRe     = regexp.MustCompile(`^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$`)
@@ -43,7 +43,7 @@ func (a PostgresArgs) validate() error {
 			strings.Join(noPerformanceInsights, ", ")+"; use db.t4g.medium or larger")
 	}
 	if !engineRe.MatchString(a.EngineVersion) {
-		bad("EngineVersion", a.EngineVersion, `want PostgreSQL 16: "16" (recommended, follows minor upgrades) or "16.x"`)
+		bad("EngineVersion", a.EngineVersion, `want "16" (the major only: automatic minor upgrades are on, and a pinned minor turns every upgrade into a refused downgrade)`)
 	}
 	if a.AllocatedStorageGiB < 20 || a.AllocatedStorageGiB > 65536 {
 		bad("AllocatedStorageGiB", a.AllocatedStorageGiB, "want 20..65536 GiB (gp3)")

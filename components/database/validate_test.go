@@ -17,7 +17,8 @@ func TestPostgresValidation(t *testing.T) {
 	}{
 		{"unknown class", func(a *PostgresArgs) { a.InstanceClass = "db.x9.huge" }, []string{"InstanceClass", "db.x9.huge", "supported"}},
 		{"no PI on micro", func(a *PostgresArgs) { a.InstanceClass = "db.t4g.micro" }, []string{"InstanceClass", "Performance Insights"}},
-		{"wrong major", func(a *PostgresArgs) { a.EngineVersion = "15.4" }, []string{"EngineVersion", "15.4", "PostgreSQL 16"}},
+		{"wrong major", func(a *PostgresArgs) { a.EngineVersion = "15.4" }, []string{"EngineVersion", "15.4", `want "16"`}},
+		{"pinned minor under automatic minor upgrades", func(a *PostgresArgs) { a.EngineVersion = "16.6" }, []string{"EngineVersion", "16.6", "refused downgrade"}},
 		{"tiny storage", func(a *PostgresArgs) { a.AllocatedStorageGiB = 5 }, []string{"AllocatedStorageGiB", `"5"`, "20..65536"}},
 		{"ceiling below size", func(a *PostgresArgs) { a.AllocatedStorageGiB = 100; a.MaxAllocatedStorageGiB = 100 },
 			[]string{"MaxAllocatedStorageGiB", "more than AllocatedStorageGiB (100)"}},

@@ -187,6 +187,10 @@ type ObservabilityArgs struct {
 	// Protect adds pulumi.Protect to the Grafana secret and the Loki bucket, and keeps
 	// volumes (StorageClass reclaimPolicy Retain) (true in prod).
 	Protect bool
+	// LokiTeardown lets `pulumi destroy` empty and delete the Loki bucket instead of
+	// keeping it (RetainOnDelete), so the next rebuild can create the same name. Default
+	// false; only for a repeatable DR drill, whose logs are disposable.
+	LokiTeardown bool
 	// Tags is the stack tag set; must carry tags.Required.
 	Tags tags.Set
 }

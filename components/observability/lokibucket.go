@@ -44,11 +44,11 @@ func newLokiBucket(ctx *pulumi.Context, name string, a ObservabilityArgs, parent
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
 	bucketOpts := append([]pulumi.ResourceOption{}, opts...)
 	if a.Protect {
-		bucketOpts = append(bucketOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
+		bucketOpts = append(bucketOpts, pulumi.Protect(true), pulumi.RetainOnDelete(!a.LokiTeardown))
 	}
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		Bucket:       pulumi.String(bucketName),
-		ForceDestroy: pulumi.Bool(false),
+		ForceDestroy: pulumi.Bool(a.LokiTeardown),
 		Tags:         a.Tags.AWS(bucketName),
 	}, bucketOpts...)
 	if err != nil {

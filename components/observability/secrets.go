@@ -66,6 +66,11 @@ type GrafanaAdminSecretArgs struct {
 	// RecoveryWindowInDays is how long the deleted secret can be restored, in days.
 	// Default 30; 7..30.
 	RecoveryWindowInDays int
+	// ForceDelete deletes the secret at once on destroy (a recovery window of 0), so the
+	// next rebuild can create the same name: a secret in its recovery window blocks that
+	// name ("already scheduled for deletion"). Default false; only for a repeatable DR
+	// drill, whose secrets are regenerated.
+	ForceDelete bool
 	// Protect adds pulumi.Protect to the password and the secret (true in prod).
 	Protect bool
 	// Tags is the stack tag set; must carry tags.Required.
@@ -88,6 +93,9 @@ func (a GrafanaAdminSecretArgs) withDefaults() GrafanaAdminSecretArgs {
 	if a.RecoveryWindowInDays == 0 {
 		a.RecoveryWindowInDays = DefaultRecoveryWindowInDays
 	}
+	if a.ForceDelete {
+		a.RecoveryWindowInDays = 0
+	}
 	return a
 }
 
@@ -98,7 +106,9 @@ func (a GrafanaAdminSecretArgs) validate() error {
 	if a.SecretsKmsKeyArn == nil {
 		errs = append(errs, errors.New("observability: SecretsKmsKeyArn is required (the customer-managed key for the Grafana admin secret, secrets.SecretsKeyArn)"))
 	}
-	p.Between("RecoveryWindowInDays", a.RecoveryWindowInDays, 7, 30, "days")
+	if !a.ForceDelete {
+		p.Between("RecoveryWindowInDays", a.RecoveryWindowInDays, 7, 30, "days")
+	}
 	p.Tags(a.Tags)
 	return errors.Join(errs...)
 }

@@ -76,8 +76,20 @@ type SecretsArgs struct {
 	// customer-managed key (AWSECRPullThroughCache_ServiceRolePolicy). Default none.
 	RegistryCredentials []string
 	// RecoveryWindowInDays is how long a deleted secret can be restored, in days.
-	// Default 30; 7..30 allowed (0, force delete, is refused on purpose).
+	// Default 30; 7..30 allowed (0 only through ForceDelete).
 	RecoveryWindowInDays int
+	// ForceDelete deletes the secret at once on destroy (a recovery window of 0), so the
+	// next rebuild can create the same name: a secret in its recovery window blocks that
+	// name ("already scheduled for deletion"). Default false; only for a repeatable DR
+	// drill, whose secrets are regenerated.
+	ForceDelete bool
+	// Replicate replicates the operator-filled ExternalSecrets into a DR region, under a
+	// key of this component there. Default nil: no replicas. prod sets it.
+	Replicate *ReplicaArgs
+	// OperatorSecretsFrom makes the ExternalSecrets references to another stack's
+	// replicas in Region instead of placeholders of this stack. Default nil. A dr stack
+	// sets it to prod's NamePrefix. Conflicts with Replicate.
+	OperatorSecretsFrom *OperatorSource
 	// Protect adds pulumi.Protect and RetainOnDelete to the keys, and Protect to the
 	// secrets and generated values (true in prod): losing a key makes every snapshot and
 	// backup encrypted with it unreadable.
@@ -100,6 +112,9 @@ func (a SecretsArgs) withDefaults() SecretsArgs {
 	if a.RecoveryWindowInDays == 0 {
 		a.RecoveryWindowInDays = DefaultRecoveryWindowInDays
 	}
+	if a.ForceDelete {
+		a.RecoveryWindowInDays = 0
+	}
 	return a
 }
 
@@ -120,6 +135,7 @@ func (a SecretsArgs) validate() error {
 	p := argcheck.Into("secrets", &errs)
 	bad := p.Bad
 	p.NamePrefix(a.NamePrefix)
+	a.validateReplicas(bad)
 	if a.AccountId == nil {
 		errs = append(errs, errors.New("secrets: AccountId is required (the AWS account id the key policies grant to)"))
 	}
@@ -158,7 +174,7 @@ func (a SecretsArgs) validate() error {
 			bad("RegistryCredentials", r, "is listed twice")
 		}
 	}
-	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
+	if !a.ForceDelete && (a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30) {
 		bad("RecoveryWindowInDays", a.RecoveryWindowInDays, "want 7..30 days")
 	}
 	errs = append(errs, argcheck.MissingTags("secrets", a.Tags)...)

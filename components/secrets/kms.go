@@ -36,7 +36,7 @@ var keySpecs = []keySpec{
 	{
 		purpose:     PurposeSecrets,
 		description: "Secrets Manager secrets and EKS envelope encryption",
-		statements:  func(string, string) []policydoc.Statement { return nil },
+		statements:  secretsKeyStatements,
 	},
 	{
 		purpose:     PurposeLogs,
@@ -44,6 +44,10 @@ var keySpecs = []keySpec{
 		statements:  logsKeyStatements,
 	},
 }
+
+// secretsKeyStatements are none beyond the root statement: IAM policies decide who may
+// decrypt secrets (through Secrets Manager).
+func secretsKeyStatements(string, string) []policydoc.Statement { return nil }
 
 // dataKeyStatements mirror the aws/ebs managed key: EC2 may use the key for principals
 // of this account only. The Auto Scaling service-linked role of the EKS node groups needs
@@ -117,14 +121,14 @@ type createdKey struct {
 	alias *kms.Alias
 }
 
-func newKey(ctx *pulumi.Context, c pulumi.Resource, name string, spec keySpec, args SecretsArgs) (createdKey, error) {
+func newKey(ctx *pulumi.Context, c pulumi.Resource, name string, spec keySpec, args SecretsArgs, opts ...pulumi.ResourceOption) (createdKey, error) {
 	region := args.Region
 	policy := args.AccountId.ToStringOutput().ApplyT(func(account string) (string, error) {
 		return keyPolicy(spec, account, region)
 	}).(pulumi.StringOutput)
 
 	physical := args.NamePrefix + "-" + spec.purpose
-	keyOpts := []pulumi.ResourceOption{pulumi.Parent(c)}
+	keyOpts := append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)
 	if args.Protect {
 		keyOpts = append(keyOpts, pulumi.Protect(true), pulumi.RetainOnDelete(true))
 	}
@@ -142,7 +146,7 @@ func newKey(ctx *pulumi.Context, c pulumi.Resource, name string, spec keySpec, a
 	alias, err := kms.NewAlias(ctx, name+"-"+spec.purpose, &kms.AliasArgs{
 		Name:        pulumi.String("alias/" + physical),
 		TargetKeyId: key.KeyId,
-	}, pulumi.Parent(c))
+	}, append([]pulumi.ResourceOption{pulumi.Parent(c)}, opts...)...)
 	if err != nil {
 		return createdKey{}, err
 	}

@@ -51,6 +51,10 @@ type Secrets struct {
 	// (ExternalSecrets and RegistryCredentials), sorted. Until filled each holds its
 	// placeholder; CheckCommand(name) tells which still do.
 	OperatorSecretNames []string
+	// ReplicaKeyAlias is the alias of the key that encrypts the replicas of the
+	// operator-filled secrets: this stack's (Replicate) or the source's
+	// (OperatorSecretsFrom); "" without either.
+	ReplicaKeyAlias string
 }
 
 // NewSecrets creates the keys, the generated secrets and the external placeholders.
@@ -128,18 +132,8 @@ func NewSecrets(ctx *pulumi.Context, name string, args *SecretsArgs, opts ...pul
 		return nil, err
 	}
 
-	const operatorNote = "Filled by an operator (put-secret-value); Pulumi wrote only its first, placeholder version and never changes it"
-	for _, e := range a.ExternalSecrets {
-		s, physical, err := c.newSecret(ctx, name+"-"+e, e, operatorNote, a, c.SecretsKeyArn)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := c.newPlaceholderVersion(ctx, name+"-"+e, s, physical, []string{PropValue}, a.Protect); err != nil {
-			return nil, err
-		}
-		arns[e] = s.Arn
-		c.SecretNames[e] = physical
-		c.OperatorSecretNames = append(c.OperatorSecretNames, physical)
+	if err := c.operatorSecrets(ctx, name, a, arns); err != nil {
+		return nil, err
 	}
 	c.SecretArns = arns.ToStringMapOutput()
 

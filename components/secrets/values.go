@@ -84,14 +84,18 @@ func (c *Secrets) newSecret(ctx *pulumi.Context, name, logical, description stri
 
 // newNamedSecret creates a secret with a given physical name; a nil kmsKeyArn leaves it
 // under the AWS-managed key aws/secretsmanager.
-func (c *Secrets) newNamedSecret(ctx *pulumi.Context, name, physical, description string, args SecretsArgs, kmsKeyArn pulumi.StringPtrInput) (*secretsmanager.Secret, error) {
-	return secretsmanager.NewSecret(ctx, name, &secretsmanager.SecretArgs{
+func (c *Secrets) newNamedSecret(ctx *pulumi.Context, name, physical, description string, args SecretsArgs, kmsKeyArn pulumi.StringPtrInput, mods ...func(*secretsmanager.SecretArgs)) (*secretsmanager.Secret, error) {
+	s := &secretsmanager.SecretArgs{
 		Name:                 pulumi.String(physical),
 		Description:          pulumi.String(description),
 		KmsKeyId:             kmsKeyArn,
 		RecoveryWindowInDays: pulumi.Int(args.RecoveryWindowInDays),
 		Tags:                 args.Tags.AWS(physical),
-	}, c.opts(args.Protect)...)
+	}
+	for _, m := range mods {
+		m(s)
+	}
+	return secretsmanager.NewSecret(ctx, name, s, c.opts(args.Protect)...)
 }
 
 func (c *Secrets) opts(protect bool) []pulumi.ResourceOption {

@@ -3,6 +3,7 @@ package services
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/generic-corp/platform/components/cluster"
 	"github.com/generic-corp/platform/internal/naming"
@@ -37,6 +38,14 @@ type StoreRoleArgs struct {
 	// Region is Secrets Manager's region, e.g. "us-east-1" (the kms:ViaService
 	// condition). Required.
 	Region string
+	// ReplicaKeyAlias, when some SecretArns are another stack's replicas (a DR rebuild
+	// reading prod's operator-filled secrets), is the alias of the key that encrypts them
+	// in Region, e.g. "alias/agent-platform-prod-secrets-replica": kms:Decrypt through
+	// Secrets Manager is allowed on the key that carries it (kms:ResourceAliases), whose
+	// ARN this stack cannot know. Default "": none. Needs AccountId.
+	ReplicaKeyAlias string
+	// AccountId scopes ReplicaKeyAlias's grant to this account's keys. Required with it.
+	AccountId pulumi.StringInput
 	// OidcProviderArn and OidcIssuer are the cluster's IRSA provider (cluster.Cluster).
 	// Required.
 	OidcProviderArn pulumi.StringInput
@@ -69,6 +78,9 @@ func (a StoreRoleArgs) validate() error {
 	}
 	checkGrant(p, a.SecretArns)
 	checkIdentity(p, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer)
+	if a.ReplicaKeyAlias != "" && (!strings.HasPrefix(a.ReplicaKeyAlias, "alias/") || a.AccountId == nil) {
+		p.add("ReplicaKeyAlias %q must be a KMS alias (alias/...) and comes with AccountId", a.ReplicaKeyAlias)
+	}
 	checkTags(p, a.Tags)
 	return p.err()
 }
@@ -89,6 +101,7 @@ func NewStoreRole(ctx *pulumi.Context, name string, args *StoreRoleArgs, opts ..
 	role, err := newRole(ctx, name, roleSpec{
 		namePrefix: a.NamePrefix, namespace: a.Namespace, serviceAccount: a.ServiceAccountName,
 		secretArns: a.SecretArns, kmsKeyArn: a.KmsKeyArn, region: a.Region,
+		replicaKeyAlias: a.ReplicaKeyAlias, accountID: a.AccountId,
 		oidcArn: a.OidcProviderArn, oidcIssuer: a.OidcIssuer, tags: a.Tags,
 	}, pulumi.Parent(c))
 	if err != nil {
@@ -108,6 +121,8 @@ type roleSpec struct {
 	secretArns                            []pulumi.StringInput
 	kmsKeyArn                             pulumi.StringInput
 	region                                string
+	replicaKeyAlias                       string
+	accountID                             pulumi.StringInput
 	oidcArn, oidcIssuer                   pulumi.StringInput
 	tags                                  tags.Set
 }
@@ -128,7 +143,7 @@ func newRole(ctx *pulumi.Context, name string, s roleSpec, parent pulumi.Resourc
 	if _, err := iam.NewRolePolicy(ctx, name, &iam.RolePolicyArgs{
 		Name:   pulumi.String("read-own-secrets"),
 		Role:   role.Name,
-		Policy: readSecretsPolicy(s.secretArns, s.kmsKeyArn, s.region),
+		Policy: readSecretsPolicy(s),
 	}, parent); err != nil {
 		return nil, err
 	}
@@ -136,36 +151,51 @@ func newRole(ctx *pulumi.Context, name string, s roleSpec, parent pulumi.Resourc
 }
 
 // readSecretsPolicy grants read access to exactly these secrets, and decryption with
-// their key only when Secrets Manager asks for it.
-func readSecretsPolicy(arns []pulumi.StringInput, kmsKeyArn pulumi.StringInput, region string) pulumi.StringOutput {
-	inputs := make([]any, 0, len(arns)+1)
-	inputs = append(inputs, kmsKeyArn)
-	for _, a := range arns {
+// their key (and the replicas' key, by alias) only when Secrets Manager asks for it.
+func readSecretsPolicy(s roleSpec) pulumi.StringOutput {
+	region := s.region
+	account := pulumi.StringInput(pulumi.String(""))
+	if s.accountID != nil {
+		account = s.accountID
+	}
+	inputs := make([]any, 0, len(s.secretArns)+2)
+	inputs = append(inputs, s.kmsKeyArn, account)
+	for _, a := range s.secretArns {
 		inputs = append(inputs, a)
 	}
 	return pulumi.All(inputs...).ApplyT(func(v []any) string {
-		resources := make([]string, 0, len(v)-1)
-		for _, a := range v[1:] {
+		resources := make([]string, 0, len(v)-2)
+		for _, a := range v[2:] {
 			resources = append(resources, a.(string))
 		}
-		return mustJSON(map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{
-				map[string]any{
-					"Sid":      "ReadOwnSecrets",
-					"Effect":   "Allow",
-					"Action":   []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
-					"Resource": resources,
-				},
-				map[string]any{
-					"Sid":       "DecryptThroughSecretsManager",
-					"Effect":    "Allow",
-					"Action":    "kms:Decrypt",
-					"Resource":  v[0].(string),
-					"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"}},
-				},
+		statements := []any{
+			map[string]any{
+				"Sid":      "ReadOwnSecrets",
+				"Effect":   "Allow",
+				"Action":   []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"},
+				"Resource": resources,
 			},
-		})
+			map[string]any{
+				"Sid":       "DecryptThroughSecretsManager",
+				"Effect":    "Allow",
+				"Action":    "kms:Decrypt",
+				"Resource":  v[0].(string),
+				"Condition": map[string]any{"StringEquals": map[string]any{"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"}},
+			},
+		}
+		if s.replicaKeyAlias != "" {
+			statements = append(statements, map[string]any{
+				"Sid":      "DecryptReplicasThroughSecretsManager",
+				"Effect":   "Allow",
+				"Action":   "kms:Decrypt",
+				"Resource": fmt.Sprintf("arn:aws:kms:%s:%s:key/*", region, v[1].(string)),
+				"Condition": map[string]any{
+					"StringEquals":             map[string]any{"kms:ViaService": "secretsmanager." + region + ".amazonaws.com"},
+					"ForAnyValue:StringEquals": map[string]any{"kms:ResourceAliases": s.replicaKeyAlias},
+				},
+			})
+		}
+		return mustJSON(map[string]any{"Version": "2012-10-17", "Statement": statements})
 	}).(pulumi.StringOutput)
 }
 

@@ -345,8 +345,15 @@ func TestWebHTTPSAndCidrs(t *testing.T) {
 	require.Equal(t, "10.0.0.0/16,172.16.0.0/12", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/inbound-cidrs")))
 	require.Equal(t, "internal", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/group.name")))
 	require.Equal(t, "internal", testkit.Str(t, testkit.Key(t, ann, "alb.ingress.kubernetes.io/scheme")))
-	for _, svc := range []string{"frontend", "history", "matching", "worker"} {
+	for _, svc := range ServerServices {
 		require.Equal(t, 1, testkit.Int(t, chart.Input("values.server."+svc+".podDisruptionBudget.maxUnavailable")), svc)
+		// Chart 1.6.0 reads the spread per service: zones balanced, so one node's or
+		// AZ's loss never takes every replica of a service.
+		zone := chart.Input("values.server." + svc + ".topologySpreadConstraints[0]")
+		require.Equal(t, "topology.kubernetes.io/zone", testkit.Str(t, zone.AsMap().Get("topologyKey")), svc)
+		require.Equal(t, "DoNotSchedule", testkit.Str(t, zone.AsMap().Get("whenUnsatisfiable")), svc)
+		labels := zone.AsMap().Get("labelSelector").AsMap().Get("matchLabels").AsMap()
+		require.Equal(t, svc, testkit.Str(t, labels.Get("app.kubernetes.io/component")), svc)
 	}
 	require.Equal(t, 1, testkit.Int(t, chart.Input("values.web.podDisruptionBudget.maxUnavailable")))
 }

@@ -85,16 +85,32 @@ func store(a TemporalArgs, database string, maxConns int, connectAddr pulumi.Str
 	}}
 }
 
-// service is the per-service block of server.<service>.
-func service(a TemporalArgs) map[string]any {
+// service is the per-service block of server.<service> (the chart reads
+// topologySpreadConstraints per service only).
+func service(a TemporalArgs, component string) map[string]any {
 	s := map[string]any{
 		"containerSecurityContext": containerSecurity(),
 		"metrics":                  map[string]any{"annotations": map[string]any{"enabled": true}},
 	}
 	if a.Replicas >= 2 {
 		s["podDisruptionBudget"] = map[string]any{"maxUnavailable": 1}
+		// Like our own Deployments: zones balanced, so one node's or one AZ's loss never
+		// takes every replica of a service; hosts preferably.
+		selector := map[string]any{"matchLabels": stringsToAny(ServerPodLabels(a.ReleaseName, component))}
+		s["topologySpreadConstraints"] = []any{
+			map[string]any{"maxSkew": 1, "topologyKey": "topology.kubernetes.io/zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": selector},
+			map[string]any{"maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway", "labelSelector": selector},
+		}
 	}
 	return s
+}
+
+func stringsToAny(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 // chartValues are the values for chart 1.6.0 (key names checked against its values.yaml
@@ -136,11 +152,11 @@ func chartValues(a TemporalArgs, host pulumi.StringOutput) pulumi.Map {
 			"namespaces": map[string]any{"create": len(namespaces) > 0, "namespace": namespaces},
 		},
 		// Internal only: ClusterIP and no ingress for gRPC clients.
-		"frontend":          merge(service(a), map[string]any{"service": map[string]any{"type": "ClusterIP"}, "ingress": map[string]any{"enabled": false}}),
+		"frontend":          merge(service(a, "frontend"), map[string]any{"service": map[string]any{"type": "ClusterIP"}, "ingress": map[string]any{"enabled": false}}),
 		"internal-frontend": map[string]any{"enabled": false},
-		"history":           service(a),
-		"matching":          service(a),
-		"worker":            service(a),
+		"history":           service(a, "history"),
+		"matching":          service(a, "matching"),
+		"worker":            service(a, "worker"),
 	}
 	if a.RdsCaBundle != "" {
 		server["additionalVolumes"] = []any{map[string]any{"name": "rds-ca", "configMap": map[string]any{"name": caConfigMap}}}

@@ -88,6 +88,7 @@ func toRulesResource(ar policyx.AnalyzerResource) rules.Resource {
 		PropertyDependencies: ar.PropertyDependencies,
 		Provider:             ar.Provider.URN,
 		Protect:              ar.Options.Protect,
+		IgnoreChanges:        ar.Options.IgnoreChanges,
 		RetainOnDelete:       true,
 		Custom:               ar.Provider.URN != "" || strings.HasPrefix(ar.Type, "pulumi:providers:"),
 	}

@@ -46,4 +46,9 @@
 //     declared deployment model of deploy_model.go (executors, phases, the images CI
 //     pushes, declared replicas); PartitionOf computes which resources each `pulumi up`
 //     phase creates and Rehearse the view the preflight renders.
+//   - day2-converges (69) simulates the second `pulumi up --refresh` (day2.go): the
+//     behaviours of day2_behaviours.go drift the state, and a difference the program's
+//     ignoreChanges and the provider's documented suppressions do not cover is a
+//     replacement or a revert. Day2 takes two stacks (the first and second run) so that
+//     tests can change the second run alone; the rule passes the same stack twice.
 package rules

@@ -7,10 +7,16 @@ import (
 
 var rdsEncrypted = Rule{
 	ID: "rds-encrypted", Number: 1, Severity: High, Anchors: "AG, CRP, CK_AWS_16, TV",
-	Description:   "RDS instances encrypt storage with a customer-managed KMS key (storageEncrypted + kmsKeyId).",
+	Description:   "RDS instances encrypt storage with a customer-managed KMS key (storageEncrypted + kmsKeyId; a snapshot restore keeps the snapshot's key).",
 	ResourceTypes: []string{tRDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "storageEncrypted", "set storageEncrypted: true (it cannot be changed later without a snapshot restore)")
+		if restored(r) && r.in("kmsKeyId").IsMissing() {
+			// A restore takes no key: the instance is encrypted with the snapshot's or the
+			// backups', which for a DR restore is the copy's (the DR vault's CMK, judged by
+			// backup-vault-cmk). Naming a key would force a replacement later.
+			return out
+		}
 		return append(out, cmkFindings(r, "kmsKeyId", "storage encryption")...)
 	},
 }
@@ -308,4 +314,14 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// restored reports an instance created from a snapshot, a recovery point or a point in
+// time.
+func restored(r Resource) bool {
+	v := r.in("snapshotIdentifier")
+	if s, _ := v.String(); v.IsUnknown() || strings.TrimSpace(s) != "" {
+		return true
+	}
+	return !r.in("restoreToPointInTime").IsMissing()
 }

@@ -123,6 +123,8 @@ func TestRDSCustomerManagedKey(t *testing.T) {
 	}{
 		{"aws-managed alias", db(set(goodDB(), "kmsKeyId", "alias/aws/rds")), true, false},
 		{"missing key", db(set(goodDB(), "kmsKeyId", del)), true, false},
+		{"snapshot restore keeps the snapshot's key", db(set(set(goodDB(), "kmsKeyId", del), "snapshotIdentifier", "arn:aws:backup:us-west-2:123456789012:recovery-point:abc")), false, false},
+		{"point-in-time restore keeps the backups' key", db(set(set(goodDB(), "kmsKeyId", del), "restoreToPointInTime", map[string]any{"useLatestRestorableTime": true})), false, false},
 		{"unknown key from a stack KMS key", db(set(goodDB(), "kmsKeyId", unk), deps("kmsKeyId", key.URN)), false, false},
 		{"unknown key of unknown origin", db(set(goodDB(), "kmsKeyId", unk)), false, true},
 	} {

@@ -60,6 +60,9 @@ type Resource struct {
 	Provider string
 	// Resource options; Custom is false for component resources.
 	Protect, RetainOnDelete, Custom bool
+	// IgnoreChanges and ReplaceOnChanges are the resource's options of those names
+	// (property paths); the day-2 model skips ignored paths and replaces on the others.
+	IgnoreChanges, ReplaceOnChanges []string
 	// ID and Outputs are optional: when the adapter has them (an update-mode capture),
 	// joins also compare against them (e.g. a bucket's id output).
 	ID      string

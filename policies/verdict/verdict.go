@@ -49,6 +49,7 @@ func Stack(p *plan.Plan) rules.Stack {
 			URN: r.URN, Type: r.Type, Name: r.Name, Inputs: r.Inputs, Parent: r.Parent,
 			Dependencies: r.Dependencies, PropertyDependencies: r.PropertyDependencies,
 			Provider: providerURN(r.Provider), Protect: r.Protect, RetainOnDelete: r.RetainOnDelete, Custom: r.Custom,
+			IgnoreChanges: r.IgnoreChanges, ReplaceOnChanges: r.ReplaceOnChanges,
 			ID: r.ID, Outputs: r.Outputs,
 		})
 	}
