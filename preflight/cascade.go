@@ -99,6 +99,11 @@ func cascade(head *Report, inBase map[string]bool, changes map[string]*Change) i
 	return added
 }
 
+// refusedInPlace prefixes a VPC-bound input's effect: the provider would try an update,
+// which AWS refuses, so the run fails unless the resource is rebuilt; the diff counts it
+// with the replacements because rebuilding it is the only way through.
+const refusedInPlace = "AWS refuses this in place, so the run fails unless it is rebuilt: "
+
 // causes lists, input by input, what r depends on that is replaced.
 func (cs *cascader) causes(r *Resource) []Cascade {
 	var out []Cascade

@@ -46,8 +46,10 @@ func mdCascade(c Change) string {
 	for _, cc := range c.CascadeFrom {
 		s := fmt.Sprintf("`%s` ← %s replaced", cc.Property, mdInline(cascadeSources(cc, 2)))
 		switch {
-		case cc.Bound != "":
+		case cc.Bound == providerCascade:
 			s += " **(forces replacement: " + mdInline(cc.Bound) + ")**"
+		case cc.Bound != "":
+			s += " **(" + refusedInPlace + mdInline(cc.Bound) + ")**"
 		case cc.Replaces:
 			s += " **(forces replacement)**"
 		}

@@ -38,8 +38,10 @@ func writeTextCascade(w io.Writer, c Change) {
 	for _, cc := range c.CascadeFrom {
 		effect := "updates it"
 		switch {
-		case cc.Bound != "":
+		case cc.Bound == providerCascade:
 			effect = "forces replacement: " + cc.Bound
+		case cc.Bound != "":
+			effect = refusedInPlace + cc.Bound
 		case cc.Replaces:
 			effect = "forces replacement"
 		}

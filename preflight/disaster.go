@@ -90,18 +90,14 @@ func disasterRehearsal(r *Report) *DRRehearsal {
 		return nil
 	}
 	d := &DRRehearsal{FailedRegion: failed, InFailedRegion: []RegionalResource{}, NamingFailedRegion: []RegionalResource{},
-		PreProvisioned: []RegionalResource{}, ByRegion: map[string]int{}, GlobalServices: map[string]int{}, ManualSteps: slices.Clone(drManualSteps)}
+		PreProvisioned: []RegionalResource{}, ByRegion: map[string]int{}, GlobalServices: map[string]int{}, ManualSteps: manualSteps(r.Config)}
 	if stale := standIns(r.Config); len(stale) > 0 {
 		// prod's ids exist only after prod's `pulumi up`; a rebuild with the committed
 		// stand-ins fails at the first record or distribution, after the restore started.
 		d.Preconditions = append(d.Preconditions, "set prod's ids in the dr stack before a rebuild, once after prod's first pulumi up (still stand-ins: "+
 			strings.Join(stale, ", ")+"; docs/disaster-recovery.md)")
 	}
-	if r.Config["platform:restorePointInTime"] != "" {
-		// The provider applies the password input after a snapshot restore, not after a
-		// point-in-time restore: the instance keeps the source's master password.
-		d.ManualSteps = append(d.ManualSteps, ManualStep{"6c. reset the master password to the dr secret (aws rds modify-db-instance --master-user-password)", 10})
-	}
+
 	ready := map[string]bool{}
 	for _, key := range []string{"platform:edgeCertificateArn", "platform:cloudFrontWebAclArn"} {
 		if v := r.Config[key]; v != "" {
@@ -239,4 +235,15 @@ func standIns(config map[string]string) []string {
 		}
 	}
 	return out
+}
+
+// manualSteps are the runbook's people steps for a rebuild of this configuration.
+func manualSteps(config map[string]string) []ManualStep {
+	steps := slices.Clone(drManualSteps)
+	if config["platform:restorePointInTime"] != "" {
+		// The provider applies the password input after a snapshot restore, not after a
+		// point-in-time restore: the instance keeps the source's master password.
+		steps = append(steps, ManualStep{"6c. reset the master password to the dr secret (aws rds modify-db-instance --master-user-password)", 10})
+	}
+	return steps
 }

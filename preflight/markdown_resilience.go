@@ -11,7 +11,7 @@ import (
 // misses are blocking findings too, so they also appear in the CAUTION alert.
 func mdResilience(w io.Writer, rs Resilience, prefix string) {
 	mark := "✅"
-	if len(rs.Misses) > 0 || len(rs.Problems) > 0 {
+	if rs.open() > 0 || len(rs.Problems) > 0 {
 		mark = "❌"
 	}
 	mdOpen(w, fmt.Sprintf("%s%s resilience: %s", prefix, mark, resilienceHeadline(rs)))
@@ -49,7 +49,11 @@ func mdResilience(w io.Writer, rs Resilience, prefix string) {
 	if len(rs.Misses) > 0 {
 		fmt.Fprintln(w)
 		for _, m := range rs.Misses {
-			fmt.Fprintf(w, "- ❌ %s\n", mdInline(m.short()))
+			icon := "❌"
+			if m.Accepted {
+				icon = "⚠️"
+			}
+			fmt.Fprintf(w, "- %s %s\n", icon, mdInline(m.short()))
 		}
 	}
 	mdClose(w)

@@ -110,7 +110,32 @@ func (m ResilienceMiss) short() string {
 			what = d.Label
 		}
 	}
-	return fmt.Sprintf("%s: %s %s %s, target %s (%s)", what, m.Component, m.Measure, m.Estimate, m.Target, m.Key)
+	s := fmt.Sprintf("%s: %s %s %s, target %s (%s)", what, m.Component, m.Measure, m.Estimate, m.Target, m.Key)
+	if m.Accepted {
+		s += ", an accepted risk (platform:resilienceAcceptedRisks)"
+	}
+	return s
+}
+
+// onlyAccepted reports whether every miss of a disruption is an accepted risk.
+func (rs Resilience) onlyAccepted(disruption string) bool {
+	for _, m := range rs.Misses {
+		if m.Disruption == disruption && !m.Accepted {
+			return false
+		}
+	}
+	return true
+}
+
+// open counts the misses the stack has not accepted: the ones that fail the report.
+func (rs Resilience) open() int {
+	n := 0
+	for _, m := range rs.Misses {
+		if !m.Accepted {
+			n++
+		}
+	}
+	return n
 }
 
 // ResilienceRule is the ID of the blocking finding a missed target adds.

@@ -20,7 +20,7 @@ func (m *resilienceModel) regionRebuild() RegionRebuild {
 			res.Inputs["snapshotIdentifier"] = "(the newest copy outside the region)"
 		}
 	}
-	out := RegionRebuild{RebuildMinutes: analyse(rebuilt, m.t).Minutes, ManualSteps: append([]ManualStep{}, drManualSteps...)}
+	out := RegionRebuild{RebuildMinutes: analyse(rebuilt, m.t).Minutes, ManualSteps: manualSteps(m.r.Config)}
 	for _, s := range out.ManualSteps {
 		out.ManualMinutes += s.Minutes
 	}

@@ -20,7 +20,10 @@ func writeTextResilience(w io.Writer, rs Resilience) {
 	fmt.Fprintln(tw, "  \tDISRUPTION\tTARGET RTO / RPO\tWORST RTO / RPO")
 	for _, d := range rs.Disruptions {
 		mark := "ok"
-		if !d.Pass {
+		switch {
+		case !d.Pass && rs.onlyAccepted(d.ID):
+			mark = "accepted"
+		case !d.Pass:
 			mark = "MISSED"
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s / %s\t%s / %s\n", mark, d.Label, minutes(float64(d.TargetRTOMinutes)), minutes(float64(d.TargetRPOMinutes)), d.WorstRTO, d.WorstRPO)
@@ -43,7 +46,11 @@ func writeTextResilience(w io.Writer, rs Resilience) {
 	fmt.Fprintln(w, "  cells: RTO/RPO in minutes; ∞ unbounded; - no data at stake; n/a cannot touch it; ! misses its target")
 	fmt.Fprintf(w, "  region lost: %s\n", rs.Region.Basis)
 	for _, m := range rs.Misses { // the full reasons are in the POLICY findings
-		fmt.Fprintf(w, "  MISSED %s\n", m.short())
+		word := "MISSED"
+		if m.Accepted {
+			word = "missed"
+		}
+		fmt.Fprintf(w, "  %s %s\n", word, m.short())
 	}
 }
 
@@ -54,8 +61,10 @@ func resilienceHeadline(rs Resilience) string {
 		return "not assessed"
 	case len(rs.Misses) == 0:
 		return "all targets met"
+	case rs.open() == 0:
+		return fmt.Sprintf("all targets met but %d accepted risk(s)", len(rs.Misses))
 	}
-	return fmt.Sprintf("%d target(s) missed", len(rs.Misses))
+	return fmt.Sprintf("%d target(s) missed", rs.open())
 }
 
 // resilienceColumn is a short column title per disruption.
