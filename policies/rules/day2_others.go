@@ -158,7 +158,8 @@ func lbcIngressRules(s Stack, r Resource) []day2Change {
 	cluster := ""
 	tags, _ := r.in("tags").Map()
 	for k := range tags.All {
-		if c, ok := strings.CutPrefix(k, "kubernetes.io/cluster/"); ok {
+		// The smallest name wins, so the message is the same on every run.
+		if c, ok := strings.CutPrefix(k, "kubernetes.io/cluster/"); ok && (cluster == "" || c < cluster) {
 			cluster = c
 		}
 	}
