@@ -230,7 +230,7 @@ func (d *DRRehearsal) findings() []Finding {
 func standIns(config map[string]string) []string {
 	var out []string
 	for _, key := range []string{"platform:dnsZoneId", "platform:edgeCertificateArn", "platform:cloudFrontWebAclArn"} {
-		if v := config[key]; v == stacks.ParentZoneStandIn || strings.Contains(v, ":000000000000:") {
+		if stacks.IsStandIn(config[key]) {
 			out = append(out, key)
 		}
 	}

@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -57,7 +59,23 @@ func (p *Platform) buildCloudFrontProtection(ctx *pulumi.Context, accountID stri
 	names := append(cfg.Edge.LandingDomains(), cfg.Edge.AppDomain(), cfg.DR.StandbyDomain, "*."+cfg.DR.StandbyDomain)
 	e.StandbyCertificateArn, err = dns.ValidatedCertificate(ctx, "edge-certificate", &dns.CertificateArgs{
 		DomainName: names[0], SubjectAlternativeNames: names[1:], ZoneId: e.Dns.ZoneId, Tags: p.Tags,
+		RecordAliases: siteRecordAliases(ctx, cfg),
 	}, pulumi.Parent(e.Dns), pulumi.Provider(e.EdgeProvider))
 	e.SiteCertificateArn = e.StandbyCertificateArn
 	return err
+}
+
+// siteRecordAliases are the validation records the sites' own certificates registered
+// before prod took one certificate for them (cdn.Site "<site>-cert"): the same Route 53
+// records, so the shared certificate adopts them instead of deleting them.
+func siteRecordAliases(ctx *pulumi.Context, cfg *Config) map[string][]pulumi.Alias {
+	out := map[string][]pulumi.Alias{}
+	sites := map[string][]string{"app": {cfg.Edge.AppDomain()}, "landing": cfg.Edge.LandingDomains()}
+	for site, domains := range sites {
+		for _, d := range domains {
+			out[d] = []pulumi.Alias{{URN: pulumi.URN(fmt.Sprintf("urn:pulumi:%s::%s::%s$aws:route53/record:Record::%s-cert-validation-%s",
+				ctx.Stack(), ctx.Project(), cdn.SiteToken, site, d))}}
+		}
+	}
+	return out
 }

@@ -20,6 +20,10 @@ func TestCommittedZones(t *testing.T) {
 		require.Equal(t, want.parent, cfg.Edge.ParentZoneID, stack)
 		require.Equal(t, want.zone, cfg.Edge.ZoneID, stack)
 	}
+	dr, err := Load("dr", stackConfig(t, "dr"))
+	require.NoError(t, err)
+	require.Equal(t, EdgeCertificateStandIn, dr.DR.EdgeCertificateArn, "the preflight lists the stand-ins as preconditions")
+	require.Equal(t, CloudFrontWebAclStandIn, dr.DR.CloudFrontWebAclArn)
 }
 
 // TestDRStackMatchesProd: the dr stack survives the region prod runs in, sits where

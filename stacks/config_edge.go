@@ -54,6 +54,19 @@ const NoParentZone = "none"
 // checklist lists it as a precondition to fix.
 const ParentZoneStandIn = "ZREPLACEWITHPRODZONEID"
 
+// EdgeCertificateStandIn and CloudFrontWebAclStandIn are the dr stack's committed
+// stand-ins for prod's edgeCertificateArn and cloudFrontWebAclArn outputs, which exist
+// only after prod's `pulumi up` (valid ARNs of no account, so the offline plans are real).
+const (
+	EdgeCertificateStandIn  = "arn:aws:acm:us-east-1:000000000000:certificate/replace-with-prod-output"
+	CloudFrontWebAclStandIn = "arn:aws:wafv2:us-east-1:000000000000:global/webacl/replace-with-prod-output/0"
+)
+
+// IsStandIn reports a committed stand-in for one of prod's outputs.
+func IsStandIn(value string) bool {
+	return value == ParentZoneStandIn || value == EdgeCertificateStandIn || value == CloudFrontWebAclStandIn
+}
+
 // loadParentZone reads parentDnsZoneId. It has no default: a stack that does not say
 // where its zone is delegated from would come up with certificates that never validate.
 func loadParentZone(r *reader, e EdgeConfig) string {

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -53,12 +54,7 @@ type ResilienceConfig struct {
 // Accepts reports whether the stack accepts missing a target of disruption (a
 // Disruption ID or "availability") for component.
 func (rc ResilienceConfig) Accepts(disruption, component string) bool {
-	for _, a := range rc.AcceptedRisks {
-		if a == disruption+"/"+component {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(rc.AcceptedRisks, disruption+"/"+component)
 }
 
 // Bounds of the targets. An RTO is at least a minute (nothing recovers in no time); a
@@ -78,7 +74,7 @@ func loadResilience(r *reader, environment string) ResilienceConfig {
 	rc.AcceptedRisks = r.list("resilienceAcceptedRisks")
 	for _, a := range rc.AcceptedRisks {
 		d, comp, ok := strings.Cut(a, "/")
-		if !ok || comp == "" || !(d == "availability" || slicesContainsID(d)) {
+		if !ok || comp == "" || !(d == "availability" || slices.ContainsFunc(Disruptions, func(x Disruption) bool { return x.ID == d })) {
 			r.errs.add("resilienceAcceptedRisks", a, "is not \"<disruption>/<component>\" (allowed disruptions: availability, %s; components as the report names them, e.g. region-loss/Redis queue)", disruptionIDs())
 		}
 	}
@@ -124,15 +120,6 @@ func LoadResilience(stack string, all map[string]string) (ResilienceConfig, erro
 	}
 	rc := loadResilience(&reader{raw: raw, errs: &errs}, raw["environment"])
 	return rc, errs.err(stack)
-}
-
-func slicesContainsID(id string) bool {
-	for _, d := range Disruptions {
-		if d.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 func disruptionIDs() string {

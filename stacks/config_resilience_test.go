@@ -1,7 +1,6 @@
 package stacks
 
 import (
-	"maps"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -35,14 +34,7 @@ func TestCommittedResilienceTargets(t *testing.T) {
 
 func TestResilienceTargetsAreValidated(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name     string
-		stack    string
-		set      map[string]string
-		drop     []string
-		key      string
-		contains []string
-	}{
+	cases := []badConfig{
 		{name: "availability not a number", stack: "staging", set: map[string]string{"platform:availabilityTarget": "three nines"},
 			key: "availabilityTarget", contains: []string{`"three nines" is not a number`, "e.g. \"99.9\""}},
 		{name: "availability of 100 is impossible", stack: "staging", set: map[string]string{"platform:availabilityTarget": "100"},
@@ -65,22 +57,12 @@ func TestResilienceTargetsAreValidated(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			raw := stackConfig(t, tc.stack)
-			maps.Copy(raw, tc.set)
-			for _, k := range tc.drop {
-				delete(raw, k)
-			}
+			raw := tc.config(t)
 			// The program (Load) and the preflight report (LoadResilience) say the same.
 			_, loadErr := Load(tc.stack, raw)
 			_, onlyErr := LoadResilience(tc.stack, raw)
-			for _, err := range []error{loadErr, onlyErr} {
-				var cerr *ConfigError
-				require.ErrorAs(t, err, &cerr)
-				require.True(t, cerr.Has(tc.key), "no problem names %s in:\n%v", tc.key, err)
-				for _, want := range tc.contains {
-					require.Contains(t, err.Error(), want)
-				}
-			}
+			requireRefused(t, loadErr, tc)
+			requireRefused(t, onlyErr, tc)
 		})
 	}
 }

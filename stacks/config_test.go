@@ -46,14 +46,7 @@ func TestProdIsStrictAndStagingIsNot(t *testing.T) {
 // TestMalformedConfigs: each case breaks one thing and must get an error that names the
 // key, shows the bad value and says what is allowed.
 func TestMalformedConfigs(t *testing.T) {
-	cases := []struct {
-		name     string
-		stack    string
-		set      map[string]string
-		drop     []string
-		key      string
-		contains []string
-	}{
+	cases := []badConfig{
 		{"unknown key with suggestion", "prod", map[string]string{"platform:dbInstanceClas": "db.t4g.medium"}, nil,
 			"platform:dbInstanceClas", []string{"not a platform config key", "did you mean platform:dbInstanceClass"}},
 		{"wrong type integer", "prod", map[string]string{"platform:nodeMinSize": "three"}, nil,
@@ -152,18 +145,9 @@ func TestMalformedConfigs(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			raw := maps.Clone(stackConfig(t, tc.stack))
-			maps.Copy(raw, tc.set)
-			for _, k := range tc.drop {
-				delete(raw, k)
-			}
+			raw := tc.config(t)
 			_, err := Load(tc.stack, raw)
-			var cerr *ConfigError
-			require.True(t, errors.As(err, &cerr), "want a ConfigError, got %v", err)
-			require.True(t, cerr.Has(tc.key), "no problem names %s in:\n%v", tc.key, err)
-			for _, s := range tc.contains {
-				require.Contains(t, err.Error(), s)
-			}
+			requireRefused(t, err, tc)
 			// The program registers nothing with a bad configuration (a directory without
 			// stack files, so the keys dropped above stay dropped; an undeclared key reaches
 			// the program only through the stack file, so those cases stop at Load).
@@ -238,4 +222,35 @@ func declared(key string) bool {
 		}
 	}
 	return false
+}
+
+// badConfig is a committed stack file with one thing broken, and what the error must say.
+type badConfig struct {
+	name     string
+	stack    string
+	set      map[string]string
+	drop     []string
+	key      string
+	contains []string
+}
+
+// config is the stack file with the case's edits.
+func (c badConfig) config(t testing.TB) map[string]string {
+	raw := maps.Clone(stackConfig(t, c.stack))
+	maps.Copy(raw, c.set)
+	for _, k := range c.drop {
+		delete(raw, k)
+	}
+	return raw
+}
+
+// requireRefused: err is a ConfigError that names the case's key and says what it must.
+func requireRefused(t *testing.T, err error, c badConfig) {
+	t.Helper()
+	var cerr *ConfigError
+	require.True(t, errors.As(err, &cerr), "want a ConfigError, got %v", err)
+	require.True(t, cerr.Has(c.key), "no problem names %s in:\n%v", c.key, err)
+	for _, s := range c.contains {
+		require.Contains(t, err.Error(), s)
+	}
 }

@@ -61,8 +61,8 @@ func (p *Platform) buildIdentity(ctx *pulumi.Context, accountID string) error {
 			KmsKeyArn: p.Secrets.SecretsKeyArn, Region: cfg.Region,
 			OidcProviderArn: p.Cluster.OidcProviderArn, OidcIssuer: p.Cluster.OidcIssuer, Tags: p.Tags,
 		}
-		if cfg.Environment == "dr" && readsOperatorSecrets(g) {
-			// prod's replicas, under prod's replica key in this region.
+		if p.Secrets.ReplicaKeyAlias != "" && readsOperatorSecrets(g) {
+			// Another stack's replicas, under that stack's replica key in this region.
 			args.ReplicaKeyAlias, args.AccountId = p.Secrets.ReplicaKeyAlias, pulumi.String(accountID)
 		}
 		role, err := services.NewStoreRole(ctx, "irsa-"+g.namespace+"-"+g.serviceAccount, args)

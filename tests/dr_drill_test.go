@@ -81,6 +81,14 @@ func TestDRKeepsNothingInUsEast1(t *testing.T) {
 	require.Equal(t, []string{"www.generic-corp.io", "app.generic-corp.io", "dr.generic-corp.io", "*.dr.generic-corp.io"},
 		strs(cert.Input("subjectAlternativeNames")))
 	require.NotEmpty(t, str(cert.Output("arn")))
+	// Its validation records are the ones the sites' certificates wrote before (ACM gives
+	// one CNAME per name): adopted by alias, never deleted by the move to one certificate.
+	for site, names := range map[string][]string{"app": {"app.generic-corp.io"}, "landing": {"generic-corp.io", "www.generic-corp.io"}} {
+		for _, n := range names {
+			rec := one(t, prod, "aws:route53/record:Record", func(r *plan.Resource) bool { return r.Name == "edge-certificate-validation-"+n })
+			require.Equal(t, []string{"urn:pulumi:prod::platform::platform:cdn:Site$aws:route53/record:Record::" + site + "-cert-validation-" + n}, rec.Aliases, n)
+		}
+	}
 	for _, d := range prod.ByType("aws:cloudfront/distribution:Distribution") {
 		require.Equal(t, str(cert.Output("arn")), str(d.Input("viewerCertificate.acmCertificateArn")), d.Name)
 	}

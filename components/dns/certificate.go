@@ -53,6 +53,12 @@ type CertificateArgs struct {
 	KeyAlgorithm string
 	// Tags is the stack-level tag set; the certificate gets it plus Name (DomainName).
 	Tags tags.Set
+	// RecordAliases maps a name's validation record (keyed by the name, "*." trimmed) to
+	// the record resource another certificate registered for it before. ACM gives one
+	// CNAME per account and name, so a new certificate for a name writes the very record
+	// the old one did: without the alias the engine deletes the old resource, and the
+	// record with it, after the new one is written. Default none.
+	RecordAliases map[string][]pulumi.Alias
 }
 
 func (a CertificateArgs) withDefaults() CertificateArgs {
@@ -154,7 +160,7 @@ func ValidatedCertificate(ctx *pulumi.Context, name string, args *CertificateArg
 			Records:        pulumi.StringArray{rec.MapIndex(pulumi.String("value"))},
 			Ttl:            pulumi.Int(validationTTL),
 			AllowOverwrite: pulumi.Bool(true),
-		}, opts...)
+		}, append(append([]pulumi.ResourceOption{}, opts...), pulumi.Aliases(a.RecordAliases[key]))...)
 		if err != nil {
 			return pulumi.StringOutput{}, err
 		}

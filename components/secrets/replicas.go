@@ -67,7 +67,6 @@ func (c *Secrets) operatorSecrets(ctx *pulumi.Context, name string, a SecretsArg
 		if err != nil {
 			return err
 		}
-		c.ReplicaKeyAlias = ReplicaKeyAlias(a.NamePrefix)
 		replicas = secretsmanager.SecretReplicaArray{secretsmanager.SecretReplicaArgs{Region: pulumi.String(r.Region), KmsKeyId: k.key.Arn}}
 	}
 	for _, e := range a.ExternalSecrets {

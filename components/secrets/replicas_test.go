@@ -35,6 +35,11 @@ func TestOperatorSecretsReachTheDRRegion(t *testing.T) {
 			}
 		}
 		require.NotNil(t, replicaKey)
+		var aliases []string
+		for _, al := range p.ByType(tAlias) {
+			aliases = append(aliases, testkit.Str(t, al.Input("name")))
+		}
+		require.Contains(t, aliases, ReplicaKeyAlias("platform-test"), "the readers' grant names this alias")
 		require.Contains(t, replicaKey.Provider, "dr-region", "the replicas' key lives in their region")
 		require.True(t, replicaKey.Input("enableKeyRotation").AsBool())
 		operator := 0

@@ -51,9 +51,9 @@ type Secrets struct {
 	// (ExternalSecrets and RegistryCredentials), sorted. Until filled each holds its
 	// placeholder; CheckCommand(name) tells which still do.
 	OperatorSecretNames []string
-	// ReplicaKeyAlias is the alias of the key that encrypts the replicas of the
-	// operator-filled secrets: this stack's (Replicate) or the source's
-	// (OperatorSecretsFrom); "" without either.
+	// ReplicaKeyAlias, with OperatorSecretsFrom, is the alias of the source's key that
+	// encrypts the replicas this stack reads (its readers need kms:Decrypt on it); ""
+	// otherwise.
 	ReplicaKeyAlias string
 }
 

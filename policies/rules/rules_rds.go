@@ -11,7 +11,7 @@ var rdsEncrypted = Rule{
 	ResourceTypes: []string{tRDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "storageEncrypted", "set storageEncrypted: true (it cannot be changed later without a snapshot restore)")
-		if restored(r) && r.in("kmsKeyId").IsMissing() {
+		if restoreSource(r) != "" && r.in("kmsKeyId").IsMissing() {
 			// A restore takes no key: the instance is encrypted with the snapshot's or the
 			// backups', which for a DR restore is the copy's (the DR vault's CMK, judged by
 			// backup-vault-cmk). Naming a key would force a replacement later.
@@ -314,14 +314,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// restored reports an instance created from a snapshot, a recovery point or a point in
-// time.
-func restored(r Resource) bool {
-	v := r.in("snapshotIdentifier")
-	if s, _ := v.String(); v.IsUnknown() || strings.TrimSpace(s) != "" {
-		return true
-	}
-	return !r.in("restoreToPointInTime").IsMissing()
 }
