@@ -2,10 +2,10 @@ package cost
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/generic-corp/platform/internal/lifecycle"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -18,7 +18,6 @@ const (
 	keyEKSExtended = "eks.cluster.extended_support"
 	keyEBSGP3      = "ebs.gp3.storage"
 	keyEBSIOPS     = "ebs.gp3.baseline_iops_included"
-	factEKSFloor   = "eks.standard_support.oldest_minor"
 )
 
 func init() {
@@ -28,16 +27,11 @@ func init() {
 }
 
 // eksCluster: one control plane per cluster-hour, at the extended-support rate when its
-// version is older than the oldest minor in standard support on the price date and the
-// cluster may enter extended support (upgradePolicy.supportType EXTENDED, the default).
+// version is past its end of standard support (internal/lifecycle) on the day billed and
+// the cluster may enter extended support (upgradePolicy.supportType EXTENDED, the default).
 func eksCluster(e *estimator, r *plan.Resource, c *calc) {
 	support, sst := strOr(r, "upgradePolicy.supportType", "EXTENDED")
 	if !c.need(sst, "upgradePolicy.supportType") {
-		return
-	}
-	floor, ok := e.t.Fact(factEKSFloor)
-	if !ok {
-		c.unknownf("fact %s missing from the table", factEKSFloor)
 		return
 	}
 	version, vst := str(r, "version")
@@ -45,36 +39,34 @@ func eksCluster(e *estimator, r *plan.Resource, c *calc) {
 	case vst == missing:
 		c.note("version unset: EKS creates the latest version, in standard support")
 		c.hours(keyEKSStandard, 1, "cluster")
-	case support == "STANDARD":
-		if vst == known && minorBelow(version, floor.Value) {
-			c.note("version %s is older than %s, the oldest minor in standard support on %s; supportType STANDARD makes EKS upgrade it instead of billing extended support",
-				version, floor.Value, e.t.Collected)
-		}
-		c.hours(keyEKSStandard, 1, "cluster")
+		return
 	case vst == unknown:
 		c.need(vst, "version")
-	case minorBelow(version, floor.Value):
-		c.note("version %s is older than %s, the oldest minor in standard support on %s (%s)", version, floor.Value, e.t.Collected, floor.Source)
-		c.hours(keyEKSExtended, 1, "cluster")
-	default:
+		return
+	}
+	table, err := lifecycle.Load()
+	if err != nil {
+		c.unknownf("%v", err)
+		return
+	}
+	entry, listed := table.Find(lifecycle.EKS, "", version)
+	if !listed {
+		c.unknownf("Kubernetes %s is not in internal/lifecycle/lifecycle.json, so whether it bills extended support is unknown", version)
+		return
+	}
+	st := table.Status(entry, e.on)
+	day := lifecycle.FormatDate(e.on)
+	switch {
+	case st.InStandardSupport():
 		c.hours(keyEKSStandard, 1, "cluster")
+	case support == "STANDARD":
+		c.note("Kubernetes %s left standard support on %s (before %s); supportType STANDARD makes EKS upgrade it instead of billing extended support",
+			version, entry.EndOfStandardSupport, day)
+		c.hours(keyEKSStandard, 1, "cluster")
+	default:
+		c.note("Kubernetes %s left standard support on %s (before %s): extended support is billed (%s)", version, entry.EndOfStandardSupport, day, entry.Source)
+		c.hours(keyEKSExtended, 1, "cluster")
 	}
-}
-
-// minorBelow compares "1.33" < "1.34"; unparseable versions are not below.
-func minorBelow(v, floor string) bool {
-	vm, vok := minor(v)
-	fm, fok := minor(floor)
-	return vok && fok && vm < fm
-}
-
-func minor(v string) (int, bool) {
-	parts := strings.Split(v, ".")
-	if len(parts) < 2 || parts[0] != "1" {
-		return 0, false
-	}
-	n, err := strconv.Atoi(parts[1])
-	return n, err == nil
 }
 
 // nodeGroup: desired nodes x the first instance type's hourly price, plus each node's

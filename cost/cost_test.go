@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/cost"
+	"github.com/generic-corp/platform/internal/lifecycle"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -232,34 +233,51 @@ func TestNodeGroupUnknowns(t *testing.T) {
 	}
 }
 
+// TestEKSClusterSupportTier prices the control plane as billed on the run date: the
+// same Kubernetes minor is standard support one day and extended support the next.
 func TestEKSClusterSupportTier(t *testing.T) {
 	cases := []struct {
-		name, version, support string
-		usd                    float64
-		key, formula           string
+		name, version, support, day string
+		usd                         float64
+		key, formula                string
 	}{
-		{"current minor", "1.34", "", 0.1 * 730, "eks.cluster.standard_support", ""},
-		{"old minor enters extended support by default", "1.33", "", 0.6 * 730, "eks.cluster.extended_support", "older than 1.34"},
-		{"old minor with STANDARD upgrade policy", "1.33", "STANDARD", 0.1 * 730, "eks.cluster.standard_support", "instead of billing extended support"},
+		{"1.34 on its last day of standard support", "1.34", "", "2026-12-01", 0.1 * 730, "eks.cluster.standard_support", ""},
+		{"1.34 the day after enters extended support", "1.34", "", "2026-12-03", 0.6 * 730, "eks.cluster.extended_support", "left standard support on 2026-12-02"},
+		{"1.34 past support with STANDARD upgrade policy", "1.34", "STANDARD", "2026-12-03", 0.1 * 730, "eks.cluster.standard_support", "instead of billing extended support"},
+		{"1.36 in standard support", "1.36", "", "2026-12-03", 0.1 * 730, "eks.cluster.standard_support", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := capture(t, plan.Preview, func(ctx *pulumi.Context) error {
-				args := &eks.ClusterArgs{Version: pulumi.String(tc.version), RoleArn: pulumi.String("arn:aws:iam::123456789012:role/c"),
-					VpcConfig: &eks.ClusterVpcConfigArgs{SubnetIds: pulumi.ToStringArray([]string{"subnet-1"})}}
-				if tc.support != "" {
-					args.UpgradePolicy = &eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(tc.support)}
-				}
-				_, err := eks.NewCluster(ctx, "eks", args)
-				return err
-			})
-			it := item(t, estimate(t, p, cost.DefaultAssumptions("staging")), "aws:eks/cluster:Cluster", "eks")
+			it := item(t, eksEstimate(t, tc.version, tc.support, tc.day), "aws:eks/cluster:Cluster", "eks")
 			require.True(t, it.Known, it.Reason)
 			require.InDelta(t, tc.usd, it.MonthlyUSD, cents)
 			require.Equal(t, []string{tc.key}, it.PriceKeys)
 			require.Contains(t, it.Formula, tc.formula)
 		})
 	}
+	t.Run("a minor missing from the lifecycle table is unknown, not guessed", func(t *testing.T) {
+		it := item(t, eksEstimate(t, "1.29", "", "2026-12-03"), "aws:eks/cluster:Cluster", "eks")
+		require.False(t, it.Known)
+		require.Contains(t, it.Reason, "not in internal/lifecycle/lifecycle.json")
+	})
+}
+
+func eksEstimate(t *testing.T, version, support, day string) *cost.Estimate {
+	t.Helper()
+	p := capture(t, plan.Preview, func(ctx *pulumi.Context) error {
+		args := &eks.ClusterArgs{Version: pulumi.String(version), RoleArn: pulumi.String("arn:aws:iam::123456789012:role/c"),
+			VpcConfig: &eks.ClusterVpcConfigArgs{SubnetIds: pulumi.ToStringArray([]string{"subnet-1"})}}
+		if support != "" {
+			args.UpgradePolicy = &eks.ClusterUpgradePolicyArgs{SupportType: pulumi.String(support)}
+		}
+		_, err := eks.NewCluster(ctx, "eks", args)
+		return err
+	})
+	tbl, err := cost.Load()
+	require.NoError(t, err)
+	on, err := lifecycle.ParseDate(day)
+	require.NoError(t, err)
+	return tbl.EstimateOn(p, cost.DefaultAssumptions("staging"), on)
 }
 
 func TestElastiCacheReplicationGroup(t *testing.T) {

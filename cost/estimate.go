@@ -4,7 +4,9 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/generic-corp/platform/internal/lifecycle"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -64,17 +66,25 @@ func register(m model, types ...string) {
 }
 
 type estimator struct {
-	t *Table
-	p *plan.Plan
-	a Assumptions
+	t  *Table
+	p  *plan.Plan
+	a  Assumptions
+	on time.Time // the day billed (support windows depend on it)
 	// shared holds per-plan joins computed once (ALB groups, flow-log destinations...).
 	shared map[string]any
 }
 
-// Estimate prices every resource of the plan under the assumptions. Invalid assumptions
-// make every item Unknown with the validation error as the reason.
+// Estimate prices every resource of the plan under the assumptions as of the price
+// date. Invalid assumptions make every item Unknown with the validation error as the reason.
 func (t *Table) Estimate(p *plan.Plan, a Assumptions) *Estimate {
-	e := &estimator{t: t, p: p, a: a, shared: map[string]any{}}
+	on, _ := lifecycle.ParseDate(t.Collected) // validated on load
+	return t.EstimateOn(p, a, on)
+}
+
+// EstimateOn prices the plan as billed on a day: a version past its end of standard
+// support (internal/lifecycle) is priced at its extended-support rate from that day on.
+func (t *Table) EstimateOn(p *plan.Plan, a Assumptions, on time.Time) *Estimate {
+	e := &estimator{t: t, p: p, a: a, on: on, shared: map[string]any{}}
 	out := &Estimate{ByComponent: map[string]float64{}, PriceDate: t.Collected, Region: t.Region,
 		Currency: t.Currency, Assumptions: a}
 	aerr := a.Validate()

@@ -23,14 +23,6 @@ type Price struct {
 	Note   string `json:"note"`
 }
 
-// Fact is a sourced non-price value the models depend on (e.g. the EKS support floor).
-type Fact struct {
-	Key    string `json:"key"`
-	Value  string `json:"value"`
-	Source string `json:"source"`
-	Note   string `json:"note"`
-}
-
 // assumptionEntry is one usage assumption of prices.json: a default value, optional
 // per-stack values, and why it is plausible.
 type assumptionEntry struct {
@@ -48,7 +40,6 @@ type Table struct {
 	Collected string // date the prices were collected, YYYY-MM-DD
 	prices    map[string]Price
 	order     []string
-	facts     map[string]Fact
 	assume    []assumptionEntry
 }
 
@@ -58,7 +49,6 @@ type tableFile struct {
 	Collected   string            `json:"collected"`
 	About       string            `json:"about"`
 	Items       []Price           `json:"items"`
-	Facts       []Fact            `json:"facts"`
 	Assumptions []assumptionEntry `json:"assumptions"`
 }
 
@@ -81,7 +71,7 @@ func parseTable(data []byte) (*Table, error) {
 			f.Region, f.Currency, f.Collected)
 	}
 	t := &Table{Region: f.Region, Currency: f.Currency, Collected: f.Collected,
-		prices: map[string]Price{}, facts: map[string]Fact{}, assume: f.Assumptions}
+		prices: map[string]Price{}, assume: f.Assumptions}
 	for _, p := range f.Items {
 		switch {
 		case p.Key == "":
@@ -99,12 +89,6 @@ func parseTable(data []byte) (*Table, error) {
 		}
 		t.prices[p.Key] = p
 		t.order = append(t.order, p.Key)
-	}
-	for _, fa := range f.Facts {
-		if fa.Key == "" || fa.Value == "" || !isURL(fa.Source) {
-			return nil, fmt.Errorf("cost: prices.json: fact %q needs a value and a source URL", fa.Key)
-		}
-		t.facts[fa.Key] = fa
 	}
 	seen := map[string]bool{}
 	for _, a := range f.Assumptions {
@@ -131,9 +115,3 @@ func (t *Table) Price(key string) (Price, bool) {
 
 // Keys returns every price key in file order.
 func (t *Table) Keys() []string { return append([]string(nil), t.order...) }
-
-// Fact returns a sourced fact by key.
-func (t *Table) Fact(key string) (Fact, bool) {
-	f, ok := t.facts[key]
-	return f, ok
-}

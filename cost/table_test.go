@@ -41,8 +41,6 @@ func TestEveryModelKeyIsSourced(t *testing.T) {
 		_, ok := tbl.Price(k)
 		require.True(t, ok, "assumption-selected key %s missing", k)
 	}
-	_, ok := tbl.Fact(factEKSFloor)
-	require.True(t, ok)
 }
 
 // TestEveryTableKeyIsUsed keeps prices.json to what the models read: each key is a fixed

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/generic-corp/platform/cost"
+	"github.com/generic-corp/platform/internal/lifecycle"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/plan/stackplan"
 	"github.com/generic-corp/platform/policies/rules"
@@ -23,6 +25,8 @@ type Options struct {
 	Mode plan.Mode
 	// PolicyConfig is the policy config file; "" means policies/config/<stack>.json under Root.
 	PolicyConfig string
+	// RunDate is the day to judge; zero means lifecycle.Today (today, or $PLATFORM_RUN_DATE).
+	RunDate time.Time
 }
 
 // Run captures one stack offline, judges it and builds its report. A configuration
@@ -41,9 +45,20 @@ func Run(stack string, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := verdict.Check(p, pcfg)
+	on := opts.RunDate
+	if on.IsZero() {
+		if on, err = lifecycle.Today(); err != nil {
+			return nil, err
+		}
+	}
+	v, err := verdict.CheckOn(p, pcfg, on)
 	if err != nil {
 		return nil, fmt.Errorf("judging %s: %w", stack, err)
+	}
+	if opts.Mode == plan.Preview {
+		if v, err = judgeResolved(opts.Root, stack, pcfg, on, v); err != nil {
+			return nil, err
+		}
 	}
 	stackCfg, err := stacks.ReadStackFile(opts.Root, stack)
 	if err != nil {
@@ -56,6 +71,20 @@ func Run(stack string, opts Options) (*Report, error) {
 	return Build(p, v, stackCfg, t), nil
 }
 
+// judgeResolved re-judges what the preview could not see: the same program captured in
+// update mode, where the offline engine resolves every computed value (verdict.Resolve).
+func judgeResolved(root, stack string, cfg rules.Config, on time.Time, preview *verdict.Report) (*verdict.Report, error) {
+	up, err := stackplan.Capture(root, stack, plan.Update)
+	if err != nil {
+		return nil, err
+	}
+	resolved, err := verdict.CheckOn(up, cfg, on)
+	if err != nil {
+		return nil, fmt.Errorf("judging %s on resolved values: %w", stack, err)
+	}
+	return verdict.Resolve(preview, resolved), nil
+}
+
 // Build assembles the report of a captured and judged plan.
 func Build(p *plan.Plan, v *verdict.Report, stackConfig map[string]string, t *Timings) *Report {
 	r := &Report{
@@ -63,6 +92,7 @@ func Build(p *plan.Plan, v *verdict.Report, stackConfig map[string]string, t *Ti
 		Project:       p.Project,
 		Stack:         p.Stack,
 		Mode:          p.Mode.String(),
+		RunDate:       v.RunDate,
 		Config:        stackConfig,
 		Resources:     resources(p),
 		Findings:      findings(v.Findings),

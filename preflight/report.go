@@ -11,7 +11,10 @@ type Report struct {
 	Project       string `json:"project"`
 	Stack         string `json:"stack"`
 	// Mode is "preview" (computed values unknown, what CI sees) or "update".
-	Mode    string  `json:"mode"`
+	Mode string `json:"mode"`
+	// RunDate is the day the plan was judged (YYYY-MM-DD): support windows
+	// (version-lifecycle) and the cost of extended support depend on it.
+	RunDate string  `json:"runDate"`
 	Summary Summary `json:"summary"`
 	// Config is the stack file's configuration (full keys, values as the CLI passes them).
 	Config    map[string]string `json:"config"`

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+
+	"github.com/generic-corp/platform/components/cluster"
 )
 
 // Config is the typed, validated configuration of one stack. Load builds it; Deploy
@@ -110,7 +112,7 @@ type CacheConfig struct {
 // Allowed values, named so error messages and policies agree.
 var (
 	Environments              = []string{"staging", "prod", "dr"}
-	KubernetesVersions        = []string{"1.33", "1.34"}
+	KubernetesVersions        = []string{cluster.DefaultAddonsKubernetesVersion}
 	LogRetentionAllowed       = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 	NodeInstanceFamilies      = []string{"t4g.", "m7g.", "m6g.", "c7g.", "c6g.", "r7g.", "r6g."}
 	RedisNodeFamilies         = []string{"cache.t4g.", "cache.m7g.", "cache.r7g.", "cache.m6g.", "cache.r6g."}

@@ -1,5 +1,7 @@
 package stacks
 
+import "github.com/generic-corp/platform/components/cluster"
+
 // Namespace is the config namespace every platform key lives in.
 const Namespace = "platform"
 
@@ -48,7 +50,7 @@ var Keys = []Key{
 	{"logRetentionDays", KindInteger, "Retention of CloudWatch log groups (flow logs, EKS, Redis), in days; one of CloudWatch's allowed values.", 90},
 
 	// Cluster.
-	{"kubernetesVersion", KindString, "EKS Kubernetes version, pinned (e.g. 1.34, in standard support until late 2026). Bump together with the add-on versions (components/cluster DefaultAddons).", "1.34"},
+	{"kubernetesVersion", KindString, "EKS Kubernetes minor, pinned: the one components/cluster DefaultAddons are built for (1.36, in EKS standard support until 2027-08-02). internal/lifecycle/lifecycle.json holds the support dates; the version-lifecycle policy fails a version past its end of standard support on the run day and warns 90 days before. Bump together with the add-on versions.", cluster.DefaultAddonsKubernetesVersion},
 	{"githubRepository", KindString, "GitHub repository (owner/name) whose workflow jobs the stack's in-VPC deploy runner (a CodeBuild-hosted GitHub Actions runner) takes: every job that touches the private EKS API runs on it.", "generic-corp/platform"},
 	{"clusterPublicAccessCidrs", KindArray, "CIDRs allowed to reach the public EKS API endpoint. Empty keeps the endpoint private only. 0.0.0.0/0 is refused.", []string{}},
 	{"clusterAdminRoleArns", KindArray, "IAM role ARNs granted cluster-admin through EKS access entries.", []string{}},

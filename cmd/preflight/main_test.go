@@ -87,7 +87,8 @@ func TestExitCodes(t *testing.T) {
 	// A prod policy config that makes a currently advisory finding mandatory.
 	strictPolicy := projectCopy(t, "", map[string]func(string) string{
 		"policies/config/prod.json": func(s string) string {
-			return strings.Replace(s, "{", `{"s3-tls-only-unknown": "mandatory",`, 1)
+			// a floor above the pinned minor: a known, mandatory violation
+			return strings.Replace(s, "{", `{"eks-version-floor": {"minVersion": "1.99"},`, 1)
 		},
 	})
 	cases := []struct {
@@ -101,11 +102,11 @@ func TestExitCodes(t *testing.T) {
 		{name: "config error names the key", args: []string{"--stack", "prod", "--root", badConfig}, code: exitFail,
 			stderrHas: []string{`stack "prod" has`, "platform:dbDeletionProtection", "rds-deletion-protection"}, stdoutNone: true},
 		{name: "mandatory violation names the rule", args: []string{"--stack", "prod", "--root", strictPolicy}, code: exitFail,
-			stderrHas: []string{"mandatory violation s3-tls-only-unknown"}, stdoutHas: []string{"- FAIL", "MANDATORY s3-tls-only-unknown"}},
+			stderrHas: []string{"mandatory violation eks-version-floor"}, stdoutHas: []string{"- FAIL", "MANDATORY eks-version-floor"}},
 		{name: "no-fail reports but exits 0", args: []string{"--stack", "prod", "--root", strictPolicy, "--no-fail"}, code: exitOK,
 			stdoutHas: []string{"- FAIL"}},
 		{name: "policy config flag", args: []string{"--stack", "prod", "--root", root, "--policy-config", filepath.Join(strictPolicy, "policies/config/prod.json")},
-			code: exitFail, stderrHas: []string{"s3-tls-only-unknown"}},
+			code: exitFail, stderrHas: []string{"eks-version-floor"}},
 		{name: "missing stack", args: []string{"--root", root}, code: exitUsage, stderrHas: []string{"--stack is required"}},
 		{name: "unknown stack", args: []string{"--stack", "qa", "--root", root}, code: exitUsage,
 			stderrHas: []string{"--stack qa: no Pulumi.qa.yaml", "dr, prod, staging"}},

@@ -106,14 +106,15 @@ const (
 	DefaultDiskSizeGiB      = 50
 	DefaultCapacityType     = "ON_DEMAND"
 	// DefaultAddonsKubernetesVersion is the Kubernetes minor DefaultAddons are pinned for.
-	DefaultAddonsKubernetesVersion = "1.34"
+	DefaultAddonsKubernetesVersion = "1.36"
 )
 
-// DefaultAddons are the EKS add-on versions pinned for Kubernetes 1.33 (latest
-// eksbuild per add-on in the EKS user guide's version tables, late 2025). They must be
-// bumped together with KubernetesVersion: kube-proxy's minor has to equal the control
-// plane's (validate enforces that), and coredns / vpc-cni / aws-ebs-csi-driver have
-// per-version compatibility lists
+// DefaultAddons are the EKS add-on builds pinned for DefaultAddonsKubernetesVersion, each
+// listed with its source and the Kubernetes minors it supports in
+// internal/lifecycle/lifecycle.json (a test ties the two; version-lifecycle judges the
+// plan). They must be bumped together with KubernetesVersion: kube-proxy's minor has to
+// equal the control plane's (validate enforces that), and coredns / vpc-cni /
+// aws-ebs-csi-driver have per-version compatibility lists
 // (`aws eks describe-addon-versions --kubernetes-version 1.XX --addon-name NAME`).
 //
 //   - vpc-cni: pod networking, with the network-policy agent turned on.
@@ -125,11 +126,11 @@ const (
 //     since 1.23, so without it every PVC of StorageClass provisioner ebs.csi.aws.com
 //     stays Pending.
 var DefaultAddons = map[string]string{
-	"vpc-cni":                "v1.20.4-eksbuild.2",
-	"kube-proxy":             "v1.34.0-eksbuild.2",
-	"coredns":                "v1.12.4-eksbuild.1",
-	"eks-pod-identity-agent": "v1.3.8-eksbuild.2",
-	"aws-ebs-csi-driver":     "v1.51.1-eksbuild.1",
+	"vpc-cni":                "v1.23.1-eksbuild.1",
+	"kube-proxy":             "v1.36.0-eksbuild.14",
+	"coredns":                "v1.14.3-eksbuild.3",
+	"eks-pod-identity-agent": "v1.4.0-eksbuild.2",
+	"aws-ebs-csi-driver":     "v1.66.0-eksbuild.1",
 }
 
 // minVPCCNIMinor is the first VPC CNI minor (v1.14) whose node agent enforces

@@ -6,6 +6,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/lifecycle"
+
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -20,7 +22,7 @@ func TestDefaults(t *testing.T) {
 		Min: 2, Desired: 2, Max: 4, DiskSizeGiB: 50, CapacityType: "ON_DEMAND",
 	}}, a.NodeGroups)
 	require.Len(t, a.Addons, len(DefaultAddons))
-	require.Equal(t, "v1.51.1-eksbuild.1", a.Addons["aws-ebs-csi-driver"], "the EBS CSI driver is a default add-on")
+	require.Equal(t, "v1.66.0-eksbuild.1", a.Addons["aws-ebs-csi-driver"], "the EBS CSI driver is a default add-on")
 	require.Equal(t, "v1.12.1-eksbuild.2", a.Addons["coredns"])
 	require.Nil(t, args.NodeGroups, "withDefaults must not modify the caller's args")
 	require.Len(t, args.Addons, 1)
@@ -38,8 +40,8 @@ func TestDefaultAddonsMatchTheirKubernetesVersion(t *testing.T) {
 func TestValidateAcceptsANewerVersionWithMatchingAddons(t *testing.T) {
 	t.Parallel()
 	args := testArgs()
-	args.KubernetesVersion = "1.34"
-	args.Addons = map[string]string{"kube-proxy": "v1.34.1-eksbuild.2"}
+	args.KubernetesVersion = "1.37"
+	args.Addons = map[string]string{"kube-proxy": "v1.37.0-eksbuild.1"}
 	require.NoError(t, args.withDefaults().validate())
 }
 
@@ -60,7 +62,7 @@ func TestValidateRejects(t *testing.T) {
 			a.KubernetesVersion = "1.27"
 			a.Addons = map[string]string{"kube-proxy": "v1.27.16-eksbuild.41"}
 		}, "older than 1.29"},
-		{"version bumped without kube-proxy", func(a *ClusterArgs) { a.KubernetesVersion = "1.35" }, `Addons["kube-proxy"] = "v1.34.0-eksbuild.2" does not match KubernetesVersion "1.35"`},
+		{"version bumped without kube-proxy", func(a *ClusterArgs) { a.KubernetesVersion = "1.37" }, `Addons["kube-proxy"] = "v1.36.0-eksbuild.14" does not match KubernetesVersion "1.37"`},
 		{"unpinned add-on", func(a *ClusterArgs) { a.Addons = map[string]string{"coredns": "latest"} }, `Addons["coredns"] = "latest" is not a pinned add-on version`},
 		{"VPC CNI without network-policy support", func(a *ClusterArgs) { a.Addons = map[string]string{"vpc-cni": "v1.13.4-eksbuild.1"} },
 			`Addons["vpc-cni"] = "v1.13.4-eksbuild.1" is older than v1.14.0, the first VPC CNI that enforces NetworkPolicy`},
@@ -123,4 +125,19 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	err := args.withDefaults().validate()
 	require.ErrorContains(t, err, "PublicAccessCidrs")
 	require.ErrorContains(t, err, "AdminRoleArns")
+}
+
+// TestDefaultAddonsAreInTheLifecycleTable ties the pins to their one dated source: each
+// default build is listed in internal/lifecycle/lifecycle.json for the Kubernetes minor
+// it is pinned for, and that minor is listed too.
+func TestDefaultAddonsAreInTheLifecycleTable(t *testing.T) {
+	t.Parallel()
+	tbl := lifecycle.MustLoad()
+	_, ok := tbl.Find(lifecycle.EKS, "", DefaultAddonsKubernetesVersion)
+	require.True(t, ok, "Kubernetes %s is not in the lifecycle table", DefaultAddonsKubernetesVersion)
+	for name, version := range DefaultAddons {
+		e, ok := tbl.Find(lifecycle.EKSAddon, name, version)
+		require.True(t, ok, "%s %s is not in the lifecycle table", name, version)
+		require.True(t, e.Supports(DefaultAddonsKubernetesVersion), "%s %s does not list Kubernetes %s", name, version, DefaultAddonsKubernetesVersion)
+	}
 }

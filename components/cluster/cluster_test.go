@@ -37,7 +37,7 @@ func TestCluster(t *testing.T) {
 
 			cl := testkit.One(t, p, tCluster)
 			require.Equal(t, "platform-test", testkit.StrOr(cl.Input("name")))
-			require.Equal(t, "1.34", testkit.StrOr(cl.Input("version")))
+			require.Equal(t, "1.36", testkit.StrOr(cl.Input("version")))
 			require.False(t, cl.Protect, "Protect defaults to false")
 			require.True(t, cl.Input("vpcConfig.endpointPrivateAccess").AsBool())
 			require.False(t, cl.Input("vpcConfig.endpointPublicAccess").AsBool())

@@ -41,7 +41,7 @@ func testArgs() *ClusterArgs {
 		VpcId:             pulumi.String("vpc-123"),
 		VpcCidr:           pulumi.String("10.0.0.0/16"),
 		PrivateSubnetIds:  pulumi.ToStringArray(privateSubnets),
-		KubernetesVersion: "1.34",
+		KubernetesVersion: "1.36",
 		SecretsKmsKeyArn:  pulumi.String(secretsKey),
 		LogsKmsKeyArn:     pulumi.String(logsKey),
 		DataKmsKeyArn:     pulumi.String(dataKey),

@@ -137,5 +137,5 @@ func TestNodeGroupOverrides(t *testing.T) {
 		"extra add-ons get no configuration or role of their own")
 	ebs := versions["aws-ebs-csi-driver"]
 	require.True(t, testkit.WaitsFor(ebs, general.URN) && testkit.WaitsFor(ebs, batch.URN), "the EBS CSI controller waits for every node group")
-	require.Equal(t, "v1.34.0-eksbuild.2", DefaultAddons["kube-proxy"], "args must not leak into DefaultAddons")
+	require.Equal(t, "v1.36.0-eksbuild.14", DefaultAddons["kube-proxy"], "args must not leak into DefaultAddons")
 }

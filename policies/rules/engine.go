@@ -148,6 +148,12 @@ func (rc resolved) finish(raw []Finding) []Finding {
 		case f.Unknown:
 			f.RuleID = UnknownID(rc.rule.ID)
 			f.Enforcement = rc.unkEnf
+		case f.Warning:
+			f.RuleID = rc.rule.ID
+			f.Enforcement = rc.enf
+			if rc.enf == Mandatory {
+				f.Enforcement = Advisory
+			}
 		default:
 			f.RuleID = rc.rule.ID
 			f.Enforcement = rc.enf

@@ -191,11 +191,15 @@ var costNATCount = Rule{
 var costStackBudget = Rule{
 	ID: "cost-stack-budget", Number: 59, Severity: Medium, Anchors: "clstokes budget-limit",
 	Description: "The modeled monthly cost (modeledMonthlyUSD, filled in by the caller from the cost model) stays within " +
-		"the stack's budgetUSD. Without a modeled cost the verdict is unknown.",
+		"the stack's budgetUSD. When the model leaves resources unpriced (unpricedResources > 0) the cost is a lower bound, " +
+		"and it must also leave unpricedReservePercent of the budget for them. Without a modeled cost the verdict is unknown.",
 	Params: []ParamSpec{
 		{Name: "budgetUSD", Type: ParamNumber, Default: 3000.0,
 			StackDefaults: map[string]any{StackStaging: 1000.0, StackProd: 3000.0, StackDR: 1500.0}, Description: "monthly budget in USD"},
 		{Name: "modeledMonthlyUSD", Type: ParamNumber, Optional: true, Description: "modeled monthly cost in USD (set by the caller from package cost)"},
+		{Name: "unpricedResources", Type: ParamInteger, Optional: true, Description: "resources the cost model could not price (set by the caller); their cost is not in modeledMonthlyUSD"},
+		{Name: "unpricedReservePercent", Type: ParamNumber, Default: 5.0,
+			Description: "share of the budget a lower-bound cost must leave for the unpriced resources (SNS publishes, DNS queries, chart volumes)"},
 	},
 	CheckStack: func(s Stack, p Params) []Finding {
 		if !p.Has("modeledMonthlyUSD") {
@@ -203,9 +207,15 @@ var costStackBudget = Rule{
 			f.Unknown = true
 			return []Finding{f}
 		}
-		if cost, budget := p.Number("modeledMonthlyUSD"), p.Number("budgetUSD"); cost > budget {
+		cost, budget := p.Number("modeledMonthlyUSD"), p.Number("budgetUSD")
+		if cost > budget {
 			return []Finding{stackFail(s.Name, "modeled monthly cost $%.2f exceeds budgetUSD $%.2f by $%.2f; shrink instance classes or node counts, or raise the budget in the stack's policy config",
 				cost, budget, cost-budget)}
+		}
+		reserve := p.Number("unpricedReservePercent")
+		if n := p.Int("unpricedResources"); n > 0 && cost > budget*(1-reserve/100) {
+			return []Finding{stackFail(s.Name, "modeled monthly cost $%.2f is a lower bound (%d resources unpriced) and leaves $%.2f of budgetUSD $%.2f, less than the %g%% reserve ($%.2f) for what is unpriced; price those resources in cost/prices.json or raise the budget",
+				cost, n, budget-cost, budget, reserve, budget*reserve/100)}
 		}
 		return nil
 	},

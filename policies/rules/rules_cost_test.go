@@ -10,6 +10,11 @@ func budgetCfg(modeled float64) Config {
 	return Config{Rules: map[string]RuleConfig{"cost-stack-budget": {Params: map[string]any{"modeledMonthlyUSD": modeled}}}}
 }
 
+func lowerBoundCfg(modeled float64, unpriced int) Config {
+	return Config{Rules: map[string]RuleConfig{"cost-stack-budget": {Params: map[string]any{
+		"modeledMonthlyUSD": modeled, "unpricedResources": unpriced}}}}
+}
+
 func costCases() []ruleCase {
 	nat := func(name string, in map[string]any) Resource { return res(tNAT, name, in) }
 	natIn := map[string]any{"subnetId": "subnet-a", "allocationId": "eipalloc-1", "tags": goodTags()}
@@ -53,6 +58,9 @@ func TestBudgetFromConfig(t *testing.T) {
 		{"unset modeled cost is unknown", "prod", Config{}, 0, 1},
 		{"budget overridden per stack", "prod", Config{Rules: map[string]RuleConfig{"cost-stack-budget": {
 			Params: map[string]any{"modeledMonthlyUSD": 1200.0, "budgetUSD": 1000.0}}}}, 1, 0},
+		{"a lower bound that leaves the reserve passes", "staging", lowerBoundCfg(940, 28), 0, 0},
+		{"a lower bound inside the reserve fails", "staging", lowerBoundCfg(960, 28), 1, 0},
+		{"a complete cost may use the whole budget", "staging", lowerBoundCfg(990, 0), 0, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

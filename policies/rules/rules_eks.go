@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/lifecycle"
 )
 
 var eksSecretsKMS = Rule{
@@ -81,25 +83,53 @@ var eksControlPlaneLogs = Rule{
 
 var eksVersionFloor = Rule{
 	ID: "eks-version-floor", Number: 31, Severity: Medium, Anchors: "CK_AWS_339",
-	Description:   "EKS clusters pin a Kubernetes version at or above the floor (an unpinned version drifts).",
+	Description: "EKS clusters pin a Kubernetes version at or above the floor (an unpinned version drifts). The floor is minVersion " +
+		"when a stack's policy config sets it, else the oldest minor in EKS standard support on the run date (internal/lifecycle).",
 	ResourceTypes: []string{tEKSCluster},
-	Params:        []ParamSpec{{Name: "minVersion", Type: ParamString, Default: "1.31", Description: "lowest acceptable Kubernetes minor version, \"1.NN\""}},
+	Params: []ParamSpec{
+		{Name: "minVersion", Type: ParamString, Optional: true, Description: "lowest acceptable Kubernetes minor version, \"1.NN\"; unset: the lifecycle table decides"},
+		{Name: "runDate", Type: ParamString, Optional: true, Description: "the day to judge (YYYY-MM-DD); set by the caller, default today (UTC) or $PLATFORM_RUN_DATE"},
+	},
 	CheckResource: func(r Resource, p Params) []Finding {
 		v := r.in("version")
 		if v.IsUnknown() {
 			return []Finding{unknown(r, "version", "the Kubernetes version")}
 		}
-		s, _ := v.String()
-		got, ok1 := minorVersion(s)
-		floor, ok2 := minorVersion(p.String("minVersion"))
-		if !ok2 {
-			return []Finding{{Error: true, Message: fmt.Sprintf("eks-version-floor: parameter minVersion %q is not \"1.NN\"; fix the policy config", p.String("minVersion"))}}
+		min, err := versionFloor(p)
+		if err != nil {
+			return []Finding{{Error: true, Message: "eks-version-floor: " + err.Error()}}
 		}
-		if !ok1 || got < floor {
-			return []Finding{fail(r, "version is %s, below the floor %q; pin version to %q or newer", v.Display(), p.String("minVersion"), p.String("minVersion"))}
+		floor, ok := minorVersion(min)
+		if !ok {
+			return []Finding{{Error: true, Message: fmt.Sprintf("eks-version-floor: parameter minVersion %q is not \"1.NN\"; fix the policy config", min)}}
+		}
+		s, _ := v.String()
+		if got, ok := minorVersion(s); !ok || got < floor {
+			return []Finding{fail(r, "version is %s, below the floor %q; pin version to %q or newer", v.Display(), min, min)}
 		}
 		return nil
 	},
+}
+
+// versionFloor is minVersion, else the oldest EKS minor in standard support on the run date.
+func versionFloor(p Params) (string, error) {
+	if p.Has("minVersion") {
+		return p.String("minVersion"), nil
+	}
+	t, err := lifecycle.Load()
+	if err != nil {
+		return "", err
+	}
+	on, err := runDate(p)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range t.Versions(lifecycle.EKS, "") {
+		if t.Status(e, on).InStandardSupport() {
+			return e.Version, nil
+		}
+	}
+	return "", fmt.Errorf("no EKS minor in internal/lifecycle/lifecycle.json is in standard support on %s; update the table", lifecycle.FormatDate(on))
 }
 
 // minorVersion parses "1.31" (or "1.31.2") into 1031 for ordering.

@@ -8,7 +8,7 @@ import (
 
 func goodCluster() map[string]any {
 	return map[string]any{
-		"name": "platform-prod", "version": "1.31", "roleArn": "arn:aws:iam::1:role/eks",
+		"name": "platform-prod", "version": "1.36", "roleArn": "arn:aws:iam::1:role/eks",
 		"encryptionConfig": map[string]any{"resources": []any{"secrets"}, "provider": map[string]any{"keyArn": keyARN}},
 		"vpcConfig": map[string]any{"endpointPrivateAccess": true, "endpointPublicAccess": false,
 			"subnetIds": []any{"subnet-a", "subnet-b"}},
@@ -43,6 +43,43 @@ func eksCase(id, typ string, good func() map[string]any, path string, bad any, m
 	}
 }
 
+// floorAt configures eks-version-floor with a fixed floor ("" for the lifecycle table's)
+// and run date ("" for today).
+func floorAt(minVersion, day string) Config {
+	params := map[string]any{}
+	if minVersion != "" {
+		params["minVersion"] = minVersion
+	}
+	if day != "" {
+		params["runDate"] = day
+	}
+	return Config{Rules: map[string]RuleConfig{"eks-version-floor": {Params: params}}}
+}
+
+// floorCase judges against the lifecycle table on a fixed day: on 2026-12-03 the oldest
+// minor in standard support is 1.35, so 1.34 (one day past its end) is below the floor.
+func floorCase() ruleCase {
+	c := eksCase("eks-version-floor", tEKSCluster, goodCluster, "version", "1.34", `version is "1.34", below the floor "1.35"`, "version")
+	c.passCfg, c.failCfg = floorAt("", "2026-12-03"), floorAt("", "2026-12-03")
+	return c
+}
+
+func TestEKSVersionFloorFollowsTheRunDate(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		day, version string
+		fails        int
+	}{
+		{"2026-12-01", "1.34", 0}, // 1.34's last day of standard support
+		{"2026-12-02", "1.34", 1},
+		{"2026-12-02", "1.35", 0},
+	}
+	for _, c := range cases {
+		fs := only(runWith(t, "eks-version-floor", stack("prod", res(tEKSCluster, "x", set(goodCluster(), "version", c.version))), floorAt("", c.day)), "eks-version-floor")
+		require.Len(t, fs, c.fails, "%s on %s: %s", c.version, c.day, messages(fs))
+	}
+}
+
 func eksCases() []ruleCase {
 	return []ruleCase{
 		eksCase("eks-secrets-kms", tEKSCluster, goodCluster, "encryptionConfig.resources", []any{}, "encryptionConfig.resources is []",
@@ -52,7 +89,7 @@ func eksCases() []ruleCase {
 			"vpcConfig.endpointPublicAccess"),
 		eksCase("eks-control-plane-logs", tEKSCluster, goodCluster, "enabledClusterLogTypes", []any{"api", "audit"},
 			"missing authenticator, controllerManager, scheduler", "enabledClusterLogTypes"),
-		eksCase("eks-version-floor", tEKSCluster, goodCluster, "version", "1.29", `version is "1.29", below the floor "1.31"`, "version"),
+		floorCase(),
 		eksCase("eks-nodes-imdsv2", tLaunchTemplate, goodLT, "metadataOptions.httpTokens", "optional",
 			`httpTokens is "optional"`, "metadataOptions.httpTokens"),
 		eksCase("eks-nodes-no-ssh", tNodeGroup, goodNodeGroup, "remoteAccess", map[string]any{"ec2SshKey": "ops"},
@@ -72,7 +109,7 @@ func TestEKSDetails(t *testing.T) {
 			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"203.0.113.0/24"}}), tEKSCluster, 0},
 		{"public endpoint by default (unset) without CIDRs fails", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
 			map[string]any{"subnetIds": []any{"a"}}), tEKSCluster, 1},
-		{"newer version passes", "eks-version-floor", set(goodCluster(), "version", "1.33"), tEKSCluster, 0},
+		{"a version above the configured floor passes", "eks-version-floor", set(goodCluster(), "version", "1.33"), tEKSCluster, 0},
 		{"unpinned version fails", "eks-version-floor", set(goodCluster(), "version", del), tEKSCluster, 1},
 		{"hop limit 3 fails", "eks-nodes-imdsv2", set(goodLT(), "metadataOptions.httpPutResponseHopLimit", 3), tLaunchTemplate, 1},
 		{"unencrypted EBS fails", "eks-nodes-imdsv2", set(goodLT(), "blockDeviceMappings[0].ebs.encrypted", "false"), tLaunchTemplate, 1},
@@ -81,7 +118,7 @@ func TestEKSDetails(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			fs := only(run(t, c.id, stack("prod", res(c.typ, "x", c.inputs))), c.id)
+			fs := only(runWith(t, c.id, stack("prod", res(c.typ, "x", c.inputs)), floorAt("1.31", "")), c.id)
 			require.Len(t, fs, c.fails, messages(fs))
 		})
 	}

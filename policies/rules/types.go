@@ -88,6 +88,9 @@ type Finding struct {
 	Message string
 	// Unknown is set when the verdict needs a value that is not known yet (preview).
 	Unknown bool
+	// Warning is set for a finding that is due but not yet a violation (a version whose
+	// support ends soon): it is reported as advisory whatever the rule's enforcement.
+	Warning bool
 	// Exempted is set when a config exception matched; the finding is kept for the report
 	// but does not block.
 	Exempted        bool

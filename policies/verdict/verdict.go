@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/generic-corp/platform/cost"
+	"github.com/generic-corp/platform/internal/lifecycle"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
 )
@@ -22,6 +24,9 @@ type Report struct {
 	Findings []rules.Finding
 	Cost     *cost.Estimate
 	Budget   float64 // USD per month, from the stack output monthlyBudgetUsd (0 when absent)
+	// RunDate is the day the plan was judged (YYYY-MM-DD): support windows and the cost
+	// of extended support depend on it.
+	RunDate string
 }
 
 // Blocking returns the findings that must stop a deployment.
@@ -64,9 +69,20 @@ func providerURN(ref string) string {
 	return ref
 }
 
-// Check prices the plan, feeds the modeled cost and the stack's budget to
-// cost-stack-budget, and evaluates every rule under cfg.
+// Check judges the plan on the run date (lifecycle.Today: today, or $PLATFORM_RUN_DATE).
 func Check(p *plan.Plan, cfg rules.Config) (*Report, error) {
+	on, err := lifecycle.Today()
+	if err != nil {
+		return nil, err
+	}
+	return CheckOn(p, cfg, on)
+}
+
+// CheckOn prices the plan as of a day, feeds the modeled cost and the stack's budget to
+// cost-stack-budget and the day to version-lifecycle, and evaluates every rule under cfg.
+// The cost model and the lifecycle rule read the same day, so a version that left
+// standard support is priced at its extended-support rate on the day it fails the gate.
+func CheckOn(p *plan.Plan, cfg rules.Config, on time.Time) (*Report, error) {
 	table, err := cost.Load()
 	if err != nil {
 		return nil, fmt.Errorf("loading the price table: %w", err)
@@ -75,21 +91,23 @@ func Check(p *plan.Plan, cfg rules.Config) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cost assumptions of %s: %w", p.Stack, err)
 	}
-	est := table.Estimate(p, assumptions)
-	rep := &Report{Stack: p.Stack, Cost: est}
+	est := table.EstimateOn(p, assumptions, on)
+	rep := &Report{Stack: p.Stack, Cost: est, RunDate: lifecycle.FormatDate(on)}
 	if b := p.Outputs.Get("monthlyBudgetUsd"); b.IsNumber() {
 		rep.Budget = b.AsNumber()
 	}
 	cfg = withCost(cfg, est, rep.Budget)
+	for _, rule := range []string{"version-lifecycle", "eks-version-floor"} {
+		cfg = withParam(cfg, rule, "runDate", rep.RunDate)
+	}
 	rep.Judged = Stack(p)
 	rep.Findings, err = rules.Evaluate(rep.Judged, cfg)
 	return rep, err
 }
 
 // withCost returns a copy of cfg whose cost-stack-budget params carry the modeled cost
-// and the budget from stack config. A cost with unpriced items is a lower bound: it is
-// passed when complete, or when even the lower bound breaks the budget (a sure fail);
-// otherwise the verdict stays unknown rather than becoming a pass.
+// and the budget from stack config. A cost with unpriced items is a lower bound: the rule
+// gets it with the number of unpriced resources and judges it against its reserve.
 func withCost(cfg rules.Config, est *cost.Estimate, budget float64) rules.Config {
 	out := rules.Config{All: cfg.All, Rules: map[string]rules.RuleConfig{}}
 	for k, v := range cfg.Rules {
@@ -100,13 +118,28 @@ func withCost(cfg rules.Config, est *cost.Estimate, budget float64) rules.Config
 	for k, v := range rc.Params {
 		params[k] = v
 	}
-	if len(est.Unknown) == 0 || (budget > 0 && est.MonthlyUSD > budget) {
-		params["modeledMonthlyUSD"] = est.MonthlyUSD
-	}
+	params["modeledMonthlyUSD"] = est.MonthlyUSD
+	params["unpricedResources"] = len(est.Unknown)
 	if budget > 0 {
 		params["budgetUSD"] = budget
 	}
 	rc.Params = params
 	out.Rules["cost-stack-budget"] = rc
+	return out
+}
+
+// withParam returns cfg with one rule parameter set (a copy: cfg is not changed).
+func withParam(cfg rules.Config, rule, name string, value any) rules.Config {
+	out := rules.Config{All: cfg.All, Rules: map[string]rules.RuleConfig{}}
+	for k, v := range cfg.Rules {
+		out.Rules[k] = v
+	}
+	rc := out.Rules[rule]
+	params := map[string]any{name: value}
+	for k, v := range rc.Params {
+		params[k] = v
+	}
+	rc.Params = params
+	out.Rules[rule] = rc
 	return out
 }
