@@ -9,7 +9,7 @@ import (
 )
 
 const (
-	tEKSAddon   = "aws:eks/addon:Addon"
+	tEKSAddon    = "aws:eks/addon:Addon"
 	tHelmRelease = "kubernetes:helm.sh/v3:Release"
 )
 

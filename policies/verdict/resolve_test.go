@@ -19,10 +19,10 @@ func finding(rule, urn, msg string, unknown bool) rules.Finding {
 
 func TestResolveReplacesOnlyWhatThePreviewCouldNotSee(t *testing.T) {
 	preview := &Report{Cost: &cost.Estimate{}, Findings: []rules.Finding{
-		finding("iam-no-admin", "role-a", "policy is not known until apply", true),         // resolved: passes
-		finding("iam-no-admin", "role-b", "policy is not known until apply", true),         // resolved: fails
-		finding("s3-tls-only", "bucket", "policy is not known until apply", true),          // unknown even resolved
-		finding("rds-encrypted", "db", "storageEncrypted is false", false),                 // known in preview: kept
+		finding("iam-no-admin", "role-a", "policy is not known until apply", true), // resolved: passes
+		finding("iam-no-admin", "role-b", "policy is not known until apply", true), // resolved: fails
+		finding("s3-tls-only", "bucket", "policy is not known until apply", true),  // unknown even resolved
+		finding("rds-encrypted", "db", "storageEncrypted is false", false),         // known in preview: kept
 		finding("iam-trust-scoped", "role-c", "assumeRolePolicy is not known until apply", true),
 	}}
 	resolved := &Report{Cost: &cost.Estimate{}, Findings: []rules.Finding{
