@@ -156,16 +156,16 @@ func Load(stack string, all map[string]string) (*Config, error) {
 	c.Edge = loadEdge(r)
 	c.Restore = loadRestore(r, c.Environment)
 	c.DR = loadDR(r, c)
-	c.Ops = loadOps(r)
+	c.Ops = loadOps(r, c)
 	c.Apps = loadApps(r)
 	c.Network = loadNetwork(r, c)
 	c.Cluster = loadCluster(r)
 	c.Database = loadDatabase(r)
 	c.Cache = loadCache(r)
 	c.Resilience = loadResilience(r, c.Environment)
-	if len(errs) == 0 { // cross-field rules need the fields above to be sound
-		validateCrossField(c, &errs)
-	}
+	// Cross-field rules run even when other keys are wrong, each skipped only when a key it
+	// reads has a problem already, so one pass lists every problem of the file.
+	validateCrossField(c, &errs)
 	if err := errs.err(stack); err != nil {
 		return nil, err
 	}
@@ -242,9 +242,4 @@ func containsInt(list []int, v int) bool {
 		}
 	}
 	return false
-}
-
-func validCIDR(s string) bool {
-	_, err := netip.ParsePrefix(s)
-	return err == nil
 }

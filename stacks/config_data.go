@@ -26,13 +26,7 @@ func loadCluster(r *reader) ClusterConfig {
 	if !githubRepoRe.MatchString(c.GithubRepository) {
 		r.errs.add("githubRepository", c.GithubRepository, `is not a GitHub repository (allowed: "owner/name", e.g. generic-corp/platform)`)
 	}
-	for _, cidr := range c.PublicAccessCidrs {
-		if cidr == "0.0.0.0/0" || cidr == "::/0" {
-			r.errs.add("clusterPublicAccessCidrs", cidr, "opens the Kubernetes API to the internet (allowed: specific office/VPN CIDRs, or an empty list for a private endpoint)")
-		} else if !validCIDR(cidr) {
-			r.errs.add("clusterPublicAccessCidrs", cidr, "is not a CIDR (allowed: e.g. 203.0.113.0/24)")
-		}
-	}
+	checkPublicAccessCidrs(r, c.PublicAccessCidrs)
 	for _, arn := range c.AdminRoleArns {
 		if !strings.HasPrefix(arn, "arn:aws:iam::") || !strings.Contains(arn, ":role/") {
 			r.errs.add("clusterAdminRoleArns", arn, "is not an IAM role ARN (allowed: arn:aws:iam::<account>:role/<name>)")
@@ -46,7 +40,7 @@ func loadCluster(r *reader) ClusterConfig {
 			r.errs.add("nodeInstanceTypes", t, "is not an allowed node type (allowed: Graviton families %s)", strings.Join(NodeInstanceFamilies, " "))
 		}
 	}
-	if c.NodeMin > c.NodeDesired || c.NodeDesired > c.NodeMax {
+	if !r.errs.any("nodeMinSize", "nodeDesiredSize", "nodeMaxSize") && (c.NodeMin > c.NodeDesired || c.NodeDesired > c.NodeMax) {
 		r.errs.add("nodeDesiredSize", fmt.Sprint(c.NodeDesired), "must satisfy nodeMinSize (%d) <= nodeDesiredSize <= nodeMaxSize (%d)", c.NodeMin, c.NodeMax)
 	}
 	return c
@@ -103,34 +97,37 @@ func loadCache(r *reader) CacheConfig {
 }
 
 // validateCrossField holds the rules that relate keys to each other and to the
-// environment: what prod may never relax.
+// environment: what prod may never relax. Each rule runs unless a key it reads has a
+// problem already (the value in its place is a zero, not the stack's).
 func validateCrossField(c *Config, errs *problems) {
+	ok := func(keys ...string) bool { return !errs.any(keys...) }
 	azs := len(c.Network.AvailabilityZones)
-	if c.Network.NatGateways != 1 && c.Network.NatGateways != azs {
+	nat := ok("natGateways", "availabilityZones")
+	if nat && c.Network.NatGateways != 1 && c.Network.NatGateways != azs {
 		errs.add("natGateways", fmt.Sprint(c.Network.NatGateways), "must be 1 or one per availability zone (%d)", azs)
 	}
 	if c.Strict() {
-		if c.Network.NatGateways != azs {
+		if nat && c.Network.NatGateways != azs {
 			errs.add("natGateways", fmt.Sprint(c.Network.NatGateways), "must be one per availability zone (%d) in %s: a single NAT is a single point of failure", azs, c.Environment)
 		}
-		if !c.Database.MultiAz {
+		if ok("dbMultiAz") && !c.Database.MultiAz {
 			errs.add("dbMultiAz", "false", "must be true in %s (99.9%% uptime needs a standby; policy rds-multi-az)", c.Environment)
 		}
-		if !c.Database.DeletionProtection {
+		if ok("dbDeletionProtection") && !c.Database.DeletionProtection {
 			errs.add("dbDeletionProtection", "false", "must be true in %s (policy rds-deletion-protection)", c.Environment)
 		}
-		if c.Database.BackupRetentionDays < 30 {
+		if ok("dbBackupRetentionDays") && c.Database.BackupRetentionDays < 30 {
 			errs.add("dbBackupRetentionDays", fmt.Sprint(c.Database.BackupRetentionDays), "must be at least 30 in %s (seed: 30-day retention; policy rds-backup-retention)", c.Environment)
 		}
-		if c.Cache.Replicas < 1 {
+		if ok("redisReplicas") && c.Cache.Replicas < 1 {
 			errs.add("redisReplicas", fmt.Sprint(c.Cache.Replicas), "must be at least 1 in %s (automatic failover needs a replica; policy redis-failover)", c.Environment)
 		}
-		if c.Cluster.NodeMin < 2 {
+		if ok("nodeMinSize") && c.Cluster.NodeMin < 2 {
 			errs.add("nodeMinSize", fmt.Sprint(c.Cluster.NodeMin), "must be at least 2 in %s (pods spread over zones)", c.Environment)
 		}
 	}
 	maxConns, err := database.MaxConnections(c.Database.InstanceClass)
-	if err != nil {
+	if err != nil || !ok("environment", "pgbouncerReplicas", "pgbouncerDefaultPoolSize", "pgbouncerReservePoolSize", "dbDirectConnections", "dbConnectionMargin") {
 		return
 	}
 	budget := database.ConnectionBudget{

@@ -52,7 +52,9 @@ var Keys = []Key{
 	// Cluster.
 	{"kubernetesVersion", KindString, "EKS Kubernetes minor, pinned: the one components/cluster DefaultAddons are built for (1.36, in EKS standard support until 2027-08-02). internal/lifecycle/lifecycle.json holds the support dates; the version-lifecycle policy fails a version past its end of standard support on the run day and warns 90 days before. Bump together with the add-on versions.", cluster.DefaultAddonsKubernetesVersion},
 	{"githubRepository", KindString, "GitHub repository (owner/name) whose workflow jobs the stack's in-VPC deploy runner (a CodeBuild-hosted GitHub Actions runner) takes: every job that touches the private EKS API runs on it.", "generic-corp/platform"},
-	{"clusterPublicAccessCidrs", KindArray, "CIDRs allowed to reach the public EKS API endpoint. Empty keeps the endpoint private only. 0.0.0.0/0 is refused.", []string{}},
+	{"clusterPublicAccessCidrs", KindArray, "CIDRs allowed to reach the public EKS API endpoint: the public egress of an office or VPN. Empty keeps the endpoint private only (deploys run on the in-VPC runner). " +
+		"Each entry is an IPv4 CIDR (the cluster is IPv4) from /20 to /32 without host bits, in no private, carrier-grade NAT, loopback, link-local, benchmarking, multicast or reserved range (those never reach a public endpoint), " +
+		"and inside no other entry; together, with overlaps merged, the entries admit at most 65,536 addresses (a /16's worth), so the internet cannot be listed in pieces.", []string{}},
 	{"clusterAdminRoleArns", KindArray, "IAM role ARNs granted cluster-admin through EKS access entries.", []string{}},
 	{"nodeInstanceTypes", KindArray, "Instance types of the general node group (Graviton families are allowed by policy).", nil},
 	{"nodeMinSize", KindInteger, "Minimum nodes in the general node group.", nil},
@@ -101,7 +103,7 @@ var Keys = []Key{
 	{"migrationCommand", KindArray, "Command of the migration Job that runs before each release's API and workers roll out.", []string{"npx", "prisma", "migrate", "deploy"}},
 
 	// Operations.
-	{"alertEmails", KindArray, "Addresses subscribed to the critical and warning SNS topics (e.g. the PagerDuty service's email integration and the SRE list). Credentials such as PagerDuty routing keys stay in Secrets Manager.", nil},
+	{"alertEmails", KindArray, "Addresses subscribed to the critical and warning SNS topics (e.g. the PagerDuty service's email integration and the SRE list). At least one in prod and dr, so an alarm pages someone; staging may list none. Credentials such as PagerDuty routing keys stay in Secrets Manager.", nil},
 	{"replicateRdsBackups", KindBoolean, "Replicate RDS automated backups to drRegion, so a DR rebuild can restore to a point in time (restorePointInTime).", nil},
 	{"apiLoadBalancerArnSuffix", KindString, "ARN suffix (app/<name>/<id>) of the API load balancer that the AWS Load Balancer Controller created; set it after the first deploy to turn on the ALB 5xx and latency alarms.", ""},
 

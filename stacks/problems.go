@@ -1,8 +1,9 @@
 package stacks
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -21,7 +22,11 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s: %q %s", p.Key, p.Value, p.Allowed)
 }
 
-// ConfigError carries every problem found, so an operator fixes them in one pass.
+// ConfigError carries every problem found, so an operator fixes them in one pass. Its
+// message is the whole report: a heading line, then one line per problem in the order of
+// the stack file's keys. Print it as it is; the Pulumi SDK wraps a program's error in a
+// go-multierror list ("1 error occurred:"), so callers holding that wrapper print the
+// ConfigError they get from errors.As instead.
 type ConfigError struct {
 	Stack    string
 	Problems []Problem
@@ -32,8 +37,12 @@ func (e *ConfigError) Error() string {
 	for _, p := range e.Problems {
 		lines = append(lines, "  - "+p.String())
 	}
-	return fmt.Sprintf("stack %q has %d configuration problem(s); nothing was deployed:\n%s",
-		e.Stack, len(e.Problems), strings.Join(lines, "\n"))
+	noun := "problems"
+	if len(e.Problems) == 1 {
+		noun = "problem"
+	}
+	return fmt.Sprintf("stack %q has %d configuration %s; nothing was deployed:\n%s",
+		e.Stack, len(e.Problems), noun, strings.Join(lines, "\n"))
 }
 
 // Has reports whether a problem names the given key (short or full form).
@@ -58,11 +67,48 @@ func (ps *problems) add(key, value, allowed string, args ...any) {
 	*ps = append(*ps, Problem{Key: key, Value: value, Allowed: fmt.Sprintf(allowed, args...)})
 }
 
+// any reports whether a problem names one of the keys (short form): a rule that reads
+// such a key would only repeat it, or judge the zero value left in its place.
+func (ps problems) any(keys ...string) bool {
+	for _, p := range ps {
+		for _, k := range keys {
+			if p.Key == Namespace+":"+k {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (ps problems) err(stack string) error {
 	if len(ps) == 0 {
 		return nil
 	}
-	sorted := append([]Problem(nil), ps...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Key < sorted[j].Key })
+	sorted := slices.Clone([]Problem(ps))
+	// Each key's problems stay in the order they were found.
+	slices.SortStableFunc(sorted, func(a, b Problem) int {
+		ra, rb := keyRank(a.Key), keyRank(b.Key)
+		if ra != rb {
+			return cmp.Compare(ra, rb)
+		}
+		if ra < 0 || ra == len(Keys) { // outside the key table: by name
+			return cmp.Compare(a.Key, b.Key)
+		}
+		return 0
+	})
 	return &ConfigError{Stack: stack, Problems: sorted}
+}
+
+// keyRank orders problems as a stack file reads: other namespaces' keys (aws:region)
+// first, then the key table's order (that of Pulumi.yaml and docs/configuration.md),
+// then keys the table does not declare.
+func keyRank(key string) int {
+	name, ok := strings.CutPrefix(key, Namespace+":")
+	if !ok {
+		return -1
+	}
+	if i := slices.IndexFunc(Keys, func(k Key) bool { return k.Name == name }); i >= 0 {
+		return i
+	}
+	return len(Keys)
 }

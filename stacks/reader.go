@@ -24,7 +24,9 @@ func (r *reader) value(name string) (string, bool) {
 		return v, true
 	}
 	if key.Default == nil {
-		r.errs.add(name, "", "is required: set it in the stack file (%s; no default, it differs per environment)", key.Description)
+		// The description is one or more sentences of its own, so it follows the message
+		// rather than being spliced into it.
+		r.errs.add(name, "", "is required: set it in the stack file (no default: it differs per environment). %s", sentence(key.Description))
 		return "", false
 	}
 	switch d := key.Default.(type) {
@@ -110,6 +112,11 @@ func (r *reader) unknownKeys(all map[string]string) {
 			r.errs.add(k, all[k], "%s", hint)
 		}
 	}
+}
+
+// sentence ends s with exactly one full stop.
+func sentence(s string) string {
+	return strings.TrimRight(strings.TrimSpace(s), ".") + "."
 }
 
 func contains(list []string, v string) bool {

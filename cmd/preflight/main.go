@@ -64,16 +64,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	doc, err := check(o)
 	if err != nil {
 		var uerr usageError
-		var cerr *stacks.ConfigError
-		switch {
-		case errors.As(err, &uerr):
+		if errors.As(err, &uerr) {
 			fmt.Fprintf(stderr, "preflight: %v\n", err)
 			return exitUsage
-		case errors.As(err, &cerr):
-			fmt.Fprintln(stderr, err) // the same message stacks.Load gives the program
-		default:
-			fmt.Fprintf(stderr, "preflight: %v\n", err)
 		}
+		printFailure(stderr, err)
 		return exitFail
 	}
 	f, _ := preflight.ByName(o.format) // validated in parseFlags
@@ -93,6 +88,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// printFailure prints what stopped the check: each stack's configuration error as
+// stacks.Load words it, anything else as a preflight failure. The Pulumi SDK returns a
+// program's error inside a go-multierror list whose own text ("1 error occurred:" and a
+// tab bullet) would wrap the message, so the ConfigError is taken out of it; with
+// --stack all, check joins one error per stack.
+func printFailure(w io.Writer, err error) {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range joined.Unwrap() {
+			printFailure(w, e)
+		}
+		return
+	}
+	var cerr *stacks.ConfigError
+	if errors.As(err, &cerr) {
+		fmt.Fprintln(w, cerr)
+		return
+	}
+	fmt.Fprintf(w, "preflight: %v\n", err)
 }
 
 func orStack(urn string) string {

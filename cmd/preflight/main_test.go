@@ -135,6 +135,37 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// TestConfigErrorPrintedCleanly: a configuration error is printed exactly as stacks.Load
+// words it: one list of every problem of the file (type and rule problems together), with
+// no header of the Pulumi SDK's error wrapper; with --stack all, one list per stack.
+func TestConfigErrorPrintedCleanly(t *testing.T) {
+	one := projectCopy(t, "", map[string]func(string) string{
+		"Pulumi.prod.yaml": replaceLine("platform:dbDeletionProtection", "false"),
+	})
+	code, out, errOut := preflightRun(t, "--stack", "prod", "--root", one)
+	require.Equal(t, exitFail, code)
+	require.Empty(t, out)
+	require.Equal(t, `stack "prod" has 1 configuration problem; nothing was deployed:
+  - platform:dbDeletionProtection: "false" must be true in prod (policy rds-deletion-protection)
+`, errOut)
+
+	two := projectCopy(t, "", map[string]func(string) string{
+		"Pulumi.prod.yaml": func(s string) string {
+			return replaceLine("platform:dbMultiAz", "false")(replaceLine("platform:nodeMinSize", "three")(s))
+		},
+		"Pulumi.staging.yaml": replaceLine("platform:natGateways", "2"),
+	})
+	code, out, errOut = preflightRun(t, "--stack", "all", "--root", two)
+	require.Equal(t, exitFail, code)
+	require.Empty(t, out)
+	require.Equal(t, `stack "staging" has 1 configuration problem; nothing was deployed:
+  - platform:natGateways: "2" must be 1 or one per availability zone (3)
+stack "prod" has 2 configuration problems; nothing was deployed:
+  - platform:nodeMinSize: "three" is not an integer (allowed: whole numbers 1 to 100)
+  - platform:dbMultiAz: "false" must be true in prod (99.9% uptime needs a standby; policy rds-multi-az)
+`, errOut)
+}
+
 func TestAllStacksSideBySide(t *testing.T) {
 	code, out, errOut := preflightRun(t, "--stack", "all", "--root", root)
 	require.Equal(t, exitOK, code, errOut)
