@@ -81,13 +81,13 @@ func newFlowModel(s Stack) *flowModel {
 
 func (m *flowModel) inventory() {
 	for _, r := range m.s.Resources {
-		if !slices.Contains(workloadTypes, r.Type) || fromHelmChart(r.URN) {
+		pod, ok := podOf(r)
+		if !ok || fromHelmChart(r.URN) {
 			continue
 		}
-		metaPath, specPath := podPaths(r.Type)
-		labels, _ := stringMap(r.in(metaPath + ".labels"))
+		labels, _ := stringMap(pod.meta().Get("labels"))
 		var spec corev1.PodSpec
-		_, _ = decode(r.in(specPath), &spec)
+		_, _ = decode(pod.spec(), &spec)
 		ports := map[string]int{}
 		for _, c := range append(slices.Clone(spec.InitContainers), spec.Containers...) {
 			for _, p := range c.Ports {

@@ -2,6 +2,8 @@ package rules
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,15 +15,70 @@ import (
 // workloadTypes hold a pod template.
 var workloadTypes = []string{tDeployment, tStatefulSet, tDaemonSet, tReplicaSet, tJob, tCronJob, tPod}
 
-// podPaths returns the input paths of a workload's pod metadata and pod spec.
-func podPaths(typ string) (meta, spec string) {
-	switch typ {
-	case tPod:
-		return "metadata", "spec"
-	case tCronJob:
-		return "spec.jobTemplate.spec.template.metadata", "spec.jobTemplate.spec.template.spec"
+// podTemplate is the pod a workload of any kind runs. Every rule that reads a pod reads it
+// through podOf, so that a rule written against a Deployment judges a Job, a CronJob
+// (whose template sits under spec.jobTemplate), a StatefulSet or a DaemonSet alike.
+type podTemplate struct {
+	r                  Resource
+	metaPath, specPath string // input paths of the pod's metadata and spec
+}
+
+// podOf returns the pod template of a workload; false for any other type.
+func podOf(r Resource) (podTemplate, bool) {
+	switch {
+	case r.Type == tPod:
+		return podTemplate{r, "metadata", "spec"}, true
+	case r.Type == tCronJob:
+		return podTemplate{r, "spec.jobTemplate.spec.template.metadata", "spec.jobTemplate.spec.template.spec"}, true
+	case slices.Contains(workloadTypes, r.Type):
+		return podTemplate{r, "spec.template.metadata", "spec.template.spec"}, true
 	}
-	return "spec.template.metadata", "spec.template.spec"
+	return podTemplate{}, false
+}
+
+func (p podTemplate) meta() Value { return p.r.in(p.metaPath) }
+func (p podTemplate) spec() Value { return p.r.in(p.specPath) }
+
+// podContainer is one container of a pod template.
+type podContainer struct {
+	path string // "spec.template.spec.initContainers[0]"
+	init bool
+	v    Value
+}
+
+// containers lists the init containers, then the containers; unknownLists are the paths
+// of container lists not known until apply.
+func (p podTemplate) containers() (cs []podContainer, unknownLists []string) {
+	for _, group := range []string{"initContainers", "containers"} {
+		list := p.spec().Get(group)
+		if list.IsUnknown() {
+			unknownLists = append(unknownLists, p.specPath+"."+group)
+			continue
+		}
+		elems, _ := list.Array()
+		for i, c := range elems {
+			cs = append(cs, podContainer{path: fmt.Sprintf("%s.%s[%d]", p.specPath, group, i), init: group == "initContainers", v: c})
+		}
+	}
+	return cs, unknownLists
+}
+
+// runsToCompletion reports pods that exit when their work is done: those of Jobs and
+// CronJobs, and a bare Pod whose restartPolicy is Never or OnFailure (the default is
+// Always). The state is Unknown when a Pod's restartPolicy is not known yet.
+func (p podTemplate) runsToCompletion() (bool, State) {
+	switch p.r.Type {
+	case tJob, tCronJob:
+		return true, Known
+	case tPod:
+		rp := p.spec().Get("restartPolicy")
+		if rp.IsUnknown() {
+			return false, Unknown
+		}
+		s, _ := rp.String()
+		return s == "Never" || s == "OnFailure", Known
+	}
+	return false, Known
 }
 
 // k8sName is metadata.name, or the logical name when the SDK auto-names the object.

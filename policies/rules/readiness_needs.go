@@ -21,9 +21,9 @@ func (g *readiness) needsOf(r Resource) []need {
 	}
 	switch {
 	case slices.Contains(workloadTypes, r.Type):
-		_, specPath := podPaths(r.Type)
+		pod, _ := podOf(r)
 		var spec corev1.PodSpec
-		if _, err := decode(r.in(specPath), &spec); err != nil {
+		if _, err := decode(pod.spec(), &spec); err != nil {
 			return nil
 		}
 		for _, ref := range podReferences(spec) {

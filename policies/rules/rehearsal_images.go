@@ -65,21 +65,18 @@ func (m *rehearsal) images() []imageUse {
 	for _, r := range m.s.Resources {
 		switch {
 		case slices.Contains(workloadTypes, r.Type):
-			_, spec := podPaths(r.Type)
-			for _, list := range []string{"initContainers", "containers"} {
-				cs := r.in(spec + "." + list)
-				if cs.IsUnknown() {
-					out = append(out, imageUse{owner: r, where: list, path: spec + "." + list})
-				}
-				elems, _ := cs.Array()
-				for i, c := range elems {
-					name, _ := c.Get("name").String()
-					u := imageUse{owner: r, where: fmt.Sprintf("container %q", name), path: fmt.Sprintf("%s.%s[%d].image", spec, list, i)}
-					u.ref, _ = c.Get("image").String()
-					u.secret = c.Get("image").Secret()
-					if u.ref != "" || c.Get("image").IsUnknown() {
-						out = append(out, u)
-					}
+			pod, _ := podOf(r)
+			cs, unknownLists := pod.containers()
+			for _, path := range unknownLists {
+				out = append(out, imageUse{owner: r, where: path[strings.LastIndex(path, ".")+1:], path: path})
+			}
+			for _, c := range cs {
+				name, _ := c.v.Get("name").String()
+				img := c.v.Get("image")
+				u := imageUse{owner: r, where: fmt.Sprintf("container %q", name), path: c.path + ".image", secret: img.Secret()}
+				u.ref, _ = img.String()
+				if u.ref != "" || img.IsUnknown() {
+					out = append(out, u)
 				}
 			}
 		case r.Type == tHelmChart:

@@ -11,11 +11,13 @@ const ecrPattern = `^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/`
 
 var k8sHygiene = Rule{
 	ID: "k8s-hygiene", Number: 52, Severity: Medium, Anchors: "CRP, CK_K8S, TV KSV",
-	Description: "Deployments: every container sets resource requests (cpu, memory) and limits (memory, cpu unless " +
-		"requireCpuLimit is off) and readiness and liveness probes; images are tagged (not :latest) or digest-pinned and " +
-		"come from allowedRegistries (regexes, default our ECR) or allowedImages (prefixes of pinned third-party images); " +
-		"objects are not in the default namespace.",
-	ResourceTypes: []string{tDeployment},
+	Description: "Pod templates of Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs and Pods: every " +
+		"container sets resource requests (cpu, memory) and limits (memory, cpu unless requireCpuLimit is off); the " +
+		"containers of long-running pods also set readiness and liveness probes (not asked of Jobs, CronJobs and Pods " +
+		"whose restartPolicy is Never or OnFailure: they run to completion); images are tagged (not :latest) or " +
+		"digest-pinned and come from allowedRegistries (regexes, default our ECR) or allowedImages (prefixes of pinned " +
+		"third-party images); objects are not in the default namespace.",
+	ResourceTypes: workloadTypes,
 	Params: append([]ParamSpec{
 		{Name: "allowedRegistries", Type: ParamStringList, Default: []string{ecrPattern}, Description: "regexes an image reference must match"},
 		{Name: "allowedImages", Type: ParamStringList, Default: []string{"edoburu/pgbouncer:"},
@@ -27,17 +29,20 @@ var k8sHygiene = Rule{
 			return nil
 		}
 		out := namespaceFinding(r)
-		_, specPath := podPaths(r.Type)
-		for _, group := range []string{"initContainers", "containers"} {
-			list := r.in(specPath + "." + group)
-			if list.IsUnknown() {
-				out = append(out, unknown(r, specPath+"."+group, "the containers"))
-				continue
-			}
-			elems, _ := list.Array()
-			for i := range elems {
-				out = append(out, containerHygiene(r, fmt.Sprintf("%s.%s[%d]", specPath, group, i), group == "containers", p)...)
-			}
+		pod, _ := podOf(r)
+		cs, unknownLists := pod.containers()
+		for _, path := range unknownLists {
+			out = append(out, unknown(r, path, "the containers"))
+		}
+		// Probes: a readiness probe gates Service traffic and a rollout, a liveness probe
+		// restarts a hung server; a pod that runs to completion has neither to serve, and a
+		// liveness probe would kill a long migration midway.
+		done, st := pod.runsToCompletion()
+		if st == Unknown && len(cs) > 0 {
+			out = append(out, unknown(r, pod.specPath+".restartPolicy", "whether the pod runs to completion (probes are asked of long-running pods)"))
+		}
+		for _, c := range cs {
+			out = append(out, containerHygiene(r, c, !c.init && !done && st == Known, p)...)
 		}
 		return out
 	},
@@ -56,35 +61,41 @@ func namespaceFinding(r Resource) []Finding {
 	return nil
 }
 
-func containerHygiene(r Resource, base string, main bool, p Params) []Finding {
+// containerHygiene judges one container's resources, image and, when probes is set, its
+// probes.
+func containerHygiene(r Resource, c podContainer, probes bool, p Params) []Finding {
 	var out, unk []Finding
 	var problems []string
 	need := []string{"resources.requests.cpu", "resources.requests.memory", "resources.limits.memory"}
 	if p.Bool("requireCpuLimit") {
 		need = append(need, "resources.limits.cpu")
 	}
-	if main {
+	if probes {
 		need = append(need, "readinessProbe", "livenessProbe")
 	}
 	for _, n := range need {
-		switch v := r.in(base + "." + n); v.State() {
+		switch v := c.v.Get(n); v.State() {
 		case Missing:
 			problems = append(problems, n+" not set")
 		case Unknown:
-			unk = append(unk, unknown(r, base+"."+n, n))
+			unk = append(unk, unknown(r, c.path+"."+n, n))
 		}
 	}
-	img := r.in(base + ".image")
+	img := c.v.Get("image")
 	if s, ok := img.String(); ok {
 		problems = append(problems, imageProblems(s, img.Secret(), p)...)
 	} else if img.IsUnknown() {
-		unk = append(unk, unknown(r, base+".image", "the image tag and registry"))
+		unk = append(unk, unknown(r, c.path+".image", "the image tag and registry"))
 	} else {
 		problems = append(problems, "image not set")
 	}
 	if len(problems) > 0 {
-		out = append(out, fail(r, "%s (%s): %s; set requests/limits and probes, pin images to a version tag or digest from our ECR",
-			base, r.in(base+".name").Display(), strings.Join(problems, "; ")))
+		fix := "set requests/limits and probes"
+		if !probes {
+			fix = "set requests/limits"
+		}
+		out = append(out, fail(r, "%s (%s): %s; %s, pin images to a version tag or digest from our ECR",
+			c.path, c.v.Get("name").Display(), strings.Join(problems, "; "), fix))
 	}
 	return append(out, unk...)
 }
@@ -199,9 +210,11 @@ func deploymentHA(s Stack, d Resource, p Params) []Finding {
 }
 
 func pdbFindings(s Stack, d Resource, replicas float64) []Finding {
-	podLabels, ok := stringMap(d.in("spec.template.metadata.labels"))
+	pod, _ := podOf(d)
+	labelsPath := pod.metaPath + ".labels"
+	podLabels, ok := stringMap(d.in(labelsPath))
 	if !ok {
-		return []Finding{unknown(d, "spec.template.metadata.labels", "which PodDisruptionBudget covers the pods")}
+		return []Finding{unknown(d, labelsPath, "which PodDisruptionBudget covers the pods")}
 	}
 	ns, nsSt := k8sNamespace(d)
 	undecidedSel := false
@@ -219,10 +232,10 @@ func pdbFindings(s Stack, d Resource, replicas float64) []Finding {
 		return pdbAllows(pdb, d, replicas)
 	}
 	if undecidedSel {
-		return []Finding{unknown(d, "spec.template.metadata.labels", "which PodDisruptionBudget covers the pods")}
+		return []Finding{unknown(d, labelsPath, "which PodDisruptionBudget covers the pods")}
 	}
 	return []Finding{fail(d, "no PodDisruptionBudget selects the pod labels %s; add one with maxUnavailable: 1 and spec.selector.matchLabels = the pod's app labels",
-		d.in("spec.template.metadata.labels").Display())}
+		d.in(labelsPath).Display())}
 }
 
 // pdbAllows checks that a PDB lets at least one pod be evicted.

@@ -30,8 +30,8 @@ var k8sPSSRestricted = Rule{
 		if k8sSkipped(r, p) {
 			return nil
 		}
-		metaPath, specPath := podPaths(r.Type)
-		spec := r.in(specPath)
+		pod, _ := podOf(r)
+		specPath, spec := pod.specPath, pod.spec()
 		switch spec.State() {
 		case Unknown:
 			return []Finding{unknown(r, specPath, "the pod security settings")}
@@ -50,7 +50,7 @@ var k8sPSSRestricted = Rule{
 			return []Finding{fail(r, "%s does not decode as a Kubernetes PodSpec (%v); fix the field types", specPath, err)}
 		}
 		var meta metav1.ObjectMeta
-		_, _ = decode(r.in(metaPath), &meta)
+		_, _ = decode(pod.meta(), &meta)
 		ev, err := pssEvaluator()
 		if err != nil {
 			return []Finding{{Error: true, Message: "k8s-pss-restricted: cannot build the PSS evaluator: " + err.Error() + " (please report)"}}
