@@ -112,8 +112,6 @@ var (
 	Environments              = []string{"staging", "prod", "dr"}
 	KubernetesVersions        = []string{"1.33", "1.34"}
 	LogRetentionAllowed       = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-	NodeInstanceFamilies      = []string{"t4g.", "m7g.", "m6g.", "c7g.", "c6g.", "r7g.", "r6g."}
-	RedisNodeFamilies         = []string{"cache.t4g.", "cache.m7g.", "cache.r7g.", "cache.m6g.", "cache.r6g."}
 	InterfaceEndpointsAllowed = []string{"ecr.api", "ecr.dkr", "secretsmanager", "sts", "logs", "kms", "ssm", "ec2", "elasticloadbalancing", "autoscaling"}
 )
 
@@ -160,6 +158,7 @@ func Load(stack string, all map[string]string) (*Config, error) {
 	c.Cluster = loadCluster(r)
 	c.Database = loadDatabase(r)
 	c.Cache = loadCache(r)
+	validateClasses(r, c)
 	c.Resilience = loadResilience(r, c.Environment)
 	if len(errs) == 0 { // cross-field rules need the fields above to be sound
 		validateCrossField(c, &errs)
