@@ -1,6 +1,7 @@
 package cost
 
 import (
+	"github.com/generic-corp/platform/internal/instanceclass"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -81,15 +82,17 @@ func rdsInstance(e *estimator, r *plan.Resource, c *calc) {
 
 func rdsInsights(r *plan.Resource, c *calc) {
 	if on, st := boolean(r, "performanceInsightsEnabled", false); st == known && on {
-		days, dst := numOr(r, "performanceInsightsRetentionPeriod", 7)
+		// The free tier is also the retention RDS applies when none is set.
+		free := float64(instanceclass.PerformanceInsightsFreeRetentionDays())
+		days, dst := numOr(r, "performanceInsightsRetentionPeriod", free)
 		switch {
 		case dst != known:
 			c.need(dst, "performanceInsightsRetentionPeriod")
-		case days > 7:
+		case days > free:
 			c.cite(keyRDSPIFree)
-			c.unknownf("Performance Insights retention %s days: only the 7-day tier is in the table (free)", fmtNum(days))
+			c.unknownf("Performance Insights retention %s days: only the %s-day tier is in the table (free)", fmtNum(days), fmtNum(free))
 		default:
-			c.zero(keyRDSPIFree, "Performance Insights, 7-day retention")
+			c.zero(keyRDSPIFree, "Performance Insights, "+fmtNum(free)+"-day retention")
 		}
 	}
 	if mode, st := str(r, "databaseInsightsMode"); st == known && mode == "advanced" {

@@ -63,20 +63,24 @@ func TestDiffOfAChangedInstanceClass(t *testing.T) {
 		require.Equal(t, map[string]float64{"cache": d.Cost.DeltaUSD}, d.Cost.ByComponent, "only the cache's cost moves")
 		require.Empty(t, d.Cost.NewlyUnpriced)
 	})
-	t.Run("RDS class missing from the price table", func(t *testing.T) {
+	t.Run("RDS class missing from the price table is refused", func(t *testing.T) {
+		// Issue 13: a diff to an unpriced class used to understate the cost; Load now
+		// refuses every class the price table cannot price (internal/instanceclass).
 		dir := projectCopy(t, map[string]func(string) string{
 			"Pulumi.staging.yaml": setConfig("platform:dbInstanceClass", "db.t4g.large"),
 		})
+		_, err := preflight.Run("staging", preflight.Options{Root: dir, Mode: plan.Preview})
+		require.ErrorContains(t, err, "platform:dbInstanceClass")
+		require.ErrorContains(t, err, "db.t4g.large")
+	})
+	t.Run("an instance the head cannot price is named", func(t *testing.T) {
+		// As a revision with an older price table would: the delta leaves it out, and says so.
 		base := report(t, "staging", plan.Preview)
-		d := preflight.Compare(base, reportAt(t, dir, "staging", plan.Preview), "main")
-		c := changeOf(t, d, rdsType)
-		require.Equal(t, "update", c.Action)
-		p := property(t, c, "instanceClass")
-		require.Equal(t, "db.t4g.medium", p.Old)
-		require.Equal(t, "db.t4g.large", p.New)
-		require.NotZero(t, d.Cost.DeltaUSD)
-		require.Equal(t, []string{firstOfType(t, base, rdsType).URN}, d.Cost.NewlyUnpriced,
-			"the delta leaves out the unpriced instance, and says so")
+		head := report(t, "staging", plan.Preview)
+		urn := firstOfType(t, head, rdsType).URN
+		head.Cost.Unpriced = append(head.Cost.Unpriced, preflight.Unpriced{URN: urn, Reason: "no price"})
+		d := preflight.Compare(base, head, "main")
+		require.Equal(t, []string{urn}, d.Cost.NewlyUnpriced)
 	})
 }
 

@@ -39,7 +39,7 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 		RestorePointInTime:        pointInTime(cfg.Restore),
 		LogsKmsKeyArn:             p.Secrets.LogsKeyArn,
 		LogRetentionDays:          cfg.LogRetentionDays,
-		OtherClients:              cfg.Database.DirectConnections + cfg.TemporalPoolConnections(),
+		OtherClients:              cfg.OtherClients(),
 		ConnectionMargin:          cfg.Database.ConnectionMargin,
 		PgBouncer: database.PgBouncerArgs{
 			Replicas:            cfg.Database.PgBouncerReplicas,

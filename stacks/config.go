@@ -114,8 +114,6 @@ var (
 	Environments              = []string{"staging", "prod", "dr"}
 	KubernetesVersions        = []string{cluster.DefaultAddonsKubernetesVersion}
 	LogRetentionAllowed       = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-	NodeInstanceFamilies      = []string{"t4g.", "m7g.", "m6g.", "c7g.", "c6g.", "r7g.", "r6g."}
-	RedisNodeFamilies         = []string{"cache.t4g.", "cache.m7g.", "cache.r7g.", "cache.m6g.", "cache.r6g."}
 	InterfaceEndpointsAllowed = []string{"ecr.api", "ecr.dkr", "secretsmanager", "sts", "logs", "kms", "ssm", "ec2", "elasticloadbalancing", "autoscaling"}
 )
 
@@ -162,6 +160,7 @@ func Load(stack string, all map[string]string) (*Config, error) {
 	c.Cluster = loadCluster(r)
 	c.Database = loadDatabase(r)
 	c.Cache = loadCache(r)
+	validateClasses(r, c)
 	c.Resilience = loadResilience(r, c.Environment)
 	// Cross-field rules run even when other keys are wrong, each skipped only when a key it
 	// reads has a problem already, so one pass lists every problem of the file.

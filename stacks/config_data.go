@@ -3,10 +3,13 @@ package stacks
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/generic-corp/platform/components/database"
 	"github.com/generic-corp/platform/components/temporal"
+	"github.com/generic-corp/platform/internal/connbudget"
+	"github.com/generic-corp/platform/internal/instanceclass"
 )
 
 var githubRepoRe = regexp.MustCompile(`^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$`)
@@ -35,11 +38,6 @@ func loadCluster(r *reader) ClusterConfig {
 	if r.raw["nodeInstanceTypes"] != "" && len(c.NodeInstanceTypes) == 0 {
 		r.errs.add("nodeInstanceTypes", "[]", "must name at least one instance type")
 	}
-	for _, t := range c.NodeInstanceTypes {
-		if !hasAnyPrefix(t, NodeInstanceFamilies) {
-			r.errs.add("nodeInstanceTypes", t, "is not an allowed node type (allowed: Graviton families %s)", strings.Join(NodeInstanceFamilies, " "))
-		}
-	}
 	if !r.errs.any("nodeMinSize", "nodeDesiredSize", "nodeMaxSize") && (c.NodeMin > c.NodeDesired || c.NodeDesired > c.NodeMax) {
 		r.errs.add("nodeDesiredSize", fmt.Sprint(c.NodeDesired), "must satisfy nodeMinSize (%d) <= nodeDesiredSize <= nodeMaxSize (%d)", c.NodeMin, c.NodeMax)
 	}
@@ -63,11 +61,6 @@ func loadDatabase(r *reader) DatabaseConfig {
 		DirectConnections:   r.integer("dbDirectConnections", 0, 5000),
 		ConnectionMargin:    r.integer("dbConnectionMargin", 3, 1000),
 	}
-	if d.InstanceClass != "" {
-		if _, err := database.MaxConnections(d.InstanceClass); err != nil {
-			r.errs.add("dbInstanceClass", d.InstanceClass, "is not an allowed RDS class (allowed: %s)", strings.Join(database.SupportedClasses(), ", "))
-		}
-	}
 	if d.EngineVersion != "" && d.EngineVersion != database.DefaultEngineVersion {
 		r.errs.add("dbEngineVersion", d.EngineVersion, "is not allowed (allowed: %s, the major only: RDS applies minor upgrades itself, and a pinned minor makes the next run ask for a refused downgrade; a major upgrade is its own change)", database.DefaultEngineVersion)
 	}
@@ -88,12 +81,30 @@ func loadCache(r *reader) CacheConfig {
 	if c.EngineVersion != "" && !strings.HasPrefix(c.EngineVersion, "7.") {
 		r.errs.add("redisEngineVersion", c.EngineVersion, "is not Redis 7 (allowed: 7.0, 7.1)")
 	}
-	for key, t := range map[string]string{"redisQueueNodeType": c.QueueNodeType, "redisCacheNodeType": c.CacheNodeType} {
-		if t != "" && !hasAnyPrefix(t, RedisNodeFamilies) {
-			r.errs.add(key, t, "is not an allowed node type (allowed: Graviton families %s)", strings.Join(RedisNodeFamilies, " "))
+	return c
+}
+
+// validateClasses refuses every instance class the environment may not choose. The
+// choices are internal/instanceclass's (classes.json): each is priced in cost/prices.json
+// (cost tests) and the stack's cost-instance-allowlist is generated from them, so what
+// Load accepts is always priced and allowed by policy.
+func validateClasses(r *reader, c *Config) {
+	ch, ok := instanceclass.ChoicesFor(c.Environment)
+	if !ok {
+		return // the environment itself is refused
+	}
+	refuse := func(key, class, what string, allowed []string) {
+		if class != "" && !slices.Contains(allowed, class) {
+			r.errs.add(key, class, "is not an allowed %s for %s (allowed: %s; internal/instanceclass/classes.json lists each environment's priced classes)",
+				what, c.Environment, strings.Join(allowed, ", "))
 		}
 	}
-	return c
+	refuse("dbInstanceClass", c.Database.InstanceClass, "RDS class", ch.RDS)
+	refuse("redisQueueNodeType", c.Cache.QueueNodeType, "node type", ch.Cache)
+	refuse("redisCacheNodeType", c.Cache.CacheNodeType, "node type", ch.Cache)
+	for _, t := range c.Cluster.NodeInstanceTypes {
+		refuse("nodeInstanceTypes", t, "node type", ch.Nodes)
+	}
 }
 
 // validateCrossField holds the rules that relate keys to each other and to the
@@ -126,24 +137,37 @@ func validateCrossField(c *Config, errs *problems) {
 			errs.add("nodeMinSize", fmt.Sprint(c.Cluster.NodeMin), "must be at least 2 in %s (pods spread over zones)", c.Environment)
 		}
 	}
-	maxConns, err := database.MaxConnections(c.Database.InstanceClass)
-	if err != nil || !ok("environment", "pgbouncerReplicas", "pgbouncerDefaultPoolSize", "pgbouncerReservePoolSize", "dbDirectConnections", "dbConnectionMargin") {
+	if !ok("environment", "dbInstanceClass", "pgbouncerReplicas", "pgbouncerDefaultPoolSize", "pgbouncerReservePoolSize", "dbDirectConnections", "dbConnectionMargin") {
 		return
 	}
-	budget := database.ConnectionBudget{
-		// One extra pod: a rolling update surges before it retires an old pod.
-		Replicas:        c.Database.PgBouncerReplicas + 1,
-		DefaultPoolSize: c.Database.DefaultPoolSize,
-		ReservePoolSize: c.Database.ReservePoolSize,
-		OtherClients:    c.Database.DirectConnections + c.TemporalPoolConnections(),
-		Margin:          c.Database.ConnectionMargin,
-		MaxConnections:  maxConns,
+	budget, err := c.ConnectionBudget()
+	if err != nil {
+		return
 	}
 	if err := budget.Check(); err != nil {
 		errs.add("pgbouncerReplicas", fmt.Sprint(c.Database.PgBouncerReplicas),
-			"(+1 surge pod during a rollout, plus Temporal's %d pool connections) breaks the connection budget of %s: %v (lower pgbouncerReplicas or pgbouncerDefaultPoolSize, or pick a larger dbInstanceClass)",
-			c.TemporalPoolConnections(), c.Database.InstanceClass, err)
+			"(+%d surge pod during a rollout, plus Temporal's %d pool connections) breaks the connection budget of %s: %v (lower pgbouncerReplicas or pgbouncerDefaultPoolSize, or pick a larger dbInstanceClass)",
+			connbudget.RolloutSurge, c.TemporalPoolConnections(), c.Database.InstanceClass, err)
 	}
+}
+
+// ConnectionBudget is the PgBouncer/RDS connection budget of this configuration: the one
+// Load checks, the database component checks again on its args, and the
+// pgbouncer-connection-budget entry of policies/config/<stack>.json restates.
+func (c *Config) ConnectionBudget() (connbudget.Budget, error) {
+	maxConns, err := instanceclass.MaxConnections(c.Database.InstanceClass)
+	if err != nil {
+		return connbudget.Budget{}, err
+	}
+	d := c.Database
+	return connbudget.ForPgBouncer(d.PgBouncerReplicas, d.DefaultPoolSize, d.ReservePoolSize,
+		c.OtherClients(), d.ConnectionMargin, maxConns), nil
+}
+
+// OtherClients are the connections opened to RDS past PgBouncer: dbDirectConnections
+// (migrations, operators) and Temporal's own pools.
+func (c *Config) OtherClients() int {
+	return c.Database.DirectConnections + c.TemporalPoolConnections()
 }
 
 // TemporalReplicas is how many pods each Temporal service runs: two in prod for HA.
@@ -158,13 +182,4 @@ func (c *Config) TemporalReplicas() int {
 // directly (Temporal cannot run behind PgBouncer's transaction pooling).
 func (c *Config) TemporalPoolConnections() int {
 	return temporal.PoolConnections(temporal.TemporalArgs{Replicas: c.TemporalReplicas()})
-}
-
-func hasAnyPrefix(s string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
-	}
-	return false
 }

@@ -56,14 +56,14 @@ var Keys = []Key{
 		"Each entry is an IPv4 CIDR (the cluster is IPv4) from /20 to /32 without host bits, in no private, carrier-grade NAT, loopback, link-local, benchmarking, multicast or reserved range (those never reach a public endpoint), " +
 		"and inside no other entry; together, with overlaps merged, the entries admit at most 65,536 addresses (a /16's worth), so the internet cannot be listed in pieces.", []string{}},
 	{"clusterAdminRoleArns", KindArray, "IAM role ARNs granted cluster-admin through EKS access entries.", []string{}},
-	{"nodeInstanceTypes", KindArray, "Instance types of the general node group (Graviton families are allowed by policy).", nil},
+	{"nodeInstanceTypes", KindArray, "Instance types of the general node group; each environment's (Graviton, priced) are listed in internal/instanceclass/classes.json.", nil},
 	{"nodeMinSize", KindInteger, "Minimum nodes in the general node group.", nil},
 	{"nodeDesiredSize", KindInteger, "Initial desired nodes in the general node group (the autoscaler owns it afterwards).", nil},
 	{"nodeMaxSize", KindInteger, "Maximum nodes in the general node group.", nil},
 	{"nodeDiskGiB", KindInteger, "Root volume size of each node, GiB (gp3, encrypted).", 50},
 
 	// Database.
-	{"dbInstanceClass", KindString, "RDS PostgreSQL instance class (Graviton: db.t4g, db.m7g, db.r7g, db.m6g, db.r6g).", nil},
+	{"dbInstanceClass", KindString, "RDS PostgreSQL instance class; each environment's (priced, with known memory) are listed in internal/instanceclass/classes.json.", nil},
 	{"dbEngineVersion", KindString, "PostgreSQL major version (16). Minor upgrades are automatic, so a minor is never pinned.", "16"},
 	{"dbAllocatedStorageGiB", KindInteger, "Initial gp3 storage, GiB (20 to 65536).", nil},
 	{"dbMaxAllocatedStorageGiB", KindInteger, "Storage autoscaling ceiling, GiB; above dbAllocatedStorageGiB.", nil},

@@ -1,6 +1,7 @@
 package database
 
 import (
+	"github.com/generic-corp/platform/internal/connbudget"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -19,8 +20,8 @@ const (
 	DefaultBackupWindow           = "03:00-04:00"
 	DefaultMaintenanceWindow      = "sun:04:30-sun:05:30"
 	DefaultLogRetentionDays       = 30
-	DefaultOtherClients           = 50
-	DefaultConnectionMargin       = 15
+	DefaultOtherClients           = connbudget.DefaultOtherClients
+	DefaultConnectionMargin       = connbudget.DefaultMargin
 	DefaultNamespace              = "data"
 
 	DefaultPgBouncerReplicas        = 2
@@ -44,9 +45,9 @@ type PostgresArgs struct {
 	// NamePrefix starts every physical name, e.g. "platform-prod" gives the instance
 	// identifier "platform-prod-postgres". Required; lower-case letters, digits, '-'.
 	NamePrefix string
-	// InstanceClass is the RDS class. Default "db.t4g.medium". Must be one of
-	// SupportedClasses() (MaxConnections must know its memory); db.t4g.micro/small are
-	// refused because they cannot run Performance Insights.
+	// InstanceClass is the RDS class. Default "db.t4g.medium". Must be a class of
+	// internal/instanceclass (max_connections derives from its memory) on which RDS for
+	// PostgreSQL runs Performance Insights (always on).
 	InstanceClass string
 	// EngineVersion is the PostgreSQL major version. Default and only value "16": automatic
 	// minor upgrades are always on, and the provider keeps a configured version only while
@@ -276,19 +277,4 @@ func (b PgBouncerArgs) withDefaults() PgBouncerArgs {
 	setS(&b.StatsUser, DefaultUsername)
 	setS(&b.ExporterImage, DefaultExporterImage)
 	return b
-}
-
-// surge is the Deployment's maxSurge: one extra pod, with its pools, during a rollout.
-const surge = 1
-
-// budget is the connection budget these args imply, counting the rollout surge.
-func (a PostgresArgs) budget(maxConnections int) ConnectionBudget {
-	return ConnectionBudget{
-		Replicas:        a.PgBouncer.Replicas + surge,
-		DefaultPoolSize: a.PgBouncer.DefaultPoolSize,
-		ReservePoolSize: a.PgBouncer.ReservePoolSize,
-		OtherClients:    a.OtherClients,
-		Margin:          a.ConnectionMargin,
-		MaxConnections:  maxConnections,
-	}
 }

@@ -43,7 +43,7 @@ func program(mutate func(a *PostgresArgs)) pulumi.RunFunc {
 		}
 		a := &PostgresArgs{
 			NamePrefix:              "platform-test",
-			InstanceClass:           "db.m7g.large",
+			InstanceClass:           "db.m6g.large",
 			Password:                pulumi.ToSecret(pulumi.String(testPassword)).(pulumi.StringOutput),
 			KmsKeyArn:               pulumi.String(testKey),
 			DataSubnetIds:           pulumi.StringArray{pulumi.String("subnet-a"), pulumi.String("subnet-b")},
@@ -102,7 +102,7 @@ func TestPostgresUpdateProd(t *testing.T) {
 		require.Equal(t, "platform-test-postgres", testkit.Str(t, in("identifier")))
 		require.Equal(t, "postgres", testkit.Str(t, in("engine")))
 		require.Equal(t, "16", testkit.Str(t, in("engineVersion")))
-		require.Equal(t, "db.m7g.large", testkit.Str(t, in("instanceClass")))
+		require.Equal(t, "db.m6g.large", testkit.Str(t, in("instanceClass")))
 		require.True(t, in("storageEncrypted").AsBool())
 		require.Equal(t, testKey, testkit.Str(t, in("kmsKeyId")))
 		require.Equal(t, "gp3", testkit.Str(t, in("storageType")))
@@ -143,7 +143,7 @@ func TestPostgresUpdateProd(t *testing.T) {
 		r := p.Named(tInstance, "db-replica")
 		require.NotNil(t, r)
 		require.Equal(t, testkit.Str(t, db.Output("identifier")), testkit.Str(t, r.Input("replicateSourceDb")))
-		require.Equal(t, "db.m7g.large", testkit.Str(t, r.Input("instanceClass")))
+		require.Equal(t, "db.m6g.large", testkit.Str(t, r.Input("instanceClass")))
 		require.True(t, r.Input("storageEncrypted").AsBool())
 		require.Equal(t, testKey, testkit.Str(t, r.Input("kmsKeyId")))
 		require.True(t, r.Input("performanceInsightsEnabled").AsBool())

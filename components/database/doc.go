@@ -9,10 +9,11 @@
 // snapshot, deletion protection and pulumi.Protect when asked for.
 //
 // Connection budget (seed incident 1, "too many connections"): max_connections is set
-// explicitly in the parameter group to the class default (MaxConnections), and
-// NewPostgres refuses args whose worst case (PgBouncer pods at peak x (default_pool_size
+// explicitly in the parameter group to the class default (instanceclass.MaxConnections),
+// and NewPostgres refuses args whose worst case (PgBouncer pods at peak x (default_pool_size
 // + reserve_pool_size) + other clients) exceeds max_connections minus a margin. PgBouncer
-// caps each pod with max_db_connections, so the arithmetic holds on the cluster too.
+// caps each pod with max_db_connections, so the arithmetic holds on the cluster too. The
+// arithmetic is internal/connbudget's, which stacks.Load and the policy rule share.
 //
 // PgBouncer (child component platform:database:PgBouncer) runs in transaction mode. Its
 // auth file comes from the application user secret in Secrets Manager through an

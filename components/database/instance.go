@@ -1,6 +1,7 @@
 package database
 
 import (
+	"github.com/generic-corp/platform/internal/instanceclass"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
@@ -12,8 +13,6 @@ const (
 	// caCertIdentifier is the RDS server CA: RSA 2048, valid to 2061, trusted by the
 	// global bundle clients verify against.
 	caCertIdentifier = "rds-ca-rsa2048-g1"
-	// performanceInsightsRetentionDays is the free tier.
-	performanceInsightsRetentionDays = 7
 	// monitoringIntervalSeconds is the enhanced-monitoring granularity.
 	monitoringIntervalSeconds = 60
 )
@@ -92,7 +91,7 @@ func (c *Postgres) newPrimary(ctx *pulumi.Context, name, identifier string, a Po
 		CaCertIdentifier:                   pulumi.String(caCertIdentifier),
 		PerformanceInsightsEnabled:         pulumi.Bool(true),
 		PerformanceInsightsKmsKeyId:        a.KmsKeyArn.ToStringOutput(),
-		PerformanceInsightsRetentionPeriod: pulumi.Int(performanceInsightsRetentionDays),
+		PerformanceInsightsRetentionPeriod: pulumi.Int(instanceclass.PerformanceInsightsFreeRetentionDays()),
 		MonitoringInterval:                 pulumi.Int(monitoringIntervalSeconds),
 		MonitoringRoleArn:                  d.monitoring.Arn,
 		EnabledCloudwatchLogsExports:       pulumi.ToStringArray(logExports),
@@ -158,7 +157,7 @@ func (c *Postgres) newReplica(ctx *pulumi.Context, name string, a PostgresArgs, 
 		CaCertIdentifier:                   pulumi.String(caCertIdentifier),
 		PerformanceInsightsEnabled:         pulumi.Bool(true),
 		PerformanceInsightsKmsKeyId:        a.KmsKeyArn.ToStringOutput(),
-		PerformanceInsightsRetentionPeriod: pulumi.Int(performanceInsightsRetentionDays),
+		PerformanceInsightsRetentionPeriod: pulumi.Int(instanceclass.PerformanceInsightsFreeRetentionDays()),
 		MonitoringInterval:                 pulumi.Int(monitoringIntervalSeconds),
 		MonitoringRoleArn:                  d.monitoring.Arn,
 		EnabledCloudwatchLogsExports:       pulumi.ToStringArray(logExports),

@@ -6,6 +6,8 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/generic-corp/platform/internal/connbudget"
 )
 
 // readOnly is the mode of the mounted auth file and TLS key: owner and fsGroup may read.
@@ -67,7 +69,7 @@ func newPgBouncerWorkload(ctx *pulumi.Context, name string, a PgBouncerStandalon
 			Strategy: &appsv1.DeploymentStrategyArgs{
 				Type: pulumi.String("RollingUpdate"),
 				RollingUpdate: &appsv1.RollingUpdateDeploymentArgs{
-					MaxSurge:       pulumi.Int(surge),
+					MaxSurge:       pulumi.Int(connbudget.RolloutSurge),
 					MaxUnavailable: pulumi.Int(0),
 				},
 			},

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/generic-corp/platform/internal/instanceclass"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -68,7 +69,7 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	if err := a.validate(); err != nil {
 		return nil, err
 	}
-	maxConns, err := MaxConnections(a.InstanceClass)
+	maxConns, err := instanceclass.MaxConnections(a.InstanceClass)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w (please report: validate accepted it)", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/generic-corp/platform/internal/argcheck"
+	"github.com/generic-corp/platform/internal/instanceclass"
 )
 
 var (
@@ -22,8 +23,6 @@ var (
 	reservedUser = []string{"rdsadmin", "rdsrepladmin", "rds_superuser", "rds_replication", "rds_password"}
 	// logRetentionDays are the values CloudWatch Logs accepts.
 	logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-	// Performance Insights is not offered on the smallest burstable classes.
-	noPerformanceInsights = []string{"db.t4g.micro", "db.t4g.small"}
 )
 
 // validate reports every user error at once, each naming the field, the bad value and
@@ -35,12 +34,11 @@ func (a PostgresArgs) validate() error {
 	missing := p.Missing
 
 	p.NamePrefix(a.NamePrefix)
-	maxConns, err := MaxConnections(a.InstanceClass)
+	maxConns, err := instanceclass.MaxConnections(a.InstanceClass)
 	if err != nil {
 		bad("InstanceClass", a.InstanceClass, err.Error())
-	} else if slices.Contains(noPerformanceInsights, a.InstanceClass) {
-		bad("InstanceClass", a.InstanceClass, "Performance Insights (always on) is not available on "+
-			strings.Join(noPerformanceInsights, ", ")+"; use db.t4g.medium or larger")
+	} else if c, _ := instanceclass.RDSClass(a.InstanceClass); !c.PerformanceInsights {
+		bad("InstanceClass", a.InstanceClass, "RDS for PostgreSQL does not run Performance Insights (always on) on this class; pick another (internal/instanceclass)")
 	}
 	if !engineRe.MatchString(a.EngineVersion) {
 		bad("EngineVersion", a.EngineVersion, `want "16" (the major only: automatic minor upgrades are on, and a pinned minor turns every upgrade into a refused downgrade)`)

@@ -16,7 +16,10 @@ func TestPostgresValidation(t *testing.T) {
 		want   []string
 	}{
 		{"unknown class", func(a *PostgresArgs) { a.InstanceClass = "db.x9.huge" }, []string{"InstanceClass", "db.x9.huge", "supported"}},
-		{"no PI on micro", func(a *PostgresArgs) { a.InstanceClass = "db.t4g.micro" }, []string{"InstanceClass", "Performance Insights"}},
+		// RDS for PostgreSQL runs Performance Insights on db.t4g.micro (internal/instanceclass),
+		// but its 101 connections do not hold the default pool.
+		{"micro breaks the default budget", func(a *PostgresArgs) { a.InstanceClass = "db.t4g.micro" },
+			[]string{"PgBouncer/InstanceClass db.t4g.micro", "max_connections 101 - margin 15 = 86"}},
 		{"wrong major", func(a *PostgresArgs) { a.EngineVersion = "15.4" }, []string{"EngineVersion", "15.4", `want "16"`}},
 		{"pinned minor under automatic minor upgrades", func(a *PostgresArgs) { a.EngineVersion = "16.6" }, []string{"EngineVersion", "16.6", "refused downgrade"}},
 		{"tiny storage", func(a *PostgresArgs) { a.AllocatedStorageGiB = 5 }, []string{"AllocatedStorageGiB", `"5"`, "20..65536"}},

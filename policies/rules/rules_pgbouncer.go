@@ -7,20 +7,27 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/generic-corp/platform/internal/connbudget"
+	"github.com/generic-corp/platform/internal/instanceclass"
 )
 
-// defaultClassMemoryGiB is the nominal memory of the RDS classes the platform may use
-// (AWS instance class tables). DBInstanceClassMemory is that memory minus what the OS
-// and RDS agents reserve, which AWS does not publish: usableMemoryPercent (default 90,
-// as components/database assumes) models it. Set max_connections explicitly in the
-// parameter group to make the check exact.
-var defaultClassMemoryGiB = map[string]any{
-	"db.t4g.micro": 1.0, "db.t4g.small": 2.0, "db.t4g.medium": 4.0, "db.t4g.large": 8.0, "db.t4g.xlarge": 16.0, "db.t4g.2xlarge": 32.0,
-	"db.m7g.large": 8.0, "db.m7g.xlarge": 16.0, "db.m7g.2xlarge": 32.0, "db.m7g.4xlarge": 64.0, "db.m7g.8xlarge": 128.0, "db.m7g.12xlarge": 192.0, "db.m7g.16xlarge": 256.0,
-	"db.r7g.large": 16.0, "db.r7g.xlarge": 32.0, "db.r7g.2xlarge": 64.0, "db.r7g.4xlarge": 128.0, "db.r7g.8xlarge": 256.0, "db.r7g.12xlarge": 384.0, "db.r7g.16xlarge": 512.0,
-	"db.m6g.large": 8.0, "db.m6g.xlarge": 16.0, "db.m6g.2xlarge": 32.0, "db.r6g.large": 16.0, "db.r6g.xlarge": 32.0, "db.r6g.2xlarge": 64.0,
-	"db.t3.micro": 1.0, "db.t3.small": 2.0, "db.t3.medium": 4.0, "db.t3.large": 8.0,
+// defaultClassMemoryGiB is the nominal memory of every RDS class internal/instanceclass
+// knows (AWS hardware table, sourced there). DBInstanceClassMemory is that memory minus
+// what the OS and RDS agents reserve, which AWS does not publish: usableMemoryPercent
+// (default from the same table, as components/database assumes) models it. Set
+// max_connections explicitly in the parameter group to make the check exact.
+func defaultClassMemoryGiB() map[string]any {
+	out := map[string]any{}
+	for class, gib := range instanceclass.RDSMemoryGiB() {
+		out[class] = gib
+	}
+	return out
 }
+
+// defaultFormula is RDS for PostgreSQL's default max_connections, as text.
+var defaultFormula = fmt.Sprintf("LEAST(DBInstanceClassMemory/%s, %d)",
+	strconv.FormatFloat(instanceclass.Formula().BytesPerConnection, 'f', -1, 64), instanceclass.Formula().Cap)
 
 var pgbouncerConnectionBudget = Rule{
 	ID: "pgbouncer-connection-budget", Number: 54, Severity: High, Anchors: "own (seed incident 1)",
@@ -28,17 +35,17 @@ var pgbouncerConnectionBudget = Rule{
 		"maxSurge, default 25%) × poolsPerInstance × " +
 		"(default_pool_size + reserve_pool_size from pgbouncer.ini, capped by max_db_connections) + otherClients " +
 		"<= max_connections − margin. max_connections comes from the instance's parameter group, else " +
-		"LEAST(DBInstanceClassMemory/9531392, 5000) with classMemoryGiB.",
+		defaultFormula + " with classMemoryGiB.",
 	ResourceTypes: []string{tDeployment, tConfigMap, tRDSInstance, tRDSParamGroup, tHPA, tScaledObject},
 	Params: []ParamSpec{
 		{Name: "deploymentName", Type: ParamString, Default: "pgbouncer", Description: "metadata.name of the PgBouncer Deployment"},
 		{Name: "configMapName", Type: ParamString, Default: "pgbouncer", Description: "metadata.name of the ConfigMap holding the ini"},
 		{Name: "iniKey", Type: ParamString, Default: "pgbouncer.ini", Description: "data key of the ini in the ConfigMap"},
 		{Name: "poolsPerInstance", Type: ParamInteger, Default: 1, Description: "database/user pairs each PgBouncer pools"},
-		{Name: "otherClients", Type: ParamInteger, Default: 50, Description: "connections opened past PgBouncer (Temporal, migrations, admin); default as components/database"},
-		{Name: "margin", Type: ParamInteger, Default: 15, Description: "connections kept free (superuser_reserved_connections, rds_superuser); default as components/database"},
-		{Name: "classMemoryGiB", Type: ParamNumberMap, Default: defaultClassMemoryGiB, Description: "RDS class -> memory in GiB"},
-		{Name: "usableMemoryPercent", Type: ParamNumber, Default: 90, Description: "share of the class memory counted as DBInstanceClassMemory"},
+		{Name: "otherClients", Type: ParamInteger, Default: connbudget.DefaultOtherClients, Description: "connections opened past PgBouncer (Temporal, migrations, admin); default as components/database"},
+		{Name: "margin", Type: ParamInteger, Default: connbudget.DefaultMargin, Description: "connections kept free (superuser_reserved_connections, rds_superuser); default as components/database"},
+		{Name: "classMemoryGiB", Type: ParamNumberMap, Default: defaultClassMemoryGiB(), Description: "RDS class -> memory in GiB"},
+		{Name: "usableMemoryPercent", Type: ParamNumber, Default: instanceclass.Formula().UsableMemoryPercent, Description: "share of the class memory counted as DBInstanceClassMemory"},
 	},
 	CheckStack: func(s Stack, p Params) []Finding {
 		var dep *Resource
@@ -75,15 +82,14 @@ func budget(s Stack, dep, inst Resource, p Params) []Finding {
 	if f != nil {
 		return f
 	}
-	perInstance := p.Number("poolsPerInstance") * (pool + reserve)
-	if capConn > 0 && capConn < perInstance {
-		perInstance = capConn
+	b := connbudget.Budget{
+		Replicas: int(replicas), PoolsPerPod: p.Int("poolsPerInstance"), DefaultPoolSize: int(pool), ReservePoolSize: int(reserve),
+		MaxDBConnections: int(capConn), OtherClients: p.Int("otherClients"), Margin: p.Int("margin"), MaxConnections: int(maxConn),
 	}
-	demand := replicas*perInstance + p.Number("otherClients")
-	limit := maxConn - p.Number("margin")
-	if demand <= limit {
+	if b.Used() <= b.Limit() {
 		return nil
 	}
+	demand, limit := float64(b.Used()), float64(b.Limit())
 	num := func(f float64) string {
 		if secret {
 			return "[secret]"
@@ -208,21 +214,23 @@ func maxConnections(s Stack, inst Resource, p Params) (float64, string, []Findin
 				return n, "set in " + g.res.label(), nil
 			}
 			if d, ok := formulaDivisor(val.str); ok {
-				mem, f := classMemory(inst, class, p)
+				gib, f := classMemory(inst, class, p)
 				if f != nil {
 					return 0, "", f
 				}
-				return math.Floor(mem / d), fmt.Sprintf("formula in %s over %s", g.res.label(), class.Display()), nil
+				usable := gib * (1 << 30) * p.Number("usableMemoryPercent") / 100
+				return math.Floor(usable / d), fmt.Sprintf("formula in %s over %s", g.res.label(), class.Display()), nil
 			}
 			return 0, "", []Finding{fail(*g.res, "parameters max_connections is %s, neither a number nor {DBInstanceClassMemory/N}; set a number",
 				show(val.str, val.secret))}
 		}
 	}
-	mem, f := classMemory(inst, class, p)
+	gib, f := classMemory(inst, class, p)
 	if f != nil {
 		return 0, "", f
 	}
-	return math.Min(math.Floor(mem/9531392), 5000), fmt.Sprintf("AWS default LEAST(DBInstanceClassMemory/9531392, 5000) for %s", class.Display()), nil
+	return float64(instanceclass.DefaultMaxConnections(gib, p.Number("usableMemoryPercent"))),
+		fmt.Sprintf("AWS default %s for %s", defaultFormula, class.Display()), nil
 }
 
 // formulaDivisor parses "{DBInstanceClassMemory/9531392}".
@@ -236,6 +244,7 @@ func formulaDivisor(s string) (float64, bool) {
 	return d, err == nil && d > 0
 }
 
+// classMemory is the class's nominal memory in GiB, from the classMemoryGiB parameter.
 func classMemory(inst Resource, class Value, p Params) (float64, []Finding) {
 	if class.IsUnknown() {
 		return 0, []Finding{unknown(inst, "instanceClass", "the memory behind max_connections")}
@@ -246,5 +255,5 @@ func classMemory(inst Resource, class Value, p Params) (float64, []Finding) {
 		return 0, []Finding{fail(inst, "instanceClass %s is not in classMemoryGiB, so max_connections cannot be derived; set max_connections in the parameter group "+
 			"or add the class to the rule's classMemoryGiB parameter", class.Display())}
 	}
-	return gib * 1024 * 1024 * 1024 * p.Number("usableMemoryPercent") / 100, nil
+	return gib, nil
 }
