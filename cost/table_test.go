@@ -14,7 +14,7 @@ var fixedKeys = []string{
 	keyRDSBackup, keyRDSPIFree, keyLogsIngest, keyLogsStorage, keyCacheBackup,
 	keyBackupCopy, keyECR, keyS3,
 	keySecret, keyKMSKey, keyAlarm, keyAlarmHighRes, keyLogsIngestIA,
-	keyTrailFirstCopy, keyTrailMoreCopy, keyTrailData, keySNSHTTPS, keySNSEmail,
+	keyTrailFirstCopy, keyTrailMoreCopy, keyTrailData, keySNSHTTPS, keySNSEmail, keyCustomMetric,
 	keyCFTransfer, keyCFRequests, keyWAFACL, keyWAFRule, keyWAFReqs, keyZone, keyHCAWS, keyHCOther,
 }
 

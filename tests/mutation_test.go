@@ -162,6 +162,7 @@ func TestMutationsAreKilled(t *testing.T) {
 	require.NoError(t, err)
 
 	all := append(append(append(append(append(foundationMutations(), edgeMutations()...), opsMutations()...), rolloutMutations()...), rehearsalMutations()...), day2PlanMutations()...)
+	all = append(all, cisPlanMutations()...)
 	covered := map[string]bool{}
 	killed := 0
 	for _, m := range all {
