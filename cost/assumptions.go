@@ -40,6 +40,9 @@ type Assumptions struct {
 	// EKSControlPlaneLogGB is the data ingested into /aws/eks/<cluster>/cluster, GB/month.
 	// Default 10 (prod 25).
 	EKSControlPlaneLogGB float64 `json:"eksControlPlaneLogGB"`
+	// TrailLogGB is the management events a CloudTrail trail delivers into its CloudWatch
+	// Logs log group, GB/month. Default 2 (prod 5).
+	TrailLogGB float64 `json:"trailLogGB"`
 	// LogNeverExpireMonths is how many months of data a log group without retention is
 	// priced as storing. Default 12.
 	LogNeverExpireMonths float64 `json:"logNeverExpireMonths"`
@@ -143,7 +146,7 @@ func (a Assumptions) Validate() error {
 		"natGBPerGateway": a.NATGBPerGateway, "albLCUs": a.ALBLCUs, "albZones": float64(a.ALBZones),
 		"cloudFrontGB": a.CloudFrontGB, "cloudFrontRequests": a.CloudFrontRequests,
 		"wafRequestsMillions": a.WAFRequestsMillions, "logGBPerGroup": a.LogGBPerGroup,
-		"eksControlPlaneLogGB": a.EKSControlPlaneLogGB, "logNeverExpireMonths": a.LogNeverExpireMonths,
+		"eksControlPlaneLogGB": a.EKSControlPlaneLogGB, "trailLogGB": a.TrailLogGB, "logNeverExpireMonths": a.LogNeverExpireMonths,
 		"flowLogGB": a.FlowLogGB, "endpointGB": a.EndpointGB, "enhancedMonitoringGB": a.EnhancedMonitoringGB,
 		"rdsBackupGBBeyondFree": a.RDSBackupGBBeyondFree, "cacheSnapshotGB": a.CacheSnapshotGB,
 		"backupGB": a.BackupGB, "backupCopyGB": a.BackupCopyGB, "ecrGBPerRepo": a.ECRGBPerRepo,

@@ -112,6 +112,10 @@ func logGroup(e *estimator, r *plan.Resource, c *calc) {
 		gb = c.a.EKSControlPlaneLogGB
 		c.note("EKS control-plane log group: eksControlPlaneLogGB")
 	}
+	if !over && e.trailLogGroups()[r.URN] {
+		gb = c.a.TrailLogGB
+		c.note("CloudTrail delivery: trailLogGB")
+	}
 	flowDest := e.flowLogGroups()[r.URN]
 	if flowDest {
 		gb = c.a.FlowLogGB

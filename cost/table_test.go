@@ -14,7 +14,7 @@ var fixedKeys = []string{
 	keyRDSBackup, keyRDSPIFree, keyLogsIngest, keyLogsStorage, keyCacheBackup,
 	keyBackupCopy, keyECR, keyS3,
 	keySecret, keyKMSKey, keyAlarm, keyAlarmHighRes, keyLogsIngestIA,
-	keyTrailFirstCopy, keyTrailMoreCopy, keyTrailData, keySNSHTTPS, keySNSEmail,
+	keyTrailFirstCopy, keyTrailMoreCopy, keyTrailData, keySNSHTTPS, keySNSEmail, keyCustomMetric,
 	keyCFTransfer, keyCFRequests, keyWAFACL, keyWAFRule, keyWAFReqs, keyZone, keyHCAWS, keyHCOther,
 }
 
@@ -83,7 +83,7 @@ func TestTableMatchesSharedFacts(t *testing.T) {
 
 func TestLoadRejectsBrokenTables(t *testing.T) {
 	head := `{"region":"us-east-1","currency":"USD","collected":"2026-11-27","items":[`
-	tail := `],"facts":[],"assumptions":[]}`
+	tail := `],"assumptions":[]}`
 	cases := []struct {
 		name, items, want string
 	}{

@@ -17,7 +17,8 @@ type Ops struct {
 }
 
 // buildOps wires alarms to what they watch, backups to the database (selected by the
-// backup=true tag and by ARN) with copies to the DR region, and the CloudTrail trail.
+// backup=true tag and by ARN) with copies to the DR region, and the CloudTrail trail,
+// whose CIS alarms page through the alerting topics.
 func (p *Platform) buildOps(ctx *pulumi.Context, accountID string) error {
 	cfg := p.Config
 	prefix := cfg.NamePrefix()
@@ -84,7 +85,9 @@ func (p *Platform) buildOps(ctx *pulumi.Context, accountID string) error {
 
 	o.Audit, err = audit.NewAudit(ctx, "audit", &audit.AuditArgs{
 		NamePrefix: prefix, AccountId: pulumi.String(accountID), Region: cfg.Region,
-		AccessLogBucket: p.Edge.LogBucket.BucketName, Protect: protect, Teardown: cfg.DR.RepeatableDrill, Tags: p.Tags,
+		AccessLogBucket:  p.Edge.LogBucket.BucketName,
+		CriticalTopicArn: o.Alerting.CriticalTopicArn, WarningTopicArn: o.Alerting.WarningTopicArn,
+		Protect: protect, Teardown: cfg.DR.RepeatableDrill, Tags: p.Tags,
 	})
 	return err
 }

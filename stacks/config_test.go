@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/components/cluster"
+
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -178,7 +180,7 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 func TestDefaultsApplyOnlyToKeysThatHaveOne(t *testing.T) {
 	cfg, err := Load("prod", stackConfig(t, "prod"))
 	require.NoError(t, err)
-	require.Equal(t, "1.34", cfg.Cluster.KubernetesVersion)
+	require.Equal(t, cluster.DefaultAddonsKubernetesVersion, cfg.Cluster.KubernetesVersion)
 	require.Equal(t, 90, cfg.LogRetentionDays)
 	require.Empty(t, cfg.Cluster.PublicAccessCidrs)
 	for _, k := range Keys {

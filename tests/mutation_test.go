@@ -163,6 +163,7 @@ func TestMutationsAreKilled(t *testing.T) {
 
 	all := append(append(append(append(append(foundationMutations(), edgeMutations()...), opsMutations()...), rolloutMutations()...), rehearsalMutations()...), day2PlanMutations()...)
 	all = append(all, resolvedDocumentMutations()...)
+	all = append(all, cisPlanMutations()...)
 	covered := map[string]bool{}
 	killed := 0
 	for _, m := range all {

@@ -220,7 +220,7 @@ type alarmWant struct {
 // prodAlarms are the alarms of the committed prod stack (names without the
 // "agent-platform-prod-" prefix), with the seed's numbers.
 func prodAlarms(maxConnections, storageBytes float64) map[string]alarmWant {
-	return map[string]alarmWant{
+	want := map[string]alarmWant{
 		"api-unhealthy-critical":           {"HealthCheckStatus", "<", 1, "critical", "breaching"},
 		"db-connections-critical":          {"DatabaseConnections", ">", 0.95 * maxConnections, "critical", "missing"},
 		"db-connections-warning":           {"DatabaseConnections", ">", 0.80 * maxConnections, "warning", "missing"},
@@ -237,6 +237,10 @@ func prodAlarms(maxConnections, storageBytes float64) map[string]alarmWant {
 		"redis-cache-engine-cpu-warning":   {"EngineCPUUtilization", ">", 80, "warning", "missing"},
 		"backup-jobs-failed-warning":       {"NumberOfBackupJobsFailed", ">", 0, "warning", "notBreaching"},
 	}
+	for k, v := range cisAlarms {
+		want[k] = v
+	}
+	return want
 }
 
 // apiAlarms are the ALB alarms that exist only with platform:apiLoadBalancerArnSuffix.

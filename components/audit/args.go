@@ -2,7 +2,9 @@ package audit
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -31,8 +33,9 @@ type AuditArgs struct {
 	// BucketName is the log bucket's name. Default "<NamePrefix>-audit-trail". S3 names
 	// are global across all accounts: set it when the default is taken.
 	BucketName string
-	// RetentionDays deletes log files this many days after delivery. Default 365;
-	// 90..3650 (shorter would lose the trail an investigation needs).
+	// RetentionDays deletes log files this many days after delivery, and is the
+	// retention of the trail's CloudWatch Logs log group. Default 365; one of CloudWatch's
+	// retention values from 90 up (shorter would lose the trail an investigation needs).
 	RetentionDays int
 	// NoncurrentDays deletes noncurrent versions (left by expiry or an overwrite) after
 	// this many more days. Default 30; 1..3650.
@@ -40,6 +43,9 @@ type AuditArgs struct {
 	// AccessLogBucket is the bucket (name) receiving this bucket's S3 server access logs
 	// under "s3/<BucketName>/", e.g. the cdn LogBucket. Optional: nil means none.
 	AccessLogBucket pulumi.StringInput
+	// CriticalTopicArn and WarningTopicArn are the SNS topics the CIS alarms notify, by
+	// each control's severity (alerting.CriticalTopicArn, WarningTopicArn). Required.
+	CriticalTopicArn, WarningTopicArn pulumi.StringInput
 	// Protect adds pulumi.Protect to the key, the bucket and the trail, and
 	// RetainOnDelete to the key and the bucket. Default false; true in prod.
 	Protect bool
@@ -64,6 +70,9 @@ func (a AuditArgs) withDefaults() AuditArgs {
 	return a
 }
 
+// retentionValues are CloudWatch Logs' retention values of at least 90 days.
+var retentionValues = []int{90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
 var (
 	regionRe = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	bucketRe = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)
@@ -85,8 +94,11 @@ func (a AuditArgs) validate() error {
 	if !bucketRe.MatchString(a.BucketName) || strings.Contains(a.BucketName, "--") || strings.HasPrefix(a.BucketName, "xn--") {
 		bad("BucketName", a.BucketName, "want 3..63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit")
 	}
-	if a.RetentionDays < 90 || a.RetentionDays > 3650 {
-		bad("RetentionDays", a.RetentionDays, "want 90..3650 days")
+	if !slices.Contains(retentionValues, a.RetentionDays) {
+		bad("RetentionDays", a.RetentionDays, fmt.Sprintf("want a CloudWatch Logs retention of 90 days or more: %v", retentionValues))
+	}
+	if a.CriticalTopicArn == nil || a.WarningTopicArn == nil {
+		errs = append(errs, errors.New("audit: CriticalTopicArn and WarningTopicArn are required (the topics the CIS alarms notify)"))
 	}
 	if a.NoncurrentDays < 1 || a.NoncurrentDays > 3650 {
 		bad("NoncurrentDays", a.NoncurrentDays, "want 1..3650 days")

@@ -15,7 +15,8 @@ const Type = "platform:audit:Audit"
 // can be read again.
 const keyDeletionWindowDays = 30
 
-// Audit is the account's CloudTrail trail with its key and bucket.
+// Audit is the account's CloudTrail trail with its key, its bucket, its CloudWatch Logs
+// log group and the CIS metric filters and alarms on it.
 type Audit struct {
 	pulumi.ResourceState
 
@@ -29,6 +30,10 @@ type Audit struct {
 	BucketArn pulumi.StringOutput
 	// KmsKeyArn is the trail key's ARN (readers of the logs need kms:Decrypt on it).
 	KmsKeyArn pulumi.StringOutput
+	// LogGroupName is the trail's CloudWatch Logs log group, "/aws/cloudtrail/<trail>".
+	LogGroupName pulumi.StringOutput
+	// AlarmNames are the CIS alarms' physical names, in Controls order (plain).
+	AlarmNames []string
 }
 
 func trailName(a AuditArgs) string { return a.NamePrefix + "-trail" }
@@ -48,13 +53,13 @@ func NewAudit(ctx *pulumi.Context, name string, args *AuditArgs, opts ...pulumi.
 		return nil, err
 	}
 
-	region, tName := a.Region, trailName(a)
+	region, tName, gName := a.Region, trailName(a), logGroupName(a)
 	keyPolicyDoc := a.AccountId.ToStringOutput().ApplyT(func(account string) (string, error) {
-		return keyPolicy(account, trailArn(region, account, tName))
+		return keyPolicy(account, region, trailArn(region, account, tName), gName)
 	}).(pulumi.StringOutput)
 	physicalKey := a.NamePrefix + "-audit-trail"
 	key, err := kms.NewKey(ctx, name+"-key", &kms.KeyArgs{
-		Description:          pulumi.String(a.NamePrefix + ": CloudTrail log files of trail " + tName),
+		Description:          pulumi.String(a.NamePrefix + ": CloudTrail log files of trail " + tName + " and its log group " + gName),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(keyDeletionWindowDays),
 		KeyUsage:             pulumi.String("ENCRYPT_DECRYPT"),
@@ -76,30 +81,47 @@ func NewAudit(ctx *pulumi.Context, name string, args *AuditArgs, opts ...pulumi.
 		return nil, err
 	}
 
+	logs, err := c.newTrailLogs(ctx, name, key.Arn, a)
+	if err != nil {
+		return nil, err
+	}
+
 	trail, err := cloudtrail.NewTrail(ctx, name+"-trail", &cloudtrail.TrailArgs{
 		Name:                       pulumi.String(tName),
 		S3BucketName:               bucket.Bucket,
 		KmsKeyId:                   key.Arn,
+		CloudWatchLogsGroupArn:     logs.groupArn,
+		CloudWatchLogsRoleArn:      logs.role.Arn,
 		IsMultiRegionTrail:         pulumi.Bool(true),
 		IncludeGlobalServiceEvents: pulumi.Bool(true),
 		EnableLogFileValidation:    pulumi.Bool(true),
 		EnableLogging:              pulumi.Bool(true),
 		Tags:                       a.Tags.AWS(tName),
-		// CloudTrail checks the bucket policy when the trail is created.
-	}, pulumi.Parent(c), pulumi.Protect(a.Protect), pulumi.DependsOn([]pulumi.Resource{bp}))
+		// CloudTrail checks the bucket policy and the log role when the trail is created.
+	}, pulumi.Parent(c), pulumi.Protect(a.Protect), pulumi.DependsOn([]pulumi.Resource{bp, logs.policy}))
 	if err != nil {
+		return nil, err
+	}
+	if err := c.newCISAlarms(ctx, name, logs.group, a); err != nil {
 		return nil, err
 	}
 
 	c.TrailArn, c.TrailName = trail.Arn, trail.Name
 	c.BucketName, c.BucketArn = bucket.Bucket, bucket.Arn
 	c.KmsKeyArn = key.Arn
+	c.LogGroupName = logs.group.Name
+	names := pulumi.StringArray{}
+	for _, n := range c.AlarmNames {
+		names = append(names, pulumi.String(n))
+	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"trailArn":   c.TrailArn,
-		"trailName":  c.TrailName,
-		"bucketName": c.BucketName,
-		"bucketArn":  c.BucketArn,
-		"kmsKeyArn":  c.KmsKeyArn,
+		"logGroupName": c.LogGroupName,
+		"alarmNames":   names,
+		"trailArn":     c.TrailArn,
+		"trailName":    c.TrailName,
+		"bucketName":   c.BucketName,
+		"bucketArn":    c.BucketArn,
+		"kmsKeyArn":    c.KmsKeyArn,
 	}); err != nil {
 		return nil, err
 	}

@@ -28,16 +28,21 @@ const (
 	tTrail      = "aws:cloudtrail/trail:Trail"
 
 	trailArn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/platform-prod-trail"
+
+	criticalTopic = "arn:aws:sns:us-east-1:123456789012:platform-prod-critical"
+	warningTopic  = "arn:aws:sns:us-east-1:123456789012:platform-prod-warning"
 )
 
 func prodArgs() *audit.AuditArgs {
 	return &audit.AuditArgs{
-		NamePrefix:      "platform-prod",
-		AccountId:       pulumi.String(plan.AccountID),
-		Region:          "us-east-1",
-		AccessLogBucket: pulumi.String("platform-prod-logs"),
-		Protect:         true,
-		Tags:            tags.New("prod", "platform", "platform-team", "cc-1", nil),
+		NamePrefix:       "platform-prod",
+		AccountId:        pulumi.String(plan.AccountID),
+		Region:           "us-east-1",
+		AccessLogBucket:  pulumi.String("platform-prod-logs"),
+		CriticalTopicArn: pulumi.String(criticalTopic),
+		WarningTopicArn:  pulumi.String(warningTopic),
+		Protect:          true,
+		Tags:             tags.New("prod", "platform", "platform-team", "cc-1", nil),
 	}
 }
 
@@ -187,6 +192,10 @@ func TestValidation(t *testing.T) {
 			[]string{`NamePrefix "Prod"`, `BucketName "Bad_Bucket"`, `Region "east"`}},
 		{"retention", func(a *audit.AuditArgs) { a.RetentionDays = 30; a.NoncurrentDays = -1 },
 			[]string{`RetentionDays "30"`, `NoncurrentDays "-1"`}},
+		{"retention CloudWatch cannot keep", func(a *audit.AuditArgs) { a.RetentionDays = 100 },
+			[]string{`RetentionDays "100"`, "[90 120 150"}},
+		{"alarm topics", func(a *audit.AuditArgs) { a.WarningTopicArn = nil },
+			[]string{"CriticalTopicArn and WarningTopicArn are required"}},
 		{"account and tags", func(a *audit.AuditArgs) { a.AccountId = nil; a.Tags = nil },
 			[]string{"AccountId is required", `required tag "environment"`}},
 	}

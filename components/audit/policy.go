@@ -14,8 +14,16 @@ func trailArn(region, account, name string) string {
 	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, account, name)
 }
 
-// keyPolicy holds the statements the CloudTrail documentation gives for a trail key.
-func keyPolicy(account, trail string) (string, error) {
+// logGroupArn is the trail log group's ARN as the key policy and the role name it (no
+// ":*" suffix), known before the group exists.
+func logGroupArn(region, account, group string) string {
+	return fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, account, group)
+}
+
+// keyPolicy holds the statements the CloudTrail documentation gives for a trail key, and
+// one that lets CloudWatch Logs encrypt the trail's log group (and only that group: the
+// encryption context names its ARN) with the same key.
+func keyPolicy(account, region, trail, group string) (string, error) {
 	context := map[string]any{"kms:EncryptionContext:aws:cloudtrail:arn": fmt.Sprintf("arn:aws:cloudtrail:*:%s:trail/*", account)}
 	return policydoc.Render("audit", policydoc.Document{
 		Version: policydoc.Version,
@@ -51,6 +59,16 @@ func keyPolicy(account, trail string) (string, error) {
 					"StringEquals": map[string]any{"kms:CallerAccount": account},
 					"StringLike":   context,
 				},
+			},
+			{
+				Sid:       "AllowCloudWatchLogsForTheTrailLogGroup",
+				Effect:    "Allow",
+				Principal: map[string]any{"Service": fmt.Sprintf("logs.%s.amazonaws.com", region)},
+				Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+				Resource:  "*",
+				Condition: map[string]any{"ArnEquals": map[string]any{
+					"kms:EncryptionContext:aws:logs:arn": logGroupArn(region, account, group),
+				}},
 			},
 		},
 	})

@@ -22,7 +22,7 @@ var catalogueIDs = []string{
 	"cost-instance-allowlist", "cost-gp3", "cost-nat-count", "cost-stack-budget", "stateful-protected",
 	"k8s-readiness-deadlock", "netpol-required-flows", "netpol-default-deny", "netpol-least-open",
 	"deploy-endpoint-reachable", "deploy-artifacts-provided", "deploy-zone-delegated", "deploy-secret-has-version",
-	"day2-converges", "version-lifecycle",
+	"day2-converges", "version-lifecycle", "cis-trail-alarms",
 }
 
 var prodOnly = []string{"rds-multi-az", "rds-deletion-protection", "redis-failover", "cf-waf", "k8s-ha", "stateful-protected", "backup-coverage"}

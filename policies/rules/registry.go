@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-// catalogue lists every rule in catalogue order (rule-catalogue.md numbers 1-60, then the rollout models from 61, the first-deploy rehearsal from 65 and the day-2 simulation at 69, version lifecycle at 70).
+// catalogue lists every rule in catalogue order (rule-catalogue.md numbers 1-60, then the rollout models from 61, the first-deploy rehearsal from 65, the day-2 simulation at 69, the version lifecycle at 70 and the CIS trail alarms at 71).
 var catalogue = []Rule{
 	rdsEncrypted, rdsNotPublic, rdsBackupRetention, rdsMultiAZ, rdsDeletionProtection,
 	rdsForceSSL, rdsPerformanceInsights, rdsLogs, rdsMinorUpgrades, rdsCopyTags,
@@ -23,7 +23,7 @@ var catalogue = []Rule{
 	statefulProtected,
 	k8sReadinessDeadlock, netpolRequiredFlows, netpolDefaultDeny, netpolLeastOpen,
 	deployEndpointReachable, deployArtifactsProvided, deployZoneDelegated, deploySecretHasVersion,
-	day2Converges, versionLifecycle,
+	day2Converges, versionLifecycle, cisTrailAlarms,
 }
 
 var byID = sync.OnceValue(func() map[string]Rule {

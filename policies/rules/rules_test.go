@@ -26,7 +26,7 @@ type ruleCase struct {
 
 func allCases() []ruleCase {
 	return slices.Concat(rdsCases(), redisCases(), s3Cases(), cloudfrontCases(), eksCases(), networkCases(),
-		iamCases(), serviceCases(), k8sCases(), costCases(), rolloutCases(), rehearsalCases(), day2Cases(), lifecycleCases())
+		iamCases(), serviceCases(), k8sCases(), costCases(), rolloutCases(), rehearsalCases(), day2Cases(), lifecycleCases(), cisCases())
 }
 
 func TestEveryRuleHasCases(t *testing.T) {
