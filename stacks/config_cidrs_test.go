@@ -3,7 +3,6 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
-	"net/netip"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -89,30 +88,6 @@ func TestPublicAccessCidrsAccepted(t *testing.T) {
 			cfg, err := Load("prod", raw)
 			require.NoError(t, err)
 			require.Equal(t, cidrs, cfg.Cluster.PublicAccessCidrs)
-		})
-	}
-}
-
-// TestAddressUnion: the union merges overlapping and adjacent ranges, so an address
-// listed twice counts once.
-func TestAddressUnion(t *testing.T) {
-	t.Parallel()
-	p := netip.MustParsePrefix
-	for _, tc := range []struct {
-		name     string
-		prefixes []netip.Prefix
-		want     uint64
-	}{
-		{"none", nil, 0},
-		{"one address", []netip.Prefix{p("203.0.113.7/32")}, 1},
-		{"disjoint", []netip.Prefix{p("203.0.113.0/24"), p("198.51.100.0/25")}, 384},
-		{"nested", []netip.Prefix{p("203.0.113.128/25"), p("203.0.113.0/24"), p("203.0.113.7/32")}, 256},
-		{"duplicates", []netip.Prefix{p("81.2.0.0/20"), p("81.2.0.0/20")}, 4096},
-		{"adjacent", []netip.Prefix{p("81.2.8.0/21"), p("81.2.0.0/21")}, 4096},
-		{"the whole space", []netip.Prefix{p("0.0.0.0/1"), p("128.0.0.0/1"), p("10.0.0.0/8")}, 1 << 32},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			require.Equal(t, tc.want, addressUnion(tc.prefixes))
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/generic-corp/platform/internal/apicidrs"
 	"github.com/generic-corp/platform/internal/lifecycle"
 )
 
@@ -27,7 +28,8 @@ var eksSecretsKMS = Rule{
 
 var eksEndpointPrivate = Rule{
 	ID: "eks-endpoint-private", Number: 29, Severity: Critical, Anchors: "CRP, CK_AWS_38/39, TV",
-	Description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0 or ::/0). " +
+	Description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0 or ::/0), each a public IPv4 /20 to /32, " +
+		"at most 65,536 addresses together (internal/apicidrs, the limits stacks.Load applies to clusterPublicAccessCidrs). " +
 		"endpointPublicAccess defaults to true in AWS, and publicAccessCidrs to 0.0.0.0/0.",
 	ResourceTypes: []string{tEKSCluster},
 	CheckResource: func(r Resource, _ Params) []Finding {
@@ -51,7 +53,11 @@ var eksEndpointPrivate = Rule{
 				return []Finding{fail(r, "vpcConfig.publicAccessCidrs contains %q; restrict it to operator CIDRs or turn endpointPublicAccess off", c)}
 			}
 		}
-		return nil
+		var out []Finding
+		for _, pr := range apicidrs.Check(cidrs) {
+			out = append(out, fail(r, "vpcConfig.publicAccessCidrs entry %q %s", pr.Value, pr.Reason))
+		}
+		return out
 	},
 }
 

@@ -107,6 +107,10 @@ func TestEKSDetails(t *testing.T) {
 	}{
 		{"public endpoint with operator CIDRs passes", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
 			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"203.0.113.0/24"}}), tEKSCluster, 0},
+		{"public endpoint open to the internet in halves fails", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
+			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"0.0.0.0/1", "128.0.0.0/1"}}), tEKSCluster, 2},
+		{"public endpoint to a private range fails", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
+			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"10.0.0.0/8"}}), tEKSCluster, 1},
 		{"public endpoint by default (unset) without CIDRs fails", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
 			map[string]any{"subnetIds": []any{"a"}}), tEKSCluster, 1},
 		{"a version above the configured floor passes", "eks-version-floor", set(goodCluster(), "version", "1.33"), tEKSCluster, 0},
