@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -25,6 +26,10 @@ var (
 	cache   = map[string][]byte{}
 )
 
+// goldenDay is the run date of every fixture report, so the goldens do not change with
+// the calendar (support windows and extended-support prices depend on it).
+var goldenDay = time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+
 func report(t testing.TB, stack string, mode plan.Mode) *preflight.Report {
 	t.Helper()
 	return reportAt(t, root, stack, mode)
@@ -37,7 +42,7 @@ func reportAt(t testing.TB, dir, stack string, mode plan.Mode) *preflight.Report
 	key := fmt.Sprintf("%s|%s|%s", dir, stack, mode)
 	data, ok := cache[key]
 	if !ok {
-		r, err := preflight.Run(stack, preflight.Options{Root: dir, Mode: mode})
+		r, err := preflight.Run(stack, preflight.Options{Root: dir, Mode: mode, RunDate: goldenDay})
 		require.NoError(t, err, "preflight of %s", key)
 		data, err = json.Marshal(r)
 		require.NoError(t, err)

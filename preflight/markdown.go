@@ -195,7 +195,7 @@ func mdDetails(w io.Writer, r *Report, multi bool, level int) {
 	if !r.Cost.Complete {
 		fmt.Fprintf(w, "\nLower bound: %d resource(s) not priced.\n", len(r.Cost.Unpriced))
 	}
-	fmt.Fprintf(w, "\nPrices collected %s.\n", r.Cost.PriceDate)
+	fmt.Fprintf(w, "\nPrices collected %s; support windows (extended-support rates) as of %s.\n", r.Cost.PriceDate, r.RunDate)
 	mdClose(w)
 
 	cp := r.CriticalPath

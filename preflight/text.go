@@ -59,7 +59,7 @@ func writeTextReport(w io.Writer, r *Report) {
 		writeTextDiff(w, r.Diff)
 	}
 	writeTextFindings(w, r)
-	writeTextCost(w, r.Cost)
+	writeTextCost(w, r.Cost, r.RunDate)
 	writeTextCritical(w, r.CriticalPath)
 	writeTextRollout(w, r.Rollout)
 	writeTextRehearsal(w, r.Rehearsal)
@@ -93,8 +93,8 @@ func writeTextFindings(w io.Writer, r *Report) {
 	}
 }
 
-func writeTextCost(w io.Writer, c Cost) {
-	fmt.Fprintf(w, "\nCOST (%s per month, prices collected %s)\n", c.Currency, c.PriceDate)
+func writeTextCost(w io.Writer, c Cost, runDate string) {
+	fmt.Fprintf(w, "\nCOST (%s per month, prices collected %s, billed as of %s)\n", c.Currency, c.PriceDate, runDate)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, comp := range componentCosts(c) {
 		fmt.Fprintf(tw, "  %s\t%s\t\n", comp, usd(c.ByComponent[comp]))
