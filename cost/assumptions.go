@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Assumptions are the usage figures the models multiply prices by. Defaults and
@@ -76,24 +75,8 @@ type Assumptions struct {
 	PerResourceGB map[string]float64 `json:"perResourceGB,omitempty"`
 }
 
-var defaultTable = sync.OnceValues(Load)
-
-// DefaultAssumptions returns the assumptions of prices.json for a stack: each value's
-// byStack entry for the stack when present, its default otherwise. The embedded file is
-// checked by the package tests, so a broken file is a bug and panics.
-func DefaultAssumptions(stack string) Assumptions {
-	t, err := defaultTable()
-	if err != nil {
-		panic(fmt.Sprintf("cost: embedded price table is broken (please report): %v", err))
-	}
-	a, err := t.assumptionsFor(stack)
-	if err != nil {
-		panic(fmt.Sprintf("cost: embedded assumptions are broken (please report): %v", err))
-	}
-	return a
-}
-
-// Assumptions returns the table's assumptions for a stack (see DefaultAssumptions).
+// Assumptions returns the table's assumptions for a stack: each value's byStack entry
+// for the stack when present, its default otherwise.
 func (t *Table) Assumptions(stack string) (Assumptions, error) { return t.assumptionsFor(stack) }
 
 func (t *Table) assumptionsFor(stack string) (Assumptions, error) {

@@ -6,25 +6,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/generic-corp/platform/internal/lifecycle"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
 const (
-	typeEKSCluster     = "aws:eks/cluster:Cluster"
-	typeNodeGroup      = "aws:eks/nodeGroup:NodeGroup"
-	typeLaunchTemplate = "aws:ec2/launchTemplate:LaunchTemplate"
-
 	keyEKSStandard = "eks.cluster.standard_support"
 	keyEKSExtended = "eks.cluster.extended_support"
 	keyEBSGP3      = "ebs.gp3.storage"
 	keyEBSIOPS     = "ebs.gp3.baseline_iops_included"
 )
-
-func init() {
-	register(eksCluster, typeEKSCluster)
-	register(nodeGroup, typeNodeGroup)
-	register(ebsVolume, "aws:ebs/volume:Volume")
-}
 
 // eksCluster: one control plane per cluster-hour, at the extended-support rate when its
 // version is past its end of standard support (internal/lifecycle) on the day billed and
@@ -176,20 +167,20 @@ func ebsVolume(_ *estimator, r *plan.Resource, c *calc) {
 // by name, else by the launchTemplate property dependency (Preview).
 func (e *estimator) launchTemplateOf(ng *plan.Resource) *plan.Resource {
 	if id, st := str(ng, "launchTemplate.id"); st == known {
-		for _, lt := range e.p.ByType(typeLaunchTemplate) {
+		for _, lt := range e.p.ByType(tokens.EC2LaunchTemplate) {
 			if lt.ID == id {
 				return lt
 			}
 		}
 	}
 	if name, st := str(ng, "launchTemplate.name"); st == known {
-		for _, lt := range e.p.ByType(typeLaunchTemplate) {
+		for _, lt := range e.p.ByType(tokens.EC2LaunchTemplate) {
 			if n, _ := str(lt, "name"); n == name {
 				return lt
 			}
 		}
 	}
-	if deps := dependsOn(e.p, ng, "launchTemplate", typeLaunchTemplate); len(deps) == 1 {
+	if deps := dependsOn(e.p, ng, "launchTemplate", tokens.EC2LaunchTemplate); len(deps) == 1 {
 		return deps[0]
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/generic-corp/platform/cost"
 	"github.com/generic-corp/platform/internal/lifecycle"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -133,7 +134,7 @@ func TestRDSInstance(t *testing.T) {
 				return err
 			})
 			e := estimate(t, p, a)
-			it := item(t, e, "aws:rds/instance:Instance", "db")
+			it := item(t, e, tokens.RDSInstance, "db")
 			require.InDelta(t, tc.usd, it.MonthlyUSD, cents, it.Formula)
 			require.Equal(t, tc.known, it.Known, it.Reason)
 			require.Subset(t, it.PriceKeys, tc.keys)
@@ -159,7 +160,7 @@ func TestRDSReadReplicaInheritsStorage(t *testing.T) {
 			ReplicateSourceDb: src.Identifier})
 		return err
 	})
-	it := item(t, estimate(t, p, cost.DefaultAssumptions("staging")), "aws:rds/instance:Instance", "replica")
+	it := item(t, estimate(t, p, cost.DefaultAssumptions("staging")), tokens.RDSInstance, "replica")
 	require.True(t, it.Known, it.Reason)
 	require.InDelta(t, 0.065*730+50*0.115, it.MonthlyUSD, cents)
 }
@@ -192,14 +193,14 @@ func TestNodeGroupJoinsLaunchTemplateInBothModes(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := capture(t, mode, nodeGroupProgram)
-			ng := p.Named("aws:eks/nodeGroup:NodeGroup", "general")
+			ng := p.Named(tokens.EKSNodeGroup, "general")
 			require.Equal(t, mode == plan.Preview, ng.Input("launchTemplate.id").IsComputed())
 			e := estimate(t, p, cost.DefaultAssumptions("prod"))
-			it := item(t, e, "aws:eks/nodeGroup:NodeGroup", "general")
+			it := item(t, e, tokens.EKSNodeGroup, "general")
 			require.True(t, it.Known, it.Reason)
 			require.InDelta(t, 3*0.0672*730+3*50*0.08, it.MonthlyUSD, cents) // 147.17 + 12.00
 			require.Equal(t, []string{"ec2.t4g.large", "ebs.gp3.storage"}, it.PriceKeys)
-			lt := item(t, e, "aws:ec2/launchTemplate:LaunchTemplate", "nodes")
+			lt := item(t, e, tokens.EC2LaunchTemplate, "nodes")
 			require.True(t, lt.Known)
 			require.Zero(t, lt.MonthlyUSD)
 		})
@@ -226,7 +227,7 @@ func TestNodeGroupUnknowns(t *testing.T) {
 				_, err := eks.NewNodeGroup(ctx, "ng", &args)
 				return err
 			})
-			it := item(t, estimate(t, p, cost.DefaultAssumptions("staging")), "aws:eks/nodeGroup:NodeGroup", "ng")
+			it := item(t, estimate(t, p, cost.DefaultAssumptions("staging")), tokens.EKSNodeGroup, "ng")
 			require.False(t, it.Known)
 			require.Contains(t, it.Reason, tc.reason)
 		})
@@ -248,7 +249,7 @@ func TestEKSClusterSupportTier(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			it := item(t, eksEstimate(t, tc.version, tc.support, tc.day), "aws:eks/cluster:Cluster", "eks")
+			it := item(t, eksEstimate(t, tc.version, tc.support, tc.day), tokens.EKSCluster, "eks")
 			require.True(t, it.Known, it.Reason)
 			require.InDelta(t, tc.usd, it.MonthlyUSD, cents)
 			require.Equal(t, []string{tc.key}, it.PriceKeys)
@@ -256,7 +257,7 @@ func TestEKSClusterSupportTier(t *testing.T) {
 		})
 	}
 	t.Run("a minor missing from the lifecycle table is unknown, not guessed", func(t *testing.T) {
-		it := item(t, eksEstimate(t, "1.29", "", "2026-12-03"), "aws:eks/cluster:Cluster", "eks")
+		it := item(t, eksEstimate(t, "1.29", "", "2026-12-03"), tokens.EKSCluster, "eks")
 		require.False(t, it.Known)
 		require.Contains(t, it.Reason, "not in internal/lifecycle/lifecycle.json")
 	})
@@ -310,7 +311,7 @@ func TestElastiCacheReplicationGroup(t *testing.T) {
 				return err
 			})
 			e := estimate(t, p, cost.DefaultAssumptions("staging"))
-			it := item(t, e, "aws:elasticache/replicationGroup:ReplicationGroup", "queue")
+			it := item(t, e, tokens.ElastiCacheReplicationGroup, "queue")
 			require.Equal(t, tc.known, it.Known, it.Reason)
 			require.InDelta(t, tc.usd, it.MonthlyUSD, cents)
 			require.Contains(t, it.Reason, tc.reason)
@@ -333,7 +334,7 @@ func TestUnknownIsNeverZero(t *testing.T) {
 		return err
 	}
 	preview := estimate(t, capture(t, plan.Preview, program), cost.DefaultAssumptions("staging"))
-	db := item(t, preview, "aws:rds/instance:Instance", "db")
+	db := item(t, preview, tokens.RDSInstance, "db")
 	require.False(t, db.Known)
 	require.Contains(t, db.Reason, "instanceClass is not known until apply")
 	require.InDelta(t, 20*0.115, db.MonthlyUSD, cents)
@@ -341,7 +342,7 @@ func TestUnknownIsNeverZero(t *testing.T) {
 	require.Len(t, preview.Unknown, 1)
 
 	update := estimate(t, capture(t, plan.Update, program), cost.DefaultAssumptions("staging"))
-	db = item(t, update, "aws:rds/instance:Instance", "db")
+	db = item(t, update, tokens.RDSInstance, "db")
 	require.True(t, db.Known, db.Reason)
 	require.InDelta(t, 1+0.016*730+20*0.115, update.MonthlyUSD, cents)
 	require.Empty(t, update.Unknown)
@@ -372,9 +373,9 @@ func TestComponentGrouping(t *testing.T) {
 	})
 	e := estimate(t, p, cost.DefaultAssumptions("staging"))
 	require.Len(t, e.Items, 3, "components are not items")
-	require.Equal(t, "postgres", item(t, e, "aws:kms/key:Key", "db").Component)
-	require.Equal(t, "secrets", item(t, e, "aws:kms/key:Key", "secrets").Component)
-	require.Equal(t, cost.StackComponent, item(t, e, "aws:kms/key:Key", "loose").Component)
+	require.Equal(t, "postgres", item(t, e, tokens.KMSKey, "db").Component)
+	require.Equal(t, "secrets", item(t, e, tokens.KMSKey, "secrets").Component)
+	require.Equal(t, cost.StackComponent, item(t, e, tokens.KMSKey, "loose").Component)
 	require.Equal(t, map[string]float64{"postgres": 1, "secrets": 1, cost.StackComponent: 1}, e.ByComponent)
 	require.InDelta(t, 3.0, e.MonthlyUSD, cents)
 }

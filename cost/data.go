@@ -2,24 +2,17 @@ package cost
 
 import (
 	"github.com/generic-corp/platform/internal/instanceclass"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
 const (
-	typeRDSInstance = "aws:rds/instance:Instance"
-
 	keyRDSBackup   = "rds.backup_storage.beyond_free"
 	keyRDSPIFree   = "rds.performance_insights.free_retention"
 	keyLogsIngest  = "cloudwatch.logs.ingestion"
 	keyLogsStorage = "cloudwatch.logs.storage"
 	keyCacheBackup = "elasticache.backup_storage"
 )
-
-func init() {
-	register(rdsInstance, typeRDSInstance)
-	register(replicationGroup, "aws:elasticache/replicationGroup:ReplicationGroup")
-	register(cacheCluster, "aws:elasticache/cluster:Cluster")
-}
 
 // rdsInstance: instance-hours at the Single-AZ or Multi-AZ rate of its engine and class,
 // allocated storage at the matching gp3 rate, backup storage beyond the free allowance,
@@ -124,7 +117,7 @@ func (e *estimator) replicaSource(r *plan.Resource) *plan.Resource {
 	if st == missing {
 		return nil
 	}
-	for _, cand := range e.p.ByType(typeRDSInstance) {
+	for _, cand := range e.p.ByType(tokens.RDSInstance) {
 		if cand == r {
 			continue
 		}
@@ -134,7 +127,7 @@ func (e *estimator) replicaSource(r *plan.Resource) *plan.Resource {
 			return cand
 		}
 	}
-	if deps := dependsOn(e.p, r, "replicateSourceDb", typeRDSInstance); len(deps) == 1 {
+	if deps := dependsOn(e.p, r, "replicateSourceDb", tokens.RDSInstance); len(deps) == 1 {
 		return deps[0]
 	}
 	return nil

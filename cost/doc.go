@@ -7,7 +7,8 @@
 //     with its source URL and note, plus facts (EKS support floor) and the usage
 //     assumptions with a one-line justification each;
 //   - the per-type models (one small file per service family) that turn a resource's
-//     inputs into an Item with the price keys and the formula it used;
+//     inputs into an Item with the price keys and the formula it used, listed by type
+//     in models.go;
 //   - Estimate.Table, the per-component rendering for logs and the preflight report.
 //
 // Rules the models follow: a price the table does not have (missing key, null price,

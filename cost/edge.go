@@ -1,13 +1,11 @@
 package cost
 
 import (
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
 const (
-	typeDistribution = "aws:cloudfront/distribution:Distribution"
-	typeWebACL       = "aws:wafv2/webAcl:WebAcl"
-
 	keyCFTransfer = "cloudfront.data_transfer_out.north_america.first_10tb"
 	keyCFRequests = "cloudfront.https_requests.north_america"
 	keyWAFACL     = "waf.web_acl"
@@ -24,15 +22,6 @@ var paidRuleGroups = map[string]bool{
 	"AWSManagedRulesATPRuleSet":        true,
 	"AWSManagedRulesACFPRuleSet":       true,
 	"AWSManagedRulesAntiDDoSRuleSet":   true,
-}
-
-func init() {
-	register(distribution, typeDistribution)
-	register(webACL, typeWebACL)
-	register(hostedZone, "aws:route53/zone:Zone")
-	register(healthCheck, "aws:route53/healthCheck:HealthCheck")
-	register(record, "aws:route53/record:Record")
-	register(certificate, "aws:acm/certificate:Certificate")
 }
 
 // distribution: pay-as-you-go transfer and HTTPS requests (North America rates, first
@@ -88,11 +77,11 @@ func webACL(e *estimator, r *plan.Resource, c *calc) {
 // the webAclId dependency in preview).
 func (e *estimator) attachedToDistribution(acl *plan.Resource) bool {
 	arn := acl.Output("arn")
-	for _, d := range e.p.ByType(typeDistribution) {
+	for _, d := range e.p.ByType(tokens.CloudFrontDistribution) {
 		if id, st := str(d, "webAclId"); st == known && arn.IsString() && id == arn.AsString() {
 			return true
 		}
-		for _, dep := range dependsOn(e.p, d, "webAclId", typeWebACL) {
+		for _, dep := range dependsOn(e.p, d, "webAclId", tokens.WAFWebACL) {
 			if dep == acl {
 				return true
 			}

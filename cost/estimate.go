@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/generic-corp/platform/internal/lifecycle"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -55,15 +56,6 @@ const StackComponent = "(stack)"
 
 // model prices one resource into c.
 type model func(e *estimator, r *plan.Resource, c *calc)
-
-// models maps type tokens to their price model.
-var models = map[string]model{}
-
-func register(m model, types ...string) {
-	for _, t := range types {
-		models[t] = m
-	}
-}
 
 type estimator struct {
 	t  *Table
@@ -132,7 +124,7 @@ func (t *Table) EstimateOn(p *plan.Plan, a Assumptions, on time.Time) *Estimate 
 // skip leaves out what is not billable: platform components (their children are
 // priced) and provider resources.
 func skip(r *plan.Resource) bool {
-	if strings.HasPrefix(r.Type, "pulumi:providers:") || r.Type == "pulumi:pulumi:Stack" {
+	if strings.HasPrefix(r.Type, "pulumi:providers:") || r.Type == tokens.Stack {
 		return true
 	}
 	return !r.Custom && strings.HasPrefix(r.Type, "platform:")

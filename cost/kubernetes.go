@@ -5,14 +5,11 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
 const (
-	typeIngress      = "kubernetes:networking.k8s.io/v1:Ingress"
-	typeIngressClass = "kubernetes:networking.k8s.io/v1:IngressClass"
-	typeStorageClass = "kubernetes:storage.k8s.io/v1:StorageClass"
-
 	annScheme  = "alb.ingress.kubernetes.io/scheme"
 	annGroup   = "alb.ingress.kubernetes.io/group.name"
 	annSubnets = "alb.ingress.kubernetes.io/subnets"
@@ -20,14 +17,6 @@ const (
 	albCtrl    = "ingress.k8s.aws/alb"
 	ebsCSI     = "ebs.csi.aws.com"
 )
-
-func init() {
-	register(ingress, typeIngress)
-	register(service, "kubernetes:core/v1:Service")
-	register(pvc, "kubernetes:core/v1:PersistentVolumeClaim")
-	register(statefulSet, "kubernetes:apps/v1:StatefulSet")
-	register(helmRelease, "kubernetes:helm.sh/v3:Release")
-}
 
 // helmRelease: Helm installs the chart itself, so its objects (volumes, LoadBalancer
 // Services) never reach the plan.
@@ -82,7 +71,7 @@ func (e *estimator) albGroups() map[string]*albGroup {
 	albClasses, defaultALB := e.albIngressClasses()
 	byKey := map[string]*albGroup{}
 	out := map[string]*albGroup{}
-	for _, r := range e.p.ByType(typeIngress) {
+	for _, r := range e.p.ByType(tokens.K8sIngress) {
 		scheme, sst := annotation(r, annScheme)
 		class, cst := str(r, "spec.ingressClassName")
 		legacy, _ := annotation(r, annClass)
@@ -117,7 +106,7 @@ func (e *estimator) albGroups() map[string]*albGroup {
 func (e *estimator) albIngressClasses() (map[string]bool, bool) {
 	classes := map[string]bool{"alb": true}
 	defaultALB := false
-	for _, ic := range e.p.ByType(typeIngressClass) {
+	for _, ic := range e.p.ByType(tokens.K8sIngressClass) {
 		ctrl, _ := str(ic, "spec.controller")
 		name, _ := str(ic, "metadata.name")
 		if ctrl != albCtrl {
@@ -209,7 +198,7 @@ func (e *estimator) claim(m property.Map, spec string, n float64, c *calc, what 
 
 // storageClass finds a StorageClass by name, or the default class for "".
 func (e *estimator) storageClass(name string) *plan.Resource {
-	for _, sc := range e.p.ByType(typeStorageClass) {
+	for _, sc := range e.p.ByType(tokens.K8sStorageClass) {
 		n, _ := str(sc, "metadata.name")
 		def, _ := annotation(sc, "storageclass.kubernetes.io/is-default-class")
 		if (name != "" && n == name) || (name == "" && def == "true") {

@@ -3,6 +3,7 @@ package cost
 import (
 	"strings"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -16,14 +17,6 @@ const (
 	keyEndpointGB  = "vpc.interface_endpoint.data_processed"
 	keyFlowLogsCWL = "vpc.flow_logs.to_cloudwatch_logs"
 )
-
-func init() {
-	register(natGateway, "aws:ec2/natGateway:NatGateway")
-	register(eip, "aws:ec2/eip:Eip")
-	register(loadBalancer, "aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")
-	register(vpcEndpoint, "aws:ec2/vpcEndpoint:VpcEndpoint")
-	register(flowLog, "aws:ec2/flowLog:FlowLog")
-}
 
 // natGateway: gateway-hours plus the data-processed assumption. Its public IPv4 is the
 // Elastic IP, priced on the Eip.
@@ -133,8 +126,8 @@ func (e *estimator) flowLogGroups() map[string]bool {
 		return v.(map[string]bool)
 	}
 	out := map[string]bool{}
-	groups := e.p.ByType(typeLogGroup)
-	for _, fl := range e.p.ByType("aws:ec2/flowLog:FlowLog") {
+	groups := e.p.ByType(tokens.CloudWatchLogGroup)
+	for _, fl := range e.p.ByType(tokens.EC2FlowLog) {
 		if dest, _ := strOr(fl, "logDestinationType", "cloud-watch-logs"); dest != "cloud-watch-logs" {
 			continue
 		}
@@ -151,7 +144,7 @@ func (e *estimator) flowLogGroups() map[string]bool {
 			}
 		}
 		for _, prop := range []string{"logDestination", "logGroupName"} {
-			for _, g := range dependsOn(e.p, fl, prop, typeLogGroup) {
+			for _, g := range dependsOn(e.p, fl, prop, tokens.CloudWatchLogGroup) {
 				out[g.URN] = true
 			}
 		}

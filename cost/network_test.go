@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/cost"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -43,11 +44,11 @@ func TestNATGatewayEIPAndEndpoints(t *testing.T) {
 		usd       float64
 		keys      []string
 	}{
-		{"aws:ec2/natGateway:NatGateway", "nat", 0.045*730 + 100*0.045, []string{"nat.gateway.hour", "nat.gateway.data_processed"}},
-		{"aws:ec2/eip:Eip", "nat", 0.005 * 730, []string{"vpc.public_ipv4.hour"}},
-		{"aws:ec2/vpcEndpoint:VpcEndpoint", "ecr-api", 3*0.01*730 + 20*0.01,
+		{tokens.EC2NatGateway, "nat", 0.045*730 + 100*0.045, []string{"nat.gateway.hour", "nat.gateway.data_processed"}},
+		{tokens.EC2EIP, "nat", 0.005 * 730, []string{"vpc.public_ipv4.hour"}},
+		{tokens.EC2VPCEndpoint, "ecr-api", 3*0.01*730 + 20*0.01,
 			[]string{"vpc.interface_endpoint.hour_per_az", "vpc.interface_endpoint.data_processed"}},
-		{"aws:ec2/vpcEndpoint:VpcEndpoint", "s3", 0, nil},
+		{tokens.EC2VPCEndpoint, "s3", 0, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.typ+" "+tc.name, func(t *testing.T) {
@@ -57,7 +58,7 @@ func TestNATGatewayEIPAndEndpoints(t *testing.T) {
 			require.Equal(t, tc.keys, it.PriceKeys)
 		})
 	}
-	require.Equal(t, "free: Gateway VPC endpoints have no hourly or data-processing charge", item(t, e, "aws:ec2/vpcEndpoint:VpcEndpoint", "s3").Reason)
+	require.Equal(t, "free: Gateway VPC endpoints have no hourly or data-processing charge", item(t, e, tokens.EC2VPCEndpoint, "s3").Reason)
 }
 
 func TestFlowLogAndLogGroups(t *testing.T) {
@@ -84,10 +85,10 @@ func TestFlowLogAndLogGroups(t *testing.T) {
 				typ, name string
 				usd       float64
 			}{
-				{"aws:ec2/flowLog:FlowLog", "vpc", 5 * 0.5},
-				{"aws:cloudwatch/logGroup:LogGroup", "flow", 5 * 3 * 0.03}, // storage only: 90 days = 3 months
-				{"aws:cloudwatch/logGroup:LogGroup", "eks", 10*0.5 + 10*0.03},
-				{"aws:cloudwatch/logGroup:LogGroup", "app", 1*0.5 + 12*1*0.03}, // never expires: 12 months
+				{tokens.EC2FlowLog, "vpc", 5 * 0.5},
+				{tokens.CloudWatchLogGroup, "flow", 5 * 3 * 0.03}, // storage only: 90 days = 3 months
+				{tokens.CloudWatchLogGroup, "eks", 10*0.5 + 10*0.03},
+				{tokens.CloudWatchLogGroup, "app", 1*0.5 + 12*1*0.03}, // never expires: 12 months
 			}
 			for _, tc := range cases {
 				it := item(t, e, tc.typ, tc.name)
@@ -156,13 +157,13 @@ func TestALBFromIngressAndKubernetesStorage(t *testing.T) {
 		known  bool
 		reason string
 	}{
-		{"api", "kubernetes:networking.k8s.io/v1:Ingress", alb + 3*0.005*730, true, ""},
-		{"webhooks", "kubernetes:networking.k8s.io/v1:Ingress", 0, true, "shares the ALB of ingress group public, priced on api"},
-		{"admin", "kubernetes:networking.k8s.io/v1:Ingress", alb, true, ""},
-		{"legacy", "kubernetes:networking.k8s.io/v1:Ingress", 0, true, "ingress class nginx"},
-		{"edge", "kubernetes:core/v1:Service", 0, false, "NLB or Classic Load Balancer"},
-		{"temporal-es", "kubernetes:apps/v1:StatefulSet", 3 * 30 * 0.08, true, ""},
-		{"gp3", "kubernetes:storage.k8s.io/v1:StorageClass", 0, true, "free: Kubernetes objects"},
+		{"api", tokens.K8sIngress, alb + 3*0.005*730, true, ""},
+		{"webhooks", tokens.K8sIngress, 0, true, "shares the ALB of ingress group public, priced on api"},
+		{"admin", tokens.K8sIngress, alb, true, ""},
+		{"legacy", tokens.K8sIngress, 0, true, "ingress class nginx"},
+		{"edge", tokens.K8sService, 0, false, "NLB or Classic Load Balancer"},
+		{"temporal-es", tokens.K8sStatefulSet, 3 * 30 * 0.08, true, ""},
+		{"gp3", tokens.K8sStorageClass, 0, true, "free: Kubernetes objects"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -172,7 +173,7 @@ func TestALBFromIngressAndKubernetesStorage(t *testing.T) {
 			require.Contains(t, it.Reason, tc.reason)
 		})
 	}
-	require.Equal(t, []string{"alb.hour", "alb.lcu_hour", "vpc.public_ipv4.hour"}, item(t, e, "kubernetes:networking.k8s.io/v1:Ingress", "api").PriceKeys)
+	require.Equal(t, []string{"alb.hour", "alb.lcu_hour", "vpc.public_ipv4.hour"}, item(t, e, tokens.K8sIngress, "api").PriceKeys)
 	require.Len(t, e.Unknown, 1)
 }
 
@@ -187,7 +188,7 @@ func TestStorageClassMissingIsUnknown(t *testing.T) {
 			pulumi.Provider(k8s))
 		return err
 	})
-	it := item(t, estimate(t, p, cost.DefaultAssumptions("staging")), "kubernetes:core/v1:PersistentVolumeClaim", "data")
+	it := item(t, estimate(t, p, cost.DefaultAssumptions("staging")), tokens.K8sPersistentVolumeClaim, "data")
 	require.False(t, it.Known)
 	require.Contains(t, it.Reason, `storage class "" is not in the plan`)
 }
@@ -195,7 +196,7 @@ func TestStorageClassMissingIsUnknown(t *testing.T) {
 func TestRemoteComponentIsUnknown(t *testing.T) {
 	p := capture(t, plan.Update, func(ctx *pulumi.Context) error {
 		// Stand-in for a helm/v4 Chart: a component the offline engine does not expand.
-		_, err := newBox(ctx, "kubernetes:helm.sh/v4:Chart", "loki")
+		_, err := newBox(ctx, tokens.K8sHelmChart, "loki")
 		return err
 	})
 	e := estimate(t, p, cost.DefaultAssumptions("staging"))

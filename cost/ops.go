@@ -7,8 +7,6 @@ import (
 )
 
 const (
-	typeLogGroup = "aws:cloudwatch/logGroup:LogGroup"
-
 	keySecret         = "secretsmanager.secret"
 	keyKMSKey         = "kms.customer_managed_key"
 	keyAlarm          = "cloudwatch.alarm.standard_resolution"
@@ -20,16 +18,6 @@ const (
 	keySNSHTTPS       = "sns.https_notifications"
 	keySNSEmail       = "sns.email_notifications"
 )
-
-func init() {
-	register(secret, "aws:secretsmanager/secret:Secret")
-	register(kmsKey, "aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey")
-	register(metricAlarm, "aws:cloudwatch/metricAlarm:MetricAlarm")
-	register(logGroup, typeLogGroup)
-	register(trail, "aws:cloudtrail/trail:Trail")
-	register(snsTopic, "aws:sns/topic:Topic")
-	register(ssmParameter, "aws:ssm/parameter:Parameter")
-}
 
 // secret: one secret-month, plus one per replica region. API calls are not modeled.
 func secret(_ *estimator, r *plan.Resource, c *calc) {

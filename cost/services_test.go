@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/cost"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -74,13 +75,13 @@ func TestCloudFrontAndWAF(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := estimate(t, capture(t, tc.mode, edgeProgram), tc.a)
-			cdn := item(t, e, "aws:cloudfront/distribution:Distribution", "cdn")
+			cdn := item(t, e, tokens.CloudFrontDistribution, "cdn")
 			require.True(t, cdn.Known, cdn.Reason)
 			require.InDelta(t, tc.cdn, cdn.MonthlyUSD, cents, cdn.Formula)
-			edge := item(t, e, "aws:wafv2/webAcl:WebAcl", "edge")
+			edge := item(t, e, tokens.WAFWebACL, "edge")
 			require.True(t, edge.Known, edge.Reason)
 			require.InDelta(t, tc.edge, edge.MonthlyUSD, cents, edge.Formula)
-			bots := item(t, e, "aws:wafv2/webAcl:WebAcl", "bots")
+			bots := item(t, e, tokens.WAFWebACL, "bots")
 			require.False(t, bots.Known, "Bot Control fees are not in the table")
 			require.Contains(t, bots.Reason, "AWSManagedRulesBotControlRuleSet")
 			require.InDelta(t, 5+1+20*0.6, bots.MonthlyUSD, cents)
@@ -136,14 +137,14 @@ func TestAlarmsSecretsBackupAndTopics(t *testing.T) {
 		known     bool
 		reason    string
 	}{
-		{"simple alarm", prod, "aws:cloudwatch/metricAlarm:MetricAlarm", "cpu", 0.1, true, ""},
-		{"metric-math alarm bills its two metrics", prod, "aws:cloudwatch/metricAlarm:MetricAlarm", "error-rate", 0.2, true, ""},
-		{"secret", prod, "aws:secretsmanager/secret:Secret", "db", 0.4, true, ""},
-		{"vault of RDS snapshots has no citable price", prod, "aws:backup/vault:Vault", "vault", 0, false, "backup.warm_storage.rds_snapshot is null"},
-		{"vault priced as EBS with a per-resource size", ebs, "aws:backup/vault:Vault", "vault", 40 * 0.05, true, ""},
-		{"cross-region copy", prod, "aws:backup/plan:Plan", "daily", 10 * 0.02, true, ""},
-		{"SNS is unknown, not free", prod, "aws:sns/topic:Topic", "alerts", 0, false, "no free tier"},
-		{"unmodeled type", prod, "aws:cloudwatch/dashboard:Dashboard", "ops", 0, false, "no price model for aws:cloudwatch/dashboard:Dashboard"},
+		{"simple alarm", prod, tokens.CloudWatchMetricAlarm, "cpu", 0.1, true, ""},
+		{"metric-math alarm bills its two metrics", prod, tokens.CloudWatchMetricAlarm, "error-rate", 0.2, true, ""},
+		{"secret", prod, tokens.SecretsManagerSecret, "db", 0.4, true, ""},
+		{"vault of RDS snapshots has no citable price", prod, tokens.BackupVault, "vault", 0, false, "backup.warm_storage.rds_snapshot is null"},
+		{"vault priced as EBS with a per-resource size", ebs, tokens.BackupVault, "vault", 40 * 0.05, true, ""},
+		{"cross-region copy", prod, tokens.BackupPlan, "daily", 10 * 0.02, true, ""},
+		{"SNS is unknown, not free", prod, tokens.SNSTopic, "alerts", 0, false, "no free tier"},
+		{"unmodeled type", prod, tokens.CloudWatchDashboard, "ops", 0, false, "no price model for aws:cloudwatch/dashboard:Dashboard"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

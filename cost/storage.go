@@ -1,21 +1,12 @@
 package cost
 
-import (
-	"github.com/generic-corp/platform/plan"
-)
+import "github.com/generic-corp/platform/plan"
 
 const (
 	keyBackupCopy = "backup.cross_region_transfer"
 	keyECR        = "ecr.storage"
 	keyS3         = "s3.standard.first_50tb"
 )
-
-func init() {
-	register(backupVault, "aws:backup/vault:Vault")
-	register(backupPlan, "aws:backup/plan:Plan")
-	register(ecrRepository, "aws:ecr/repository:Repository")
-	register(s3Bucket, "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket")
-}
 
 // backupVault: the warm storage assumption at the rate of what the vault holds.
 func backupVault(_ *estimator, r *plan.Resource, c *calc) {

@@ -3,14 +3,11 @@ package cost
 import (
 	"strings"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
 const keyCustomMetric = "cloudwatch.custom_metric"
-
-func init() {
-	register(metricFilter, "aws:cloudwatch/logMetricFilter:LogMetricFilter")
-}
 
 // trailLogGroups returns the log groups CloudTrail trails deliver to, keyed by URN: their
 // ingestion is the trail's management events (trailLogGB), not an application's logs.
@@ -21,9 +18,9 @@ func (e *estimator) trailLogGroups() map[string]bool {
 		return v.(map[string]bool)
 	}
 	out := map[string]bool{}
-	groups := e.p.ByType(typeLogGroup)
-	for _, tr := range e.p.ByType("aws:cloudtrail/trail:Trail") {
-		for _, g := range dependsOn(e.p, tr, "cloudWatchLogsGroupArn", typeLogGroup) {
+	groups := e.p.ByType(tokens.CloudWatchLogGroup)
+	for _, tr := range e.p.ByType(tokens.CloudTrailTrail) {
+		for _, g := range dependsOn(e.p, tr, "cloudWatchLogsGroupArn", tokens.CloudWatchLogGroup) {
 			out[g.URN] = true
 		}
 		arn, _ := str(tr, "cloudWatchLogsGroupArn")

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/cost"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -56,18 +57,18 @@ func TestTrailLogGroupAndCISFilters(t *testing.T) {
 				usd       float64
 			}{
 				// 5 GB ingested, 365 days = 12.17 months of it stored.
-				{"aws:cloudwatch/logGroup:LogGroup", "trail-logs", 5*0.5 + 5*365.0/30*0.03},
-				{"aws:cloudwatch/logGroup:LogGroup", "app", 5*0.5 + 5*1*0.03},
-				{"aws:cloudwatch/logMetricFilter:LogMetricFilter", "root", 0.3},
-				{"aws:cloudwatch/metricAlarm:MetricAlarm", "root", 0.1},
+				{tokens.CloudWatchLogGroup, "trail-logs", 5*0.5 + 5*365.0/30*0.03},
+				{tokens.CloudWatchLogGroup, "app", 5*0.5 + 5*1*0.03},
+				{tokens.CloudWatchLogMetricFilter, "root", 0.3},
+				{tokens.CloudWatchMetricAlarm, "root", 0.1},
 			}
 			for _, tc := range cases {
 				it := item(t, e, tc.typ, tc.name)
 				require.True(t, it.Known, it.Reason)
 				require.InDelta(t, tc.usd, it.MonthlyUSD, cents, "%s: %s", tc.name, it.Formula)
 			}
-			require.Contains(t, item(t, e, "aws:cloudwatch/logGroup:LogGroup", "trail-logs").Formula, "trailLogGB")
-			dims := item(t, e, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "by-user")
+			require.Contains(t, item(t, e, tokens.CloudWatchLogGroup, "trail-logs").Formula, "trailLogGB")
+			dims := item(t, e, tokens.CloudWatchLogMetricFilter, "by-user")
 			require.False(t, dims.Known, "a metric per dimension value is not modeled")
 			require.Contains(t, dims.Reason, "dimensions")
 		})
@@ -79,7 +80,7 @@ func TestTrailLogGBAssumption(t *testing.T) {
 	a, err := cost.DefaultAssumptions("staging").Override([]byte(`{"trailLogGB": 40}`))
 	require.NoError(t, err)
 	e := estimate(t, capture(t, plan.Update, trailProgram), a)
-	it := item(t, e, "aws:cloudwatch/logGroup:LogGroup", "trail-logs")
+	it := item(t, e, tokens.CloudWatchLogGroup, "trail-logs")
 	require.InDelta(t, 40*0.5+40*365.0/30*0.03, it.MonthlyUSD, cents, it.Formula)
 	require.Equal(t, 2.0, cost.DefaultAssumptions("staging").TrailLogGB)
 	require.Equal(t, 5.0, cost.DefaultAssumptions("prod").TrailLogGB)

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -50,7 +51,7 @@ func TestCaptureUpdateFillsComputedValuesAndKeepsSecrets(t *testing.T) {
 	p, err := plan.Capture(program, plan.Options{Stack: "prod", Mode: plan.Update})
 	require.NoError(t, err)
 
-	key := p.Named("aws:kms/key:Key", "data")
+	key := p.Named(tokens.KMSKey, "data")
 	require.NotNil(t, key)
 	require.True(t, key.Protect)
 	require.True(t, key.RetainOnDelete)
@@ -65,12 +66,12 @@ func TestCaptureUpdateFillsComputedValuesAndKeepsSecrets(t *testing.T) {
 	require.Equal(t, box.URN, key.Parent)
 	require.Equal(t, key.Output("arn").AsString(), box.Output("keyArn").AsString())
 
-	secret := p.Named("aws:secretsmanager/secret:Secret", "db")
+	secret := p.Named(tokens.SecretsManagerSecret, "db")
 	require.Equal(t, key.Output("arn").AsString(), secret.Input("kmsKeyId").AsString())
 	require.Equal(t, []string{key.URN}, secret.PropertyDependencies["kmsKeyId"])
 	require.Contains(t, secret.Dependencies, key.URN)
 
-	version := p.Named("aws:secretsmanager/secretVersion:SecretVersion", "db")
+	version := p.Named(tokens.SecretsManagerSecretVersion, "db")
 	v := version.Input("secretString")
 	require.True(t, v.Secret(), "a generated password must reach the engine as a secret")
 	require.Contains(t, v.AsString(), plan.FakeSecretPrefix)
@@ -85,7 +86,7 @@ func TestCaptureUpdateFillsComputedValuesAndKeepsSecrets(t *testing.T) {
 func TestCapturePreviewLeavesComputedValuesUnknown(t *testing.T) {
 	p, err := plan.Capture(program, plan.Options{Stack: "staging", Mode: plan.Preview})
 	require.NoError(t, err)
-	secret := p.Named("aws:secretsmanager/secret:Secret", "db")
+	secret := p.Named(tokens.SecretsManagerSecret, "db")
 	require.True(t, secret.Input("kmsKeyId").IsComputed())
 	require.Equal(t, "", secret.ID)
 	require.True(t, p.Outputs.Get("keyArn").IsComputed())
@@ -124,7 +125,7 @@ func TestLookupPaths(t *testing.T) {
 		return err
 	}, plan.Options{Mode: plan.Update})
 	require.NoError(t, err)
-	k := p.Named("aws:kms/key:Key", "k")
+	k := p.Named(tokens.KMSKey, "k")
 	require.Equal(t, "b", k.Input("tags.a").AsString())
 	require.True(t, k.Input("tags.missing").IsNull())
 	_, ok := plan.Lookup(k.Inputs, "tags[0]")

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // fakeProvider stands in for every resource provider. In Preview it echoes the inputs
@@ -81,7 +83,7 @@ func (f *fakeProvider) create(mode Mode, typ, name string, inputs resource.Prope
 // even in preview) for the kinds of resources our program leaves unnamed.
 func (f *fakeProvider) autoname(typ, name string, state resource.PropertyMap) {
 	key, ok := autonamed[typ]
-	if strings.HasPrefix(typ, "kubernetes:") && !strings.HasPrefix(typ, "kubernetes:helm") && typ != "pulumi:providers:kubernetes" {
+	if strings.HasPrefix(typ, "kubernetes:") && !strings.HasPrefix(typ, "kubernetes:helm") && typ != tokens.ProviderK8s {
 		meta := state["metadata"]
 		if meta.IsObject() {
 			m := meta.ObjectValue()
@@ -104,27 +106,27 @@ func (f *fakeProvider) autoname(typ, name string, state resource.PropertyMap) {
 }
 
 var autonamed = map[string]string{
-	"aws:iam/role:Role":                             "name",
-	"aws:iam/policy:Policy":                         "name",
-	"aws:iam/instanceProfile:InstanceProfile":       "name",
-	"aws:ec2/securityGroup:SecurityGroup":           "name",
-	"aws:ec2/launchTemplate:LaunchTemplate":         "name",
-	"aws:cloudwatch/logGroup:LogGroup":              "name",
-	"aws:sns/topic:Topic":                           "name",
-	"aws:s3/bucketV2:BucketV2":                      "bucket",
-	"aws:rds/parameterGroup:ParameterGroup":         "name",
-	"aws:rds/subnetGroup:SubnetGroup":               "name",
-	"aws:elasticache/parameterGroup:ParameterGroup": "name",
-	"aws:elasticache/subnetGroup:SubnetGroup":       "name",
-	"aws:secretsmanager/secret:Secret":              "name",
-	"aws:kms/alias:Alias":                           "name",
-	"aws:ecr/repository:Repository":                 "name",
-	"aws:eks/cluster:Cluster":                       "name",
-	"aws:eks/nodeGroup:NodeGroup":                   "nodeGroupName",
-	"aws:cloudwatch/metricAlarm:MetricAlarm":        "name",
-	"aws:backup/vault:Vault":                        "name",
-	"aws:backup/plan:Plan":                          "name",
-	"aws:wafv2/webAcl:WebAcl":                       "name",
+	tokens.IAMRole:                   "name",
+	tokens.IAMPolicy:                 "name",
+	tokens.IAMInstanceProfile:        "name",
+	tokens.EC2SecurityGroup:          "name",
+	tokens.EC2LaunchTemplate:         "name",
+	tokens.CloudWatchLogGroup:        "name",
+	tokens.SNSTopic:                  "name",
+	tokens.S3BucketV2:                "bucket",
+	tokens.RDSParameterGroup:         "name",
+	tokens.RDSSubnetGroup:            "name",
+	tokens.ElastiCacheParameterGroup: "name",
+	tokens.ElastiCacheSubnetGroup:    "name",
+	tokens.SecretsManagerSecret:      "name",
+	tokens.KMSAlias:                  "name",
+	tokens.ECRRepository:             "name",
+	tokens.EKSCluster:                "name",
+	tokens.EKSNodeGroup:              "nodeGroupName",
+	tokens.CloudWatchMetricAlarm:     "name",
+	tokens.BackupVault:               "name",
+	tokens.BackupPlan:                "name",
+	tokens.WAFWebACL:                 "name",
 }
 
 func typeName(typ string) string {
@@ -158,38 +160,38 @@ func (c fakeCtx) secret(kind string) string {
 // fakeOutputs adds the computed outputs other resources read. Keys are Pulumi schema
 // names; an "id" entry overrides the generated physical id.
 var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
-	"aws:ec2/vpc:Vpc": func(c fakeCtx) map[string]any {
+	tokens.EC2VPC: func(c fakeCtx) map[string]any {
 		return map[string]any{"id": "vpc-" + c.hash[:12], "defaultSecurityGroupId": "sg-d" + c.hash[:11],
 			"mainRouteTableId": "rtb-m" + c.hash[:11], "defaultRouteTableId": "rtb-d" + c.hash[:11], "ownerId": AccountID}
 	},
-	"aws:ec2/subnet:Subnet":                   idPrefix("subnet-"),
-	"aws:ec2/securityGroup:SecurityGroup":     idPrefix("sg-"),
-	"aws:ec2/internetGateway:InternetGateway": idPrefix("igw-"),
-	"aws:ec2/natGateway:NatGateway":           idPrefix("nat-"),
-	"aws:ec2/eip:Eip": func(c fakeCtx) map[string]any {
+	tokens.EC2Subnet:          idPrefix("subnet-"),
+	tokens.EC2SecurityGroup:   idPrefix("sg-"),
+	tokens.EC2InternetGateway: idPrefix("igw-"),
+	tokens.EC2NatGateway:      idPrefix("nat-"),
+	tokens.EC2EIP: func(c fakeCtx) map[string]any {
 		return map[string]any{"id": "eipalloc-" + c.hash[:12], "allocationId": "eipalloc-" + c.hash[:12], "publicIp": "198.51.100.10"}
 	},
-	"aws:ec2/routeTable:RouteTable":   idPrefix("rtb-"),
-	"aws:ec2/vpcEndpoint:VpcEndpoint": idPrefix("vpce-"),
-	"aws:ec2/launchTemplate:LaunchTemplate": func(c fakeCtx) map[string]any {
+	tokens.EC2RouteTable:  idPrefix("rtb-"),
+	tokens.EC2VPCEndpoint: idPrefix("vpce-"),
+	tokens.EC2LaunchTemplate: func(c fakeCtx) map[string]any {
 		return map[string]any{"id": "lt-" + c.hash[:12], "latestVersion": 1.0, "defaultVersion": 1.0}
 	},
-	"aws:kms/key:Key": func(c fakeCtx) map[string]any {
+	tokens.KMSKey: func(c fakeCtx) map[string]any {
 		keyID := c.hash[:8] + "-" + c.hash[8:12] + "-4" + c.hash[:3] + "-8" + c.hash[3:6] + "-" + c.hash
 		return map[string]any{"id": keyID, "keyId": keyID, "arn": fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", c.region, AccountID, keyID)}
 	},
-	"aws:secretsmanager/secret:Secret": func(c fakeCtx) map[string]any {
+	tokens.SecretsManagerSecret: func(c fakeCtx) map[string]any {
 		arn := fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-%s", c.region, AccountID, c.str("name", c.name), c.hash[:6])
 		return map[string]any{"id": arn, "arn": arn}
 	},
-	"aws:rds/instance:Instance": func(c fakeCtx) map[string]any {
+	tokens.RDSInstance: func(c fakeCtx) map[string]any {
 		ident := c.str("identifier", c.id)
 		addr := fmt.Sprintf("%s.c%s.%s.rds.amazonaws.com", ident, c.hash[:10], c.region)
 		return map[string]any{"id": "db-" + strings.ToUpper(c.hash[:12]), "identifier": ident, "address": addr,
 			"endpoint": addr + ":5432", "port": 5432.0, "resourceId": "db-" + strings.ToUpper(c.hash),
 			"arn": fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", c.region, AccountID, ident), "hostedZoneId": "Z2R2ITUGPM61AM"}
 	},
-	"aws:elasticache/replicationGroup:ReplicationGroup": func(c fakeCtx) map[string]any {
+	tokens.ElastiCacheReplicationGroup: func(c fakeCtx) map[string]any {
 		rg := c.str("replicationGroupId", c.id)
 		return map[string]any{"id": rg,
 			"primaryEndpointAddress": fmt.Sprintf("master.%s.%s.%s.cache.amazonaws.com", rg, c.hash[:6], c.region),
@@ -197,7 +199,7 @@ var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
 			"arn":                    fmt.Sprintf("arn:aws:elasticache:%s:%s:replicationgroup:%s", c.region, AccountID, rg),
 			"memberClusters":         memberClusters(rg, c.inputs)}
 	},
-	"aws:eks/cluster:Cluster": func(c fakeCtx) map[string]any {
+	tokens.EKSCluster: func(c fakeCtx) map[string]any {
 		name := c.str("name", c.id)
 		oidc := fmt.Sprintf("https://oidc.eks.%s.amazonaws.com/id/%s", c.region, strings.ToUpper(c.hash+c.hash[:8]))
 		return map[string]any{"id": name,
@@ -208,34 +210,34 @@ var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
 			"arn":                  fmt.Sprintf("arn:aws:eks:%s:%s:cluster/%s", c.region, AccountID, name),
 			"status":               "ACTIVE"}
 	},
-	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": func(c fakeCtx) map[string]any {
+	tokens.IAMOpenIDConnectProvider: func(c fakeCtx) map[string]any {
 		url := strings.TrimPrefix(c.str("url", "oidc.example"), "https://")
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:oidc-provider/%s", AccountID, url)}
 	},
-	"aws:iam/role:Role": func(c fakeCtx) map[string]any {
+	tokens.IAMRole: func(c fakeCtx) map[string]any {
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:role/%s", AccountID, c.str("name", c.id)), "uniqueId": "AROA" + strings.ToUpper(c.hash)}
 	},
-	"aws:iam/policy:Policy": func(c fakeCtx) map[string]any {
+	tokens.IAMPolicy: func(c fakeCtx) map[string]any {
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:iam::%s:policy/%s", AccountID, c.str("name", c.id))}
 	},
-	"aws:s3/bucketV2:BucketV2": func(c fakeCtx) map[string]any {
+	tokens.S3BucketV2: func(c fakeCtx) map[string]any {
 		b := c.str("bucket", c.id)
 		return map[string]any{"id": b, "arn": "arn:aws:s3:::" + b, "bucketRegionalDomainName": b + ".s3." + c.region + ".amazonaws.com",
 			"bucketDomainName": b + ".s3.amazonaws.com"}
 	},
-	"aws:cloudfront/distribution:Distribution": func(c fakeCtx) map[string]any {
+	tokens.CloudFrontDistribution: func(c fakeCtx) map[string]any {
 		id := "E" + strings.ToUpper(c.hash[:12])
 		return map[string]any{"id": id, "domainName": "d" + c.hash[:12] + ".cloudfront.net", "hostedZoneId": "Z2FDTNDATAQYW2",
 			"arn": fmt.Sprintf("arn:aws:cloudfront::%s:distribution/%s", AccountID, id)}
 	},
-	"aws:route53/zone:Zone": func(c fakeCtx) map[string]any {
+	tokens.Route53Zone: func(c fakeCtx) map[string]any {
 		// Route 53 gives every public zone four name servers, one per TLD.
 		n := int(c.hash[0]) % 64
 		return map[string]any{"id": "Z" + strings.ToUpper(c.hash[:12]), "zoneId": "Z" + strings.ToUpper(c.hash[:12]),
 			"nameServers": []any{fmt.Sprintf("ns-%d.awsdns-%02d.com", 100+n, n), fmt.Sprintf("ns-%d.awsdns-%02d.net", 700+n, n),
 				fmt.Sprintf("ns-%d.awsdns-%02d.org", 1200+n, n), fmt.Sprintf("ns-%d.awsdns-%02d.co.uk", 1800+n, n)}}
 	},
-	"aws:secretsmanager/secretVersion:SecretVersion": func(c fakeCtx) map[string]any {
+	tokens.SecretsManagerSecretVersion: func(c fakeCtx) map[string]any {
 		// Every version we create is its secret's first, and Secrets Manager attaches
 		// AWSCURRENT to a secret's first version whatever versionStages says.
 		stages := []any{"AWSCURRENT"}
@@ -256,13 +258,13 @@ var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
 		version := h[:8] + "-" + h[8:12] + "-4" + h[12:15] + "-8" + h[15:18] + "-" + h[18:24] + h[:6]
 		return map[string]any{"versionId": version, "versionStages": stages}
 	},
-	"aws:ecr/pullThroughCacheRule:PullThroughCacheRule": func(c fakeCtx) map[string]any {
+	tokens.ECRPullThroughCacheRule: func(c fakeCtx) map[string]any {
 		return map[string]any{"id": c.str("ecrRepositoryPrefix", c.id), "registryId": AccountID}
 	},
-	"aws:ecr/replicationConfiguration:ReplicationConfiguration": func(c fakeCtx) map[string]any {
+	tokens.ECRReplicationConfiguration: func(c fakeCtx) map[string]any {
 		return map[string]any{"id": AccountID, "registryId": AccountID}
 	},
-	"aws:acm/certificate:Certificate": func(c fakeCtx) map[string]any {
+	tokens.ACMCertificate: func(c fakeCtx) map[string]any {
 		// ACM returns one validation option per name; a wildcard shares its apex's record.
 		names := []string{c.str("domainName", "example.com")}
 		if v, ok := c.inputs["subjectAlternativeNames"]; ok && v.IsArray() {
@@ -282,23 +284,23 @@ var fakeOutputs = map[string]func(c fakeCtx) map[string]any{
 		return map[string]any{"arn": fmt.Sprintf("arn:aws:acm:%s:%s:certificate/%s", c.region, AccountID, c.hash),
 			"domainValidationOptions": options}
 	},
-	"aws:ecr/repository:Repository": func(c fakeCtx) map[string]any {
+	tokens.ECRRepository: func(c fakeCtx) map[string]any {
 		name := c.str("name", c.id)
 		return map[string]any{"registryId": AccountID, "repositoryUrl": fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", AccountID, c.region, name),
 			"arn": fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s", c.region, AccountID, name)}
 	},
-	"aws:lb/loadBalancer:LoadBalancer": func(c fakeCtx) map[string]any {
+	tokens.LBLoadBalancer: func(c fakeCtx) map[string]any {
 		return map[string]any{"dnsName": c.id + ".elb." + c.region + ".amazonaws.com", "zoneId": "Z35SXDOTRQ7X7K", "arnSuffix": "app/" + c.id + "/" + c.hash[:16]}
 	},
-	"kubernetes:networking.k8s.io/v1:Ingress": func(c fakeCtx) map[string]any {
+	tokens.K8sIngress: func(c fakeCtx) map[string]any {
 		host := fmt.Sprintf("k8s-%s-%s.%s.elb.amazonaws.com", c.hash[:8], c.hash[8:12], c.region)
 		return map[string]any{"status": map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"hostname": host}}}}}
 	},
-	"random:index/randomPassword:RandomPassword": func(c fakeCtx) map[string]any {
+	tokens.RandomPassword: func(c fakeCtx) map[string]any {
 		return map[string]any{"result": c.secret("password"), "bcryptHash": "$2a$10$" + c.hash}
 	},
-	"random:index/randomString:RandomString": func(c fakeCtx) map[string]any { return map[string]any{"result": c.secret("string")} },
-	"random:index/randomId:RandomId": func(c fakeCtx) map[string]any {
+	tokens.RandomString: func(c fakeCtx) map[string]any { return map[string]any{"result": c.secret("string")} },
+	tokens.RandomID: func(c fakeCtx) map[string]any {
 		return map[string]any{"hex": c.hash[:8], "b64Url": c.hash[:6], "b64Std": c.hash[:6], "dec": "1234567"}
 	},
 }
@@ -336,15 +338,15 @@ func mergeMap(inputs resource.PropertyMap, key string, extra map[string]any) map
 // that names the call, so a new look-up is noticed rather than silently faked.
 func (f *fakeProvider) invoke(tok string, args resource.PropertyMap) (resource.PropertyMap, error) {
 	switch tok {
-	case "aws:index/getCallerIdentity:getCallerIdentity":
+	case tokens.InvokeGetCallerIdentity:
 		return resource.NewPropertyMapFromMap(map[string]any{"accountId": AccountID, "id": AccountID,
 			"arn": f.callerArn, "userId": "AROAOFFLINE:offline"}), nil
-	case "aws:iam/getSessionContext:getSessionContext":
+	case tokens.InvokeIAMGetSessionContext:
 		return sessionContext(args), nil
-	case "aws:index/getRegion:getRegion":
+	case tokens.InvokeGetRegion:
 		return resource.NewPropertyMapFromMap(map[string]any{"name": f.region, "id": f.region, "region": f.region,
 			"endpoint": "ec2." + f.region + ".amazonaws.com"}), nil
-	case "aws:index/getPartition:getPartition":
+	case tokens.InvokeGetPartition:
 		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "id": "aws", "dnsSuffix": "amazonaws.com"}), nil
 	}
 	return nil, fmt.Errorf("offline capture: invoke %s is not supported (the program must not depend on "+

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // Cascade says why a change follows from other resources' replacement. A replaced
@@ -26,7 +28,7 @@ type Cascade struct {
 }
 
 // vpcType is where a move to another VPC starts.
-const vpcType = "aws:ec2/vpc:Vpc"
+const vpcType = tokens.EC2VPC
 
 // providerCascade is why a resource goes with its provider: the engine replaces every
 // resource whose provider is replaced (pulumi/pulumi pkg/resource/deploy/step_generator.go).

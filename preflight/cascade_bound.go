@@ -1,6 +1,10 @@
 package preflight
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/generic-corp/platform/internal/tokens"
+)
 
 // boundInput is an input the provider can update in place, but that ties the resource to
 // what it is computed from: once that is rebuilt elsewhere (in another VPC, or as another
@@ -25,31 +29,31 @@ const toVPC = "vpc"
 // declares (or may: the load balancer is created by the AWS Load Balancer Controller
 // today). Property names are the pinned pulumi-aws SDK's (v6.83.4).
 var boundInputs = map[string][]boundInput{
-	"aws:eks/cluster:Cluster": {{Properties: []string{"vpcConfig"}, To: toVPC,
+	tokens.EKSCluster: {{Properties: []string{"vpcConfig"}, To: toVPC,
 		Why:    "you can't change the VPC of an EKS cluster (only its subnets and security groups within that VPC)",
 		Source: "https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html"}},
-	"aws:rds/subnetGroup:SubnetGroup": {{Properties: []string{"subnetIds"}, To: toVPC,
+	tokens.RDSSubnetGroup: {{Properties: []string{"subnetIds"}, To: toVPC,
 		Why:    "a DB subnet group's subnets must all be in its one VPC: subnets of another VPC are refused",
 		Source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html"}},
-	"aws:elasticache/subnetGroup:SubnetGroup": {{Properties: []string{"subnetIds"}, To: toVPC,
+	tokens.ElastiCacheSubnetGroup: {{Properties: []string{"subnetIds"}, To: toVPC,
 		Why:    "a cache subnet group belongs to one VPC: subnets of another VPC are refused",
 		Source: "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/SubnetGroups.html"}},
-	"aws:rds/instance:Instance": {{Properties: []string{"dbSubnetGroupName", "vpcSecurityGroupIds"}, To: toVPC,
+	tokens.RDSInstance: {{Properties: []string{"dbSubnetGroupName", "vpcSecurityGroupIds"}, To: toVPC,
 		When:   multiAZOrReplicated,
 		Why:    "RDS moves an instance to another VPC only when it is single-AZ and has no read replicas",
 		Source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.VPC2VPC.html"}},
-	"aws:elasticache/replicationGroup:ReplicationGroup": {{Properties: []string{"securityGroupIds"}, To: toVPC,
+	tokens.ElastiCacheReplicationGroup: {{Properties: []string{"securityGroupIds"}, To: toVPC,
 		Why:    "a replication group stays in the VPC of its subnet group: security groups of another VPC are refused",
 		Source: "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/VPCs.html"}},
-	"aws:lb/loadBalancer:LoadBalancer": {{Properties: []string{"subnets", "subnetMappings", "securityGroups"}, To: toVPC,
+	tokens.LBLoadBalancer: {{Properties: []string{"subnets", "subnetMappings", "securityGroups"}, To: toVPC,
 		Why:    "a load balancer's VPC is fixed when it is created: SetSubnets and SetSecurityGroups take only its VPC's",
 		Source: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html"}},
-	"aws:ec2/vpcEndpoint:VpcEndpoint": {{Properties: []string{"subnetIds", "securityGroupIds", "routeTableIds"}, To: toVPC,
+	tokens.EC2VPCEndpoint: {{Properties: []string{"subnetIds", "securityGroupIds", "routeTableIds"}, To: toVPC,
 		Why:    "an endpoint's subnets, security groups and route tables must be those of its VPC",
 		Source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html"}},
 	// The kubeconfig names the cluster the provider talks to: another cluster means
 	// another provider, and every object it manages is created again in that cluster.
-	"pulumi:providers:kubernetes": {{Properties: []string{"kubeconfig"}, To: "aws:eks/cluster:Cluster",
+	tokens.ProviderK8s: {{Properties: []string{"kubeconfig"}, To: tokens.EKSCluster,
 		Why:    "the Kubernetes provider plans a replacement when the kubeconfig's active cluster changes",
 		Source: "pulumi-kubernetes provider DiffConfig (provider/pkg/provider/provider.go)"}},
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/preflight"
 )
 
@@ -16,15 +17,15 @@ import (
 //	subnet-a, subnet-b -> cluster (EKS) -> kubernetes provider -> api (Deployment)
 //	database -> db-alarm (dimensions: an update)
 const (
-	tVpc         = "aws:ec2/vpc:Vpc"
-	tSubnet      = "aws:ec2/subnet:Subnet"
-	tSG          = "aws:ec2/securityGroup:SecurityGroup"
-	tDBSubnets   = "aws:rds/subnetGroup:SubnetGroup"
-	tRedis       = "aws:elasticache/replicationGroup:ReplicationGroup"
-	tEKS         = "aws:eks/cluster:Cluster"
-	tK8sProvider = "pulumi:providers:kubernetes"
-	tDeployment  = "kubernetes:apps/v1:Deployment"
-	tAlarm       = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	tVpc         = tokens.EC2VPC
+	tSubnet      = tokens.EC2Subnet
+	tSG          = tokens.EC2SecurityGroup
+	tDBSubnets   = tokens.RDSSubnetGroup
+	tRedis       = tokens.ElastiCacheReplicationGroup
+	tEKS         = tokens.EKSCluster
+	tK8sProvider = tokens.ProviderK8s
+	tDeployment  = tokens.K8sDeployment
+	tAlarm       = tokens.CloudWatchMetricAlarm
 )
 
 func urnOf(typ, name string) string { return "urn:pulumi:prod::platform::" + typ + "::" + name }
@@ -219,8 +220,8 @@ func TestCascadeRecordsWhy(t *testing.T) {
 }
 
 func TestRemovingAProtectedResourceIsRefused(t *testing.T) {
-	bucket := node{typ: "aws:s3/bucketV2:BucketV2", name: "data", inputs: map[string]any{"bucket": "data"}}
-	logs := node{typ: "aws:s3/bucketV2:BucketV2", name: "logs", inputs: map[string]any{"bucket": "logs"}}
+	bucket := node{typ: tokens.S3BucketV2, name: "data", inputs: map[string]any{"bucket": "data"}}
+	logs := node{typ: tokens.S3BucketV2, name: "logs", inputs: map[string]any{"bucket": "logs"}}
 	cases := []struct {
 		name    string
 		protect bool

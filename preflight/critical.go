@@ -4,15 +4,17 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // KeystoneTypes are the slow resources a full rebuild must be able to create in
 // parallel (DESIGN.md, "no false serialisation").
 var KeystoneTypes = []string{
-	"aws:rds/instance:Instance",
-	"aws:elasticache/replicationGroup:ReplicationGroup",
-	"aws:eks/cluster:Cluster",
-	"aws:cloudfront/distribution:Distribution",
+	tokens.RDSInstance,
+	tokens.ElastiCacheReplicationGroup,
+	tokens.EKSCluster,
+	tokens.CloudFrontDistribution,
 }
 
 // graph is the "must finish before" relation over a report's resources:

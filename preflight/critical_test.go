@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/preflight"
 )
@@ -45,7 +46,7 @@ func TestNoFalseSerialisation(t *testing.T) {
 			cp := report(t, stack, plan.Preview).CriticalPath
 			require.Empty(t, cp.Serialised, "keystones wait for each other")
 			for _, k := range cp.Keystones {
-				if k.Type != "aws:cloudfront/distribution:Distribution" {
+				if k.Type != tokens.CloudFrontDistribution {
 					require.Less(t, k.StartMinutes, 2.0, "%s %s starts early", k.Type, k.Name)
 				}
 			}
@@ -61,12 +62,12 @@ func synthetic() *preflight.Report {
 	}
 	rs := []preflight.Resource{
 		res("comp", "platform:x:Comp", "", false),
-		res("role", "aws:iam/role:Role", "comp", true),
-		res("cluster", "aws:eks/cluster:Cluster", "comp", true, "role"),
-		res("k8s", "pulumi:providers:kubernetes", "comp", true, "cluster"),
-		res("db", "aws:rds/instance:Instance", "", true),
-		res("after-comp", "aws:s3/bucketV2:BucketV2", "", true, "comp"),
-		res("workload", "kubernetes:apps/v1:Deployment", "", true),
+		res("role", tokens.IAMRole, "comp", true),
+		res("cluster", tokens.EKSCluster, "comp", true, "role"),
+		res("k8s", tokens.ProviderK8s, "comp", true, "cluster"),
+		res("db", tokens.RDSInstance, "", true),
+		res("after-comp", tokens.S3BucketV2, "", true, "comp"),
+		res("workload", tokens.K8sDeployment, "", true),
 	}
 	rs[6].Provider = "k8s"
 	return &preflight.Report{Stack: "x", Resources: rs}
@@ -79,8 +80,8 @@ func TestCriticalPathModel(t *testing.T) {
 	r.CriticalPath = preflight.AnalyseForTest(r.Resources, timings)
 	cp := r.CriticalPath
 
-	eks := timings.Lookup("aws:eks/cluster:Cluster").Minutes
-	dep := timings.Lookup("kubernetes:apps/v1:Deployment").Minutes
+	eks := timings.Lookup(tokens.EKSCluster).Minutes
+	dep := timings.Lookup(tokens.K8sDeployment).Minutes
 	role := timings.Default.Minutes
 	require.InDelta(t, role+eks+dep, cp.Minutes, 0.05, "role -> cluster -> provider -> deployment")
 	var names []string
@@ -124,9 +125,9 @@ func TestTimingsAreSourced(t *testing.T) {
 			require.NotEmpty(t, e.Source, e.Type)
 		}
 	}
-	rds := &preflight.Resource{Type: "aws:rds/instance:Instance", Custom: true, Inputs: map[string]any{"multiAz": true}}
-	single := &preflight.Resource{Type: "aws:rds/instance:Instance", Custom: true, Inputs: map[string]any{"multiAz": false}}
-	restored := &preflight.Resource{Type: "aws:rds/instance:Instance", Custom: true, Inputs: map[string]any{"multiAz": true, "snapshotIdentifier": "snap"}}
+	rds := &preflight.Resource{Type: tokens.RDSInstance, Custom: true, Inputs: map[string]any{"multiAz": true}}
+	single := &preflight.Resource{Type: tokens.RDSInstance, Custom: true, Inputs: map[string]any{"multiAz": false}}
+	restored := &preflight.Resource{Type: tokens.RDSInstance, Custom: true, Inputs: map[string]any{"multiAz": true, "snapshotIdentifier": "snap"}}
 	require.Greater(t, timings.Minutes(rds), timings.Minutes(single), "Multi-AZ takes longer")
 	require.Greater(t, timings.Minutes(restored), timings.Minutes(rds), "a restore takes longer still")
 	require.Zero(t, timings.Minutes(&preflight.Resource{Type: "platform:database:Postgres"}), "components take no time")

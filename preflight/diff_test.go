@@ -6,11 +6,12 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/preflight"
 )
 
-const rdsType = "aws:rds/instance:Instance"
+const rdsType = tokens.RDSInstance
 
 func changeOf(t *testing.T, d *preflight.Diff, typ string) preflight.Change {
 	t.Helper()
@@ -37,7 +38,7 @@ func property(t *testing.T, c preflight.Change, path string) preflight.PropertyC
 // TestDiffOfAChangedInstanceClass changes the stack file (as a pull request would) and
 // captures both revisions: a class change is an in-place update with a cost delta.
 func TestDiffOfAChangedInstanceClass(t *testing.T) {
-	const redisType = "aws:elasticache/replicationGroup:ReplicationGroup"
+	const redisType = tokens.ElastiCacheReplicationGroup
 	t.Run("redis node type: priced both sides", func(t *testing.T) {
 		dir := projectCopy(t, map[string]func(string) string{
 			"Pulumi.staging.yaml": setConfig("platform:redisQueueNodeType", "cache.t4g.small"),
@@ -110,23 +111,23 @@ func TestDiffFlagsReplacements(t *testing.T) {
 		{
 			name: "a subnet's CIDR replaces the subnet",
 			mutate: func(t *testing.T, b *preflight.Report) {
-				firstOfType(t, b, "aws:ec2/subnet:Subnet").Inputs["cidrBlock"] = "10.99.0.0/24"
+				firstOfType(t, b, tokens.EC2Subnet).Inputs["cidrBlock"] = "10.99.0.0/24"
 			},
-			typ: "aws:ec2/subnet:Subnet", path: "cidrBlock", stateful: false, wantReplaced: true,
+			typ: tokens.EC2Subnet, path: "cidrBlock", stateful: false, wantReplaced: true,
 		},
 		{
 			name: "Redis snapshot retention is an update",
 			mutate: func(t *testing.T, b *preflight.Report) {
-				firstOfType(t, b, "aws:elasticache/replicationGroup:ReplicationGroup").Inputs["snapshotRetentionLimit"] = 1.0
+				firstOfType(t, b, tokens.ElastiCacheReplicationGroup).Inputs["snapshotRetentionLimit"] = 1.0
 			},
-			typ: "aws:elasticache/replicationGroup:ReplicationGroup", path: "snapshotRetentionLimit", stateful: true, wantReplaced: false,
+			typ: tokens.ElastiCacheReplicationGroup, path: "snapshotRetentionLimit", stateful: true, wantReplaced: false,
 		},
 		{
 			name: "a nested EKS network setting replaces the cluster",
 			mutate: func(t *testing.T, b *preflight.Report) {
-				firstOfType(t, b, "aws:eks/cluster:Cluster").Inputs["kubernetesNetworkConfig"] = map[string]any{"serviceIpv4Cidr": "172.16.0.0/16"}
+				firstOfType(t, b, tokens.EKSCluster).Inputs["kubernetesNetworkConfig"] = map[string]any{"serviceIpv4Cidr": "172.16.0.0/16"}
 			},
-			typ: "aws:eks/cluster:Cluster", path: "kubernetesNetworkConfig.serviceIpv4Cidr", stateful: true, wantReplaced: true,
+			typ: tokens.EKSCluster, path: "kubernetesNetworkConfig.serviceIpv4Cidr", stateful: true, wantReplaced: true,
 		},
 	}
 	for _, tc := range cases {
@@ -159,13 +160,13 @@ func TestDiffAddedRemovedAndFindings(t *testing.T) {
 	base := report(t, "prod", plan.Preview)
 
 	// The base has an extra bucket (removed by head) and lacks the Redis groups (added).
-	extra := *firstOfType(t, base, "aws:s3/bucketV2:BucketV2")
+	extra := *firstOfType(t, base, tokens.S3BucketV2)
 	extra.URN += "-retired"
 	extra.Name += "-retired"
 	base.Resources = append(base.Resources, extra)
 	var kept []preflight.Resource
 	for _, r := range base.Resources {
-		if r.Type != "aws:elasticache/replicationGroup:ReplicationGroup" {
+		if r.Type != tokens.ElastiCacheReplicationGroup {
 			kept = append(kept, r)
 		}
 	}
@@ -208,16 +209,16 @@ func TestReplacePropertiesAreRealSDKInputs(t *testing.T) {
 	require.Contains(t, preflight.ReplaceProperties(rdsType), "identifier")
 	require.Contains(t, preflight.ReplaceProperties(rdsType), "kmsKeyId")
 	require.NotContains(t, preflight.ReplaceProperties(rdsType), "instanceClass")
-	require.Contains(t, preflight.ReplaceProperties("aws:ec2/subnet:Subnet"), "cidrBlock")
+	require.Contains(t, preflight.ReplaceProperties(tokens.EC2Subnet), "cidrBlock")
 	require.True(t, preflight.StatefulTypes[rdsType])
-	require.False(t, preflight.StatefulTypes["aws:ec2/subnet:Subnet"])
+	require.False(t, preflight.StatefulTypes[tokens.EC2Subnet])
 }
 
 // TestReportCarriesPropertyDependencies: the cascade reads them from the head report.
 func TestReportCarriesPropertyDependencies(t *testing.T) {
 	r := report(t, "prod", plan.Preview)
 	db := firstOfType(t, r, rdsType)
-	group := firstOfType(t, r, "aws:rds/subnetGroup:SubnetGroup")
+	group := firstOfType(t, r, tokens.RDSSubnetGroup)
 	require.Equal(t, []string{group.URN}, db.PropertyDependencies["dbSubnetGroupName"])
 	require.NotContains(t, db.PropertyDependencies, "instanceClass", "inputs computed from nothing are left out")
 	subnets := group.PropertyDependencies["subnetIds"]
@@ -230,7 +231,7 @@ func TestReportCarriesPropertyDependencies(t *testing.T) {
 func TestDiffCascadesFromTheVPC(t *testing.T) {
 	head := report(t, "prod", plan.Preview)
 	base := report(t, "prod", plan.Preview)
-	firstOfType(t, base, "aws:ec2/vpc:Vpc").Inputs["cidrBlock"] = "10.99.0.0/16"
+	firstOfType(t, base, tokens.EC2VPC).Inputs["cidrBlock"] = "10.99.0.0/16"
 	d := preflight.Compare(base, head, "base.json")
 
 	want := map[string]string{ // stateful resource -> the input that carries the cascade to it

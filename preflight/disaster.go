@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/stacks"
 )
 
@@ -159,7 +160,7 @@ func disasterRehearsal(r *Report) *DRRehearsal {
 func providerRegions(r *Report) map[string]string {
 	out := map[string]string{}
 	for _, res := range r.Resources {
-		if res.Type == "pulumi:providers:aws" {
+		if res.Type == tokens.ProviderAWS {
 			if region, ok := res.Inputs["region"].(string); ok {
 				out[res.URN] = region
 			}

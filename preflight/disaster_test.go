@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/preflight"
 )
@@ -29,7 +30,7 @@ func TestDRRebuildNeedsNothingFromTheFailedRegion(t *testing.T) {
 		require.Positive(t, d.ByRegion["us-east-2"], "the rebuild's own backup copies leave its region")
 		require.Len(t, d.PreProvisioned, 4, "two distributions, each with prod's certificate and web ACL")
 		for _, x := range d.PreProvisioned {
-			require.Contains(t, x.URN, "aws:cloudfront/distribution:Distribution", x.Path)
+			require.Contains(t, x.URN, tokens.CloudFrontDistribution, x.Path)
 		}
 		require.Contains(t, d.RestoreSource, "platform-prod-dr-drill")
 		require.InDelta(t, r.CriticalPath.Minutes, d.RebuildMinutes, 0.001)
@@ -50,8 +51,8 @@ func TestDRRehearsalFailsOnTheFailedRegion(t *testing.T) {
 	base := func() *preflight.Report {
 		return &preflight.Report{Config: map[string]string{"aws:region": "us-west-2", "platform:failedRegion": "us-east-1",
 			"platform:restoreSnapshotId": "platform-prod-dr-drill"}, Resources: []preflight.Resource{
-			{URN: east, Type: "pulumi:providers:aws", Custom: true, Inputs: map[string]any{"region": "us-east-1"}},
-			{URN: "urn:pulumi:dr::platform::aws:rds/instance:Instance::database", Type: "aws:rds/instance:Instance", Custom: true,
+			{URN: east, Type: tokens.ProviderAWS, Custom: true, Inputs: map[string]any{"region": "us-east-1"}},
+			{URN: "urn:pulumi:dr::platform::aws:rds/instance:Instance::database", Type: tokens.RDSInstance, Custom: true,
 				Inputs: map[string]any{"snapshotIdentifier": "platform-prod-dr-drill"}},
 		}}
 	}
@@ -63,21 +64,21 @@ func TestDRRehearsalFailsOnTheFailedRegion(t *testing.T) {
 		{"nothing in the failed region", func(*preflight.Report) {}, ""},
 		{"a web ACL created in it", func(r *preflight.Report) {
 			r.Resources = append(r.Resources, preflight.Resource{URN: "urn:pulumi:dr::platform::aws:wafv2/webAcl:WebAcl::edge-waf",
-				Type: "aws:wafv2/webAcl:WebAcl", Custom: true, Provider: east, Inputs: map[string]any{"scope": "CLOUDFRONT"}})
+				Type: tokens.WAFWebACL, Custom: true, Provider: east, Inputs: map[string]any{"scope": "CLOUDFRONT"}})
 		}, "creates 1 resources in the failed region us-east-1"},
 		{"backup copies sent to it", func(r *preflight.Report) {
 			r.Resources = append(r.Resources, preflight.Resource{URN: "urn:pulumi:dr::platform::aws:backup/plan:Plan::backup",
-				Type: "aws:backup/plan:Plan", Custom: true, Inputs: map[string]any{"rules": []any{map[string]any{"copyActions": []any{
+				Type: tokens.BackupPlan, Custom: true, Inputs: map[string]any{"rules": []any{map[string]any{"copyActions": []any{
 					map[string]any{"destinationVaultArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:platform-dr-dr"}}}}}})
 		}, "1 inputs point into the failed region us-east-1 (first: urn:pulumi:dr::platform::aws:backup/plan:Plan::backup rules[0].copyActions[0].destinationVaultArn)"},
 		{"RDS backups replicated to it", func(r *preflight.Report) {
 			r.Resources = append(r.Resources, preflight.Resource{URN: "urn:pulumi:dr::platform::aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication::r",
-				Type: "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", Custom: true, Provider: east, Inputs: map[string]any{}})
+				Type: tokens.RDSInstanceAutomatedBackupsReplication, Custom: true, Provider: east, Inputs: map[string]any{}})
 		}, "creates 1 resources in the failed region"},
 		{"an empty database", func(r *preflight.Report) { delete(r.Config, "platform:restoreSnapshotId") }, "no restore source"},
 		{"a global service is not regional", func(r *preflight.Report) {
 			r.Resources = append(r.Resources, preflight.Resource{URN: "urn:pulumi:dr::platform::aws:iam/role:Role::x",
-				Type: "aws:iam/role:Role", Custom: true, Provider: east, Inputs: map[string]any{}})
+				Type: tokens.IAMRole, Custom: true, Provider: east, Inputs: map[string]any{}})
 		}, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {

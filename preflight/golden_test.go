@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/preflight"
 )
@@ -41,7 +42,7 @@ func TestGoldenReports(t *testing.T) {
 	staging := report(t, "staging", plan.Preview)
 	withDiff := report(t, "staging", plan.Preview)
 	base := report(t, "staging", plan.Preview)
-	db := resource(t, base, "aws:rds/instance:Instance", "database")
+	db := resource(t, base, tokens.RDSInstance, "database")
 	db.Inputs["identifier"] = "agent-platform-staging-db-old"
 	db.Inputs["instanceClass"] = "db.t4g.small"
 	base.Cost.MonthlyUSD -= 25.5
@@ -68,7 +69,7 @@ func TestGoldenReports(t *testing.T) {
 func TestMarkdownIsAPullRequestComment(t *testing.T) {
 	r := report(t, "prod", plan.Preview)
 	r.Findings = append(r.Findings, preflight.Finding{Rule: "rds-encrypted", Severity: "critical", Enforcement: "mandatory",
-		URN: firstOfType(t, r, "aws:rds/instance:Instance").URN, Message: "storage | not encrypted\nset storageEncrypted", Blocking: true})
+		URN: firstOfType(t, r, tokens.RDSInstance).URN, Message: "storage | not encrypted\nset storageEncrypted", Blocking: true})
 	r.Summary.Mandatory++
 	r.Summary.Pass = false
 	md := string(render(t, preflight.MarkdownFormat{}, &preflight.Document{Reports: []*preflight.Report{r}}))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/stacks"
 )
 
@@ -42,7 +43,7 @@ var immutableSettings = []immutableSetting{
 		Source: "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html",
 	},
 	{
-		Key: "availabilityZones", Owner: "aws:ec2/subnet:Subnet",
+		Key: "availabilityZones", Owner: tokens.EC2Subnet,
 		Why: "a subnet's availability zone is fixed when it is created, and the layout places subnets by zone index " +
 			"(components/network/cidr.go): removing or reordering zones re-creates subnets in address ranges still in use " +
 			"under RDS, ElastiCache and EKS. Only appending zones is possible.",
@@ -53,29 +54,29 @@ var immutableSettings = []immutableSetting{
 	// restoreToPointInTime force a new instance, so changing the source of a dr stack
 	// that already restored would replace the protected database with another restore.
 	{
-		Key: "restoreSnapshotId", Owner: "aws:rds/instance:Instance",
+		Key: "restoreSnapshotId", Owner: tokens.RDSInstance,
 		Why: "the database was created from this snapshot; snapshotIdentifier forces a new instance, so another value replaces the " +
 			"restored (protected) database. Keep it while the rebuild lives; a new restore is a new dr stack.",
 		Source: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#snapshot_identifier",
 	},
 	{
-		Key: "restorePointInTime", Owner: "aws:rds/instance:Instance",
+		Key: "restorePointInTime", Owner: tokens.RDSInstance,
 		Why:    "the database was created from this point in time; restoreToPointInTime forces a new instance, so another value replaces it.",
 		Source: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#restore_to_point_in_time",
 	},
 	{
-		Key: "restoreSourceBackupsArn", Owner: "aws:rds/instance:Instance",
+		Key: "restoreSourceBackupsArn", Owner: tokens.RDSInstance,
 		Why:    "the restore's source backups are part of restoreToPointInTime, which forces a new instance.",
 		Source: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#restore_to_point_in_time",
 	},
 	{
-		Key: "serviceName", Owner: "aws:rds/instance:Instance",
+		Key: "serviceName", Owner: tokens.RDSInstance,
 		Why: "it is the stem of every physical name (RDS identifier, Redis group ids, bucket, vault and secret names), and a new name " +
 			"is a new resource: every stateful resource would be replaced.",
 		Source: "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#identifier",
 	},
 	{
-		Key: "domain", Owner: "aws:acm/certificate:Certificate",
+		Key: "domain", Owner: tokens.ACMCertificate,
 		Why: "a hosted zone's and a certificate's name cannot change (route53 zone name and acm domainName force new resources), " +
 			"and the sites, the API and their records follow it.",
 		Source: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zones-working-with.html",

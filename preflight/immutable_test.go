@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/preflight"
 )
 
@@ -36,10 +37,10 @@ func TestImmutableSettingsAreRefused(t *testing.T) {
 		{name: "another VPC CIDR", deployed: []node{vpc},
 			base: map[string]string{cidr: "10.30.0.0/16"}, head: map[string]string{cidr: "10.31.0.0/16"},
 			want: []preflight.Refusal{{Kind: "immutable-setting", Key: cidr, Old: "10.30.0.0/16", New: "10.31.0.0/16", URN: urnOf(tVpc, "vpc")}}},
-		{name: "a dr stack switching its restore source", deployed: []node{{typ: "aws:rds/instance:Instance", name: "database"}},
+		{name: "a dr stack switching its restore source", deployed: []node{{typ: tokens.RDSInstance, name: "database"}},
 			base: map[string]string{"platform:restoreSnapshotId": "platform-prod-dr-drill"}, head: map[string]string{"platform:restoreSnapshotId": "platform-prod-2026-12-01"},
 			want: []preflight.Refusal{{Kind: "immutable-setting", Key: "platform:restoreSnapshotId", Old: "platform-prod-dr-drill", New: "platform-prod-2026-12-01",
-				URN: urnOf("aws:rds/instance:Instance", "database")}}},
+				URN: urnOf(tokens.RDSInstance, "database")}}},
 		{name: "a zone appended", deployed: []node{subnet},
 			base: map[string]string{zones: `["us-east-1a","us-east-1b"]`}, head: map[string]string{zones: `["us-east-1a","us-east-1b","us-east-1c"]`}},
 		{name: "zones reordered", deployed: []node{subnet},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/preflight"
 )
@@ -32,7 +33,7 @@ func TestJSONSchemaKeys(t *testing.T) {
 	}
 	var db map[string]any
 	for _, x := range res {
-		if m := x.(map[string]any); m["type"] == "aws:rds/instance:Instance" {
+		if m := x.(map[string]any); m["type"] == tokens.RDSInstance {
 			db = m
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/preflight"
 )
@@ -32,7 +33,7 @@ func TestParityOfTheStacks(t *testing.T) {
 	require.Nil(t, setting(p, rdsType, "instanceClass"), "sizes are left out")
 	require.Nil(t, setting(p, rdsType, "allocatedStorage"), "sizes are left out")
 	require.Nil(t, setting(p, rdsType, "identifier"), "names derived from the stack are normalised")
-	require.Nil(t, setting(p, "aws:ec2/subnet:Subnet", "cidrBlock"), "addressing is left out")
+	require.Nil(t, setting(p, tokens.EC2Subnet, "cidrBlock"), "addressing is left out")
 	for _, s := range p.Settings {
 		require.NotContains(t, s.Path, "-staging", "map keys embedding the stack name are normalised: %s", s.Path)
 	}
@@ -46,7 +47,7 @@ func TestParityOfTheStacks(t *testing.T) {
 
 	var nat []string
 	for _, pr := range p.Presence {
-		if pr.Type == "aws:ec2/natGateway:NatGateway" {
+		if pr.Type == tokens.EC2NatGateway {
 			nat = append(nat, strings.Join(pr.In, ","))
 		}
 	}
@@ -77,7 +78,7 @@ func TestParityNormalisation(t *testing.T) {
 		return &preflight.Report{Stack: stack,
 			Config: map[string]string{"platform:environment": stack, "platform:domain": domain},
 			Resources: []preflight.Resource{{
-				URN: "urn:" + stack, Type: "aws:s3/bucketV2:BucketV2", Name: "platform-" + stack + "-assets",
+				URN: "urn:" + stack, Type: tokens.S3BucketV2, Name: "platform-" + stack + "-assets",
 				Inputs: map[string]any{
 					"bucket": "platform-" + stack + "-assets." + domain,
 					"tags":   map[string]any{"platform.generic-corp.io/tier": "web", "kubernetes.io/cluster/platform-" + stack: "owned"},

@@ -1,21 +1,25 @@
 package preflight
 
-import "github.com/generic-corp/platform/internal/replacement"
+import (
+	"github.com/generic-corp/platform/internal/replacement"
+
+	"github.com/generic-corp/platform/internal/tokens"
+)
 
 // StatefulTypes hold data that a replacement destroys (or, for KMS keys and secrets,
 // makes unreadable): the types policy stateful-protected guards, plus the EKS cluster
 // (its etcd state and every workload on it) and Secrets Manager secrets.
 var StatefulTypes = map[string]bool{
-	"aws:rds/instance:Instance":                         true,
-	"aws:rds/cluster:Cluster":                           true,
-	"aws:elasticache/replicationGroup:ReplicationGroup": true,
-	"aws:s3/bucketV2:BucketV2":                          true,
-	"aws:s3/bucket:Bucket":                              true,
-	"aws:kms/key:Key":                                   true,
-	"aws:eks/cluster:Cluster":                           true,
-	"aws:backup/vault:Vault":                            true,
-	"aws:secretsmanager/secret:Secret":                  true,
-	"aws:ecr/repository:Repository":                     true,
+	tokens.RDSInstance:                 true,
+	tokens.RDSCluster:                  true,
+	tokens.ElastiCacheReplicationGroup: true,
+	tokens.S3BucketV2:                  true,
+	tokens.S3Bucket:                    true,
+	tokens.KMSKey:                      true,
+	tokens.EKSCluster:                  true,
+	tokens.BackupVault:                 true,
+	tokens.SecretsManagerSecret:        true,
+	tokens.ECRRepository:               true,
 }
 
 // ReplaceProperties returns the replace-on-change properties known for a type. The table

@@ -47,15 +47,6 @@ var resilienceIDs = map[string][]string{
 		"sla-ec2-region", "sla-ec2-instance", "sla-cloudfront", "sla-secrets-manager"},
 }
 
-// LoadResilienceConstants parses the embedded table.
-func LoadResilienceConstants() ([]ResilienceConstant, error) {
-	d, err := parseResilience(resilienceJSON)
-	if err != nil {
-		return nil, err
-	}
-	return d.Constants, nil
-}
-
 func parseResilience(data []byte) (*resilienceData, error) {
 	var d resilienceData
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -2,6 +2,8 @@ package preflight
 
 import (
 	"fmt"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // frontend is one static site: a versioned S3 bucket behind CloudFront, deployed by CI
@@ -20,7 +22,7 @@ func (m *resilienceModel) frontends() []resilient {
 		}
 		f := &frontend{res: site}
 		for _, res := range m.r.Resources {
-			if res.Parent == site.URN && res.Type == "aws:s3/bucketVersioningV2:BucketVersioningV2" {
+			if res.Parent == site.URN && res.Type == tokens.S3BucketVersioningV2 {
 				f.versioned = at(res.Inputs, "versioningConfiguration.status") == "Enabled"
 			}
 		}
@@ -72,7 +74,7 @@ type secretStore struct {
 func (m *resilienceModel) secrets() resilient {
 	s := &secretStore{}
 	for _, res := range m.r.Resources {
-		if res.Type != "aws:secretsmanager/secret:Secret" {
+		if res.Type != tokens.SecretsManagerSecret {
 			continue
 		}
 		if s.n++; s.first == "" {

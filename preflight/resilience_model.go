@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // resilient is one stateful component of the model. estimate returns false when the
@@ -49,12 +51,12 @@ func (m *resilienceModel) components() []resilient {
 	var out, derived []resilient
 	for i := range m.r.Resources {
 		res := &m.r.Resources[i]
-		if res.Type == "aws:rds/instance:Instance" && !isSet(res.Inputs["replicateSourceDb"]) { // a read replica is not the system of record
+		if res.Type == tokens.RDSInstance && !isSet(res.Inputs["replicateSourceDb"]) { // a read replica is not the system of record
 			out = append(out, &postgres{res: res})
 		}
 	}
 	for i := range m.r.Resources {
-		if res := &m.r.Resources[i]; res.Type == "aws:elasticache/replicationGroup:ReplicationGroup" {
+		if res := &m.r.Resources[i]; res.Type == tokens.ElastiCacheReplicationGroup {
 			if g := newRedis(res); g.derived {
 				derived = append(derived, g)
 			} else {
@@ -95,12 +97,12 @@ func dependsOn(res *Resource, urn string) bool {
 func (m *resilienceModel) nodeGroupZones() []string {
 	var zones []string
 	for _, ng := range m.r.Resources {
-		if ng.Type != "aws:eks/nodeGroup:NodeGroup" {
+		if ng.Type != tokens.EKSNodeGroup {
 			continue
 		}
 		for _, dep := range ng.Dependencies {
 			sn := m.byURN[dep]
-			if sn == nil || sn.Type != "aws:ec2/subnet:Subnet" {
+			if sn == nil || sn.Type != tokens.EC2Subnet {
 				continue
 			}
 			if az, ok := sn.Inputs["availabilityZone"].(string); ok && !slices.Contains(zones, az) {

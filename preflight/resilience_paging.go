@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // paging is how long a release that fails requests takes to page someone: the fastest
@@ -20,11 +22,11 @@ func (m *resilienceModel) paging() (Figure, string) {
 	for i := range m.r.Resources {
 		alarm := &m.r.Resources[i]
 		in := alarm.Inputs
-		if alarm.Type != "aws:cloudwatch/metricAlarm:MetricAlarm" || in["namespace"] != "AWS/Route53" || in["metricName"] != "HealthCheckStatus" || len(asList(in["alarmActions"])) == 0 {
+		if alarm.Type != tokens.CloudWatchMetricAlarm || in["namespace"] != "AWS/Route53" || in["metricName"] != "HealthCheckStatus" || len(asList(in["alarmActions"])) == 0 {
 			continue
 		}
 		for _, hc := range m.r.Resources {
-			if hc.Type != "aws:route53/healthCheck:HealthCheck" || !dependsOn(alarm, hc.URN) {
+			if hc.Type != tokens.Route53HealthCheck || !dependsOn(alarm, hc.URN) {
 				continue
 			}
 			check := number(hc.Inputs["requestInterval"], 30) * number(hc.Inputs["failureThreshold"], 3) / 60
@@ -36,7 +38,7 @@ func (m *resilienceModel) paging() (Figure, string) {
 	if wait, ok := m.criticalRouteWait(); ok {
 		eval := m.c.minutes("prometheus-evaluation-interval")
 		for _, rule := range m.r.Resources {
-			if rule.Type != "kubernetes:monitoring.coreos.com/v1:PrometheusRule" {
+			if rule.Type != tokens.K8sPrometheusRule {
 				continue
 			}
 			for _, g := range asList(at(rule.Inputs, "spec.groups")) {
@@ -61,7 +63,7 @@ func (m *resilienceModel) paging() (Figure, string) {
 func (m *resilienceModel) criticalRouteWait() (float64, bool) {
 	for _, res := range m.r.Resources {
 		route := asMap(at(res.Inputs, "values.alertmanager.config.route"))
-		if res.Type != "kubernetes:helm.sh/v4:Chart" || route == nil {
+		if res.Type != tokens.K8sHelmChart || route == nil {
 			continue
 		}
 		wait := m.c.minutes("alertmanager-group-wait")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // regionRebuild is the region-loss RTO: the plan rebuilt elsewhere, with the database
@@ -15,7 +17,7 @@ func (m *resilienceModel) regionRebuild() RegionRebuild {
 	copy(rebuilt, m.r.Resources)
 	for i := range rebuilt {
 		res := &rebuilt[i]
-		if res.Type == "aws:rds/instance:Instance" && !isSet(res.Inputs["snapshotIdentifier"]) && !isSet(res.Inputs["restoreToPointInTime"]) {
+		if res.Type == tokens.RDSInstance && !isSet(res.Inputs["snapshotIdentifier"]) && !isSet(res.Inputs["restoreToPointInTime"]) {
 			res.Inputs = maps.Clone(res.Inputs)
 			res.Inputs["snapshotIdentifier"] = "(the newest copy outside the region)"
 		}
@@ -44,12 +46,12 @@ func (m *resilienceModel) postgresRegionRPO(db *Resource) (Figure, string, []str
 	for i := range m.r.Resources {
 		res := &m.r.Resources[i]
 		switch res.Type {
-		case "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication":
+		case tokens.RDSInstanceAutomatedBackupsReplication:
 			if region := m.regionOf(res); dependsOn(res, db.URN) && region != m.home {
 				consider(minutesFig(m.c.minutes("rds-backup-replication")),
 					fmt.Sprintf("automated backups replicated to %s: a point-in-time restore there trails by the log interval", region), "rds-backup-replication")
 			}
-		case "aws:backup/plan:Plan":
+		case tokens.BackupPlan:
 			if !m.backupSelects(res, db) {
 				continue
 			}
@@ -80,7 +82,7 @@ func (m *resilienceModel) backupSelects(plan, db *Resource) bool {
 	tags := asMap(db.Inputs["tags"])
 	for i := range m.r.Resources {
 		sel := &m.r.Resources[i]
-		if sel.Type != "aws:backup/selection:Selection" || !dependsOn(sel, plan.URN) {
+		if sel.Type != tokens.BackupSelection || !dependsOn(sel, plan.URN) {
 			continue
 		}
 		if dependsOn(sel, db.URN) {
@@ -109,7 +111,7 @@ func (m *resilienceModel) copyRegion(plan *Resource, action map[string]any) stri
 		}
 	}
 	for _, urn := range plan.Dependencies {
-		if v := m.byURN[urn]; v != nil && v.Type == "aws:backup/vault:Vault" && m.regionOf(v) != m.home {
+		if v := m.byURN[urn]; v != nil && v.Type == tokens.BackupVault && m.regionOf(v) != m.home {
 			return m.regionOf(v)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/preflight"
 )
@@ -101,10 +102,10 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 		check  func(t *testing.T, rs preflight.Resilience)
 	}{
 		{"a single-AZ database restores instead of failing over", func(t *testing.T, r *preflight.Report) {
-			resource(t, r, "aws:rds/instance:Instance", "database").Inputs["multiAz"] = false
+			resource(t, r, tokens.RDSInstance, "database").Inputs["multiAz"] = false
 		}, func(t *testing.T, rs preflight.Resilience) {
 			e := estimateOf(t, rs, "az-loss", "PostgreSQL database")
-			want := variantMinutes(t, "aws:rds/instance:Instance", "restoreToPointInTime") + constant(t, "restore-cutover")
+			want := variantMinutes(t, tokens.RDSInstance, "restoreToPointInTime") + constant(t, "restore-cutover")
 			require.InDelta(t, want, e.RTO.Minutes, 0.01)
 			require.InDelta(t, constant(t, "rds-log-upload-interval"), e.RPO.Minutes, 0.01)
 			require.False(t, e.MeetsRTO)
@@ -116,8 +117,8 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			require.NotNil(t, missed(rs, "availability", "PostgreSQL database", "availability"))
 		}},
 		{"without backup copies the region-loss RPO is unbounded", func(t *testing.T, r *preflight.Report) {
-			dropResources(r, "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
-			for _, rule := range resource(t, r, "aws:backup/plan:Plan", "backup-plan").Inputs["rules"].([]any) {
+			dropResources(r, tokens.RDSInstanceAutomatedBackupsReplication)
+			for _, rule := range resource(t, r, tokens.BackupPlan, "backup-plan").Inputs["rules"].([]any) {
 				delete(rule.(map[string]any), "copyActions")
 			}
 		}, func(t *testing.T, rs preflight.Resilience) {
@@ -130,7 +131,7 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			require.Equal(t, "unbounded", m.Estimate)
 		}},
 		{"the daily copy action alone gives a day", func(t *testing.T, r *preflight.Report) {
-			dropResources(r, "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
+			dropResources(r, tokens.RDSInstanceAutomatedBackupsReplication)
 		}, func(t *testing.T, rs preflight.Resilience) {
 			e := estimateOf(t, rs, "region-loss", "PostgreSQL database")
 			require.InDelta(t, 24*60, e.RPO.Minutes, 0.01)
@@ -138,8 +139,8 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			require.Contains(t, e.Basis, "us-west-2")
 		}},
 		{"a weekly copy misses a day", func(t *testing.T, r *preflight.Report) {
-			dropResources(r, "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication")
-			for _, rule := range resource(t, r, "aws:backup/plan:Plan", "backup-plan").Inputs["rules"].([]any) {
+			dropResources(r, tokens.RDSInstanceAutomatedBackupsReplication)
+			for _, rule := range resource(t, r, tokens.BackupPlan, "backup-plan").Inputs["rules"].([]any) {
 				rule.(map[string]any)["schedule"] = "cron(0 5 ? * SUN *)"
 			}
 		}, func(t *testing.T, rs preflight.Resilience) {
@@ -148,13 +149,13 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			require.NotNil(t, missed(rs, "region-loss", "PostgreSQL database", "RPO"))
 		}},
 		{"a lone worker misses the node-loss target", func(t *testing.T, r *preflight.Report) {
-			resource(t, r, "kubernetes:keda.sh/v1alpha1:ScaledObject", "worker").Inputs["spec"].(map[string]any)["minReplicaCount"] = 1.0
+			resource(t, r, tokens.K8sScaledObject, "worker").Inputs["spec"].(map[string]any)["minReplicaCount"] = 1.0
 		}, func(t *testing.T, rs preflight.Resilience) {
 			require.NotNil(t, missed(rs, "node-loss", "worker", "RTO"))
 			require.Equal(t, constant(t, "sla-ec2-instance"), componentOf(t, rs, "worker").AvailabilityPercent)
 		}},
 		{"two workers spread over AZs survive a node and an AZ", func(t *testing.T, r *preflight.Report) {
-			resource(t, r, "kubernetes:keda.sh/v1alpha1:ScaledObject", "worker").Inputs["spec"].(map[string]any)["minReplicaCount"] = 2.0
+			resource(t, r, tokens.K8sScaledObject, "worker").Inputs["spec"].(map[string]any)["minReplicaCount"] = 2.0
 		}, func(t *testing.T, rs preflight.Resilience) {
 			for _, d := range []string{"node-loss", "az-loss"} {
 				e := estimateOf(t, rs, d, "worker")
@@ -167,8 +168,8 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 		{"a short unreachable toleration shortens the reschedule", func(t *testing.T, r *preflight.Report) {
 			// A lone worker (prod keeps two): its node's loss takes it, and it waits out
 			// the toleration before it is started elsewhere.
-			resource(t, r, "kubernetes:keda.sh/v1alpha1:ScaledObject", "worker").Inputs["spec"].(map[string]any)["minReplicaCount"] = 1.0
-			pod := resource(t, r, "kubernetes:apps/v1:Deployment", "worker").Inputs["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
+			resource(t, r, tokens.K8sScaledObject, "worker").Inputs["spec"].(map[string]any)["minReplicaCount"] = 1.0
+			pod := resource(t, r, tokens.K8sDeployment, "worker").Inputs["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)
 			pod["tolerations"] = []any{map[string]any{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30.0}}
 		}, func(t *testing.T, rs preflight.Resilience) {
 			e := estimateOf(t, rs, "node-loss", "worker")
@@ -178,7 +179,7 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			require.True(t, e.MeetsRTO)
 		}},
 		{"a lone queue node without snapshots loses its jobs", func(t *testing.T, r *preflight.Report) {
-			in := resource(t, r, "aws:elasticache/replicationGroup:ReplicationGroup", "cache-queue").Inputs
+			in := resource(t, r, tokens.ElastiCacheReplicationGroup, "cache-queue").Inputs
 			in["numCacheClusters"], in["automaticFailoverEnabled"], in["multiAzEnabled"], in["snapshotRetentionLimit"] = 1.0, false, false, 0.0
 		}, func(t *testing.T, rs preflight.Resilience) {
 			for _, d := range []string{"node-loss", "az-loss", "data-corruption"} {
@@ -188,7 +189,7 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			require.NotNil(t, missed(rs, "az-loss", "Redis queue", "RPO"))
 		}},
 		{"a cache group loses nothing", func(t *testing.T, r *preflight.Report) {
-			in := resource(t, r, "aws:elasticache/replicationGroup:ReplicationGroup", "cache-cache").Inputs
+			in := resource(t, r, tokens.ElastiCacheReplicationGroup, "cache-cache").Inputs
 			in["numCacheClusters"], in["automaticFailoverEnabled"], in["snapshotRetentionLimit"] = 1.0, false, 0.0
 		}, func(t *testing.T, rs preflight.Resilience) {
 			for _, d := range []string{"node-loss", "region-loss", "data-corruption"} {
@@ -196,7 +197,7 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			}
 		}},
 		{"no automated backups leave nothing to restore", func(t *testing.T, r *preflight.Report) {
-			resource(t, r, "aws:rds/instance:Instance", "database").Inputs["backupRetentionPeriod"] = 0.0
+			resource(t, r, tokens.RDSInstance, "database").Inputs["backupRetentionPeriod"] = 0.0
 		}, func(t *testing.T, rs preflight.Resilience) {
 			e := estimateOf(t, rs, "data-corruption", "PostgreSQL database")
 			require.True(t, e.RTO.Unbounded)
@@ -204,8 +205,8 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			require.NotNil(t, missed(rs, "data-corruption", "PostgreSQL database", "RTO"))
 		}},
 		{"without paging a bad release has no bounded recovery", func(t *testing.T, r *preflight.Report) {
-			dropResources(r, "aws:route53/healthCheck:HealthCheck")
-			dropResources(r, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+			dropResources(r, tokens.Route53HealthCheck)
+			dropResources(r, tokens.K8sPrometheusRule)
 		}, func(t *testing.T, rs preflight.Resilience) {
 			e := estimateOf(t, rs, "bad-deploy", "api")
 			require.True(t, e.RTO.Unbounded)
@@ -213,14 +214,14 @@ func TestResilienceFollowsThePlan(t *testing.T) {
 			require.NotNil(t, missed(rs, "bad-deploy", "api", "RTO"))
 		}},
 		{"the Prometheus alert pages when the health check is gone", func(t *testing.T, r *preflight.Report) {
-			dropResources(r, "aws:route53/healthCheck:HealthCheck")
+			dropResources(r, tokens.Route53HealthCheck)
 		}, func(t *testing.T, rs preflight.Resilience) {
 			e := estimateOf(t, rs, "bad-deploy", "api")
 			require.False(t, e.RTO.Unbounded)
 			require.Contains(t, e.Basis, "ApiErrorRateCritical")
 		}},
 		{"node groups in one AZ leave nothing to run on", func(t *testing.T, r *preflight.Report) {
-			ng := resource(t, r, "aws:eks/nodeGroup:NodeGroup", "cluster-general")
+			ng := resource(t, r, tokens.EKSNodeGroup, "cluster-general")
 			var deps []string
 			for _, d := range ng.Dependencies {
 				if !strings.Contains(d, "Subnet::") || strings.HasSuffix(d, "-us-east-1a") {

@@ -3,6 +3,7 @@ package preflight
 import (
 	"fmt"
 	"github.com/generic-corp/platform/components/temporal"
+	"github.com/generic-corp/platform/internal/tokens"
 	"math"
 	"strings"
 )
@@ -115,9 +116,9 @@ func (m *resilienceModel) workloads() []resilient {
 	for i := range m.r.Resources {
 		res := &m.r.Resources[i]
 		switch {
-		case res.Type == "kubernetes:apps/v1:Deployment" && res.Component != "observability":
+		case res.Type == tokens.K8sDeployment && res.Component != "observability":
 			out = append(out, m.deployment(res))
-		case res.Type == "kubernetes:helm.sh/v4:Chart" && res.Inputs["chart"] == "temporal":
+		case res.Type == tokens.K8sHelmChart && res.Inputs["chart"] == "temporal":
 			out = append(out, m.temporalServer(res))
 		}
 	}
@@ -167,10 +168,10 @@ func (m *resilienceModel) minReplicas(name string, namespace any, spec map[strin
 			continue
 		}
 		switch res.Type {
-		case "kubernetes:autoscaling/v2:HorizontalPodAutoscaler":
+		case tokens.K8sHorizontalPodAutoscaler:
 			n := int(number(s["minReplicas"], 1))
 			return n, fmt.Sprintf("HPA minReplicas %d", n)
-		case "kubernetes:keda.sh/v1alpha1:ScaledObject":
+		case tokens.K8sScaledObject:
 			n := int(number(s["minReplicaCount"], 0))
 			return n, fmt.Sprintf("KEDA minReplicaCount %d", n)
 		}

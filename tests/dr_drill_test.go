@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/plan/stackplan"
 	"github.com/generic-corp/platform/stacks"
@@ -22,7 +23,7 @@ func TestDRDrillIsRepeatable(t *testing.T) {
 		drill bool
 	}{{"dr", true}, {"prod", false}, {"staging", false}} {
 		p := capture(t, c.stack, plan.Preview)
-		secrets := p.ByType("aws:secretsmanager/secret:Secret")
+		secrets := p.ByType(tokens.SecretsManagerSecret)
 		require.NotEmpty(t, secrets)
 		for _, s := range secrets {
 			window := num(s.Input("recoveryWindowInDays"))
@@ -32,7 +33,7 @@ func TestDRDrillIsRepeatable(t *testing.T) {
 				require.GreaterOrEqual(t, window, 7.0, "%s %s", c.stack, s.Name)
 			}
 		}
-		buckets := p.ByType("aws:s3/bucketV2:BucketV2")
+		buckets := p.ByType(tokens.S3BucketV2)
 		require.NotEmpty(t, buckets)
 		for _, b := range buckets {
 			require.Equal(t, c.drill, b.Input("forceDestroy").AsBool(), "%s %s forceDestroy", c.stack, b.Name)
@@ -40,10 +41,10 @@ func TestDRDrillIsRepeatable(t *testing.T) {
 				require.False(t, b.RetainOnDelete, "%s %s: a kept bucket's name blocks the next drill", c.stack, b.Name)
 			}
 		}
-		for _, v := range p.ByType("aws:backup/vault:Vault") {
+		for _, v := range p.ByType(tokens.BackupVault) {
 			require.Equal(t, c.drill, v.Input("forceDestroy").AsBool(), "%s %s forceDestroy", c.stack, v.Name)
 		}
-		locks := p.ByType("aws:backup/vaultLockConfiguration:VaultLockConfiguration")
+		locks := p.ByType(tokens.BackupVaultLockConfiguration)
 		if c.stack == "staging" {
 			require.Empty(t, locks)
 			continue
@@ -61,14 +62,14 @@ func TestDRDrillIsRepeatable(t *testing.T) {
 func TestDRKeepsNothingInUsEast1(t *testing.T) {
 	t.Parallel()
 	dr := capture(t, "dr", plan.Preview)
-	for _, pr := range dr.ByType("pulumi:providers:aws") {
+	for _, pr := range dr.ByType(tokens.ProviderAWS) {
 		require.NotEqual(t, "us-east-1", str(pr.Input("region")), pr.URN)
 	}
-	require.Empty(t, dr.ByType("aws:route53/healthCheck:HealthCheck"), "its alarm could live only in us-east-1")
-	for _, c := range dr.ByType("aws:acm/certificate:Certificate") {
+	require.Empty(t, dr.ByType(tokens.Route53HealthCheck), "its alarm could live only in us-east-1")
+	for _, c := range dr.ByType(tokens.ACMCertificate) {
 		require.Contains(t, []string{"api-certificate", "temporal-ui-certificate"}, c.Name, "only regional certificates")
 	}
-	for _, w := range dr.ByType("aws:wafv2/webAcl:WebAcl") {
+	for _, w := range dr.ByType(tokens.WAFWebACL) {
 		require.Equal(t, "REGIONAL", str(w.Input("scope")), w.Name)
 	}
 
@@ -76,7 +77,7 @@ func TestDRKeepsNothingInUsEast1(t *testing.T) {
 	// One certificate for prod's sites and the rebuild's: in use by prod's distributions,
 	// so ACM renews it; covering prod's names, so a cut-over can move them to the
 	// rebuild's distributions.
-	cert := one(t, prod, "aws:acm/certificate:Certificate", func(r *plan.Resource) bool { return r.Name == "edge-certificate" })
+	cert := one(t, prod, tokens.ACMCertificate, func(r *plan.Resource) bool { return r.Name == "edge-certificate" })
 	require.Equal(t, "generic-corp.io", str(cert.Input("domainName")))
 	require.Equal(t, []string{"www.generic-corp.io", "app.generic-corp.io", "dr.generic-corp.io", "*.dr.generic-corp.io"},
 		strs(cert.Input("subjectAlternativeNames")))
@@ -85,11 +86,11 @@ func TestDRKeepsNothingInUsEast1(t *testing.T) {
 	// one CNAME per name): adopted by alias, never deleted by the move to one certificate.
 	for site, names := range map[string][]string{"app": {"app.generic-corp.io"}, "landing": {"generic-corp.io", "www.generic-corp.io"}} {
 		for _, n := range names {
-			rec := one(t, prod, "aws:route53/record:Record", func(r *plan.Resource) bool { return r.Name == "edge-certificate-validation-"+n })
+			rec := one(t, prod, tokens.Route53Record, func(r *plan.Resource) bool { return r.Name == "edge-certificate-validation-"+n })
 			require.Equal(t, []string{"urn:pulumi:prod::platform::platform:cdn:Site$aws:route53/record:Record::" + site + "-cert-validation-" + n}, rec.Aliases, n)
 		}
 	}
-	for _, d := range prod.ByType("aws:cloudfront/distribution:Distribution") {
+	for _, d := range prod.ByType(tokens.CloudFrontDistribution) {
 		require.Equal(t, str(cert.Output("arn")), str(d.Input("viewerCertificate.acmCertificateArn")), d.Name)
 	}
 	require.Contains(t, cert.Provider, "us-east-1")
@@ -108,7 +109,7 @@ func TestDRReadsProdsOperatorSecrets(t *testing.T) {
 	prod := capture(t, "prod", plan.Update)
 	dr := capture(t, "dr", plan.Update)
 	replicated := map[string]bool{}
-	for _, s := range prod.ByType("aws:secretsmanager/secret:Secret") {
+	for _, s := range prod.ByType(tokens.SecretsManagerSecret) {
 		if s.Input("replicas").IsNull() {
 			continue
 		}
@@ -126,7 +127,7 @@ func TestDRReadsProdsOperatorSecrets(t *testing.T) {
 	}
 	require.Equal(t, len(replicated), reads, "every replica prod makes is one the rebuild reads")
 	readers := 0
-	for _, es := range dr.ByType("kubernetes:external-secrets.io/v1:ExternalSecret") {
+	for _, es := range dr.ByType(tokens.K8sExternalSecret) {
 		for _, d := range es.Input("spec.data").AsArray().AsSlice() {
 			key := str(d.AsMap().Get("remoteRef").AsMap().Get("key"))
 			require.False(t, strings.HasPrefix(key, "agent-platform-dr/") && replicated["agent-platform-prod/"+strings.TrimPrefix(key, "agent-platform-dr/")],
@@ -156,14 +157,14 @@ func TestDRCutoverKeepsProdsNames(t *testing.T) {
 		"app-distribution":     {"app.dr.generic-corp.io", "app.generic-corp.io"},
 		"landing-distribution": {"dr.generic-corp.io", "www.dr.generic-corp.io", "generic-corp.io", "www.generic-corp.io"},
 	}
-	for _, d := range p.ByType("aws:cloudfront/distribution:Distribution") {
+	for _, d := range p.ByType(tokens.CloudFrontDistribution) {
 		require.Equal(t, want[d.Name], strs(d.Input("aliases")), d.Name)
 	}
-	for _, r := range p.ByType("aws:route53/record:Record") {
+	for _, r := range p.ByType(tokens.Route53Record) {
 		require.True(t, strings.Contains(str(r.Input("name")), "dr.generic-corp.io") || r.Input("name").IsComputed(),
 			"the rebuild writes no record of prod's names: %s %s", r.Name, str(r.Input("name")))
 	}
-	for _, d := range capture(t, "dr", plan.Preview).ByType("aws:cloudfront/distribution:Distribution") {
+	for _, d := range capture(t, "dr", plan.Preview).ByType(tokens.CloudFrontDistribution) {
 		require.Len(t, strs(d.Input("aliases")), len(want[d.Name])/2, "%s: before the cut-over only the dr names", d.Name)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/plan/stackplan"
 	"github.com/generic-corp/platform/stacks"
@@ -136,8 +137,8 @@ func TestDRMatchesProd(t *testing.T) {
 			compared++
 			switch {
 			case va == vb:
-			case drAllowedDiffs[k+" "+key], drDrillInputs[key] && (b.Type == "aws:secretsmanager/secret:Secret" || b.Type == "aws:s3/bucketV2:BucketV2"),
-				key == drZoneInput && b.Type == "aws:route53/record:Record":
+			case drAllowedDiffs[k+" "+key], drDrillInputs[key] && (b.Type == tokens.SecretsManagerSecret || b.Type == tokens.S3BucketV2),
+				key == drZoneInput && b.Type == tokens.Route53Record:
 				allowed++
 			default:
 				diffs = append(diffs, fmt.Sprintf("%s %s: prod %s, dr %s", k, key, va, vb))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -17,7 +18,7 @@ var stackDomain = map[string]string{"staging": "staging.generic-corp.io", "prod"
 // webACL returns the one WAF web ACL of a scope (CLOUDFRONT or REGIONAL).
 func webACL(t testing.TB, p *plan.Plan, scope string) *plan.Resource {
 	t.Helper()
-	return one(t, p, "aws:wafv2/webAcl:WebAcl", func(r *plan.Resource) bool { return str(r.Input("scope")) == scope })
+	return one(t, p, tokens.WAFWebACL, func(r *plan.Resource) bool { return str(r.Input("scope")) == scope })
 }
 
 func TestCloudFrontRedirectsToHTTPSBehindTheWAF(t *testing.T) {
@@ -25,7 +26,7 @@ func TestCloudFrontRedirectsToHTTPSBehindTheWAF(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			p := capture(t, stack, plan.Update)
 			waf := webACL(t, p, "CLOUDFRONT")
-			dists := p.ByType("aws:cloudfront/distribution:Distribution")
+			dists := p.ByType(tokens.CloudFrontDistribution)
 			require.Len(t, dists, 2, "the app and landing sites")
 			for _, d := range dists {
 				require.Equal(t, "redirect-to-https", str(d.Input("defaultCacheBehavior.viewerProtocolPolicy")), d.Name)
@@ -74,10 +75,10 @@ func TestSiteBucketPolicyAllowsOnlyItsDistribution(t *testing.T) {
 	for _, stack := range workloadStacks {
 		t.Run(stack, func(t *testing.T) {
 			p := capture(t, stack, plan.Update) // the policy embeds the distribution ARN, unknown in a preview
-			for _, d := range p.ByType("aws:cloudfront/distribution:Distribution") {
+			for _, d := range p.ByType(tokens.CloudFrontDistribution) {
 				distArn := str(d.Output("arn"))
 				require.True(t, strings.HasPrefix(distArn, "arn:aws:cloudfront::"), distArn)
-				pol := one(t, p, "aws:s3/bucketPolicy:BucketPolicy", func(r *plan.Resource) bool { return r.Parent == d.Parent })
+				pol := one(t, p, tokens.S3BucketPolicy, func(r *plan.Resource) bool { return r.Parent == d.Parent })
 				var doc policyDoc
 				require.NoError(t, json.Unmarshal([]byte(str(pol.Input("policy"))), &doc), pol.Name)
 
@@ -126,7 +127,7 @@ func TestAPIIngressAndDNS(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			p := capture(t, stack, plan.Update)
 			host := "api." + stackDomain[stack]
-			ing := k8sObject(t, p, "kubernetes:networking.k8s.io/v1:Ingress", "platform", "api")
+			ing := k8sObject(t, p, tokens.K8sIngress, "platform", "api")
 			require.Equal(t, host, str(ing.Input("spec.rules[0].host")))
 			require.Equal(t, "api", str(ing.Input("spec.rules[0].http.paths[0].backend.service.name")))
 
@@ -139,7 +140,7 @@ func TestAPIIngressAndDNS(t *testing.T) {
 			require.True(t, strings.Contains(policy, "TLS13-1-2") || strings.Contains(policy, "TLS-1-2") || strings.Contains(policy, "FS-1-2"),
 				"ssl-policy %q must refuse TLS below 1.2", policy)
 
-			cert := one(t, p, "aws:acm/certificate:Certificate", func(r *plan.Resource) bool { return str(r.Input("domainName")) == host })
+			cert := one(t, p, tokens.ACMCertificate, func(r *plan.Resource) bool { return str(r.Input("domainName")) == host })
 			require.Equal(t, str(cert.Output("arn")), albAnnotation(ing, "certificate-arn"))
 			require.Equal(t, str(webACL(t, p, "REGIONAL").Output("arn")), albAnnotation(ing, "wafv2-acl-arn"))
 
@@ -153,12 +154,12 @@ func TestAPIIngressAndDNS(t *testing.T) {
 			}
 			require.GreaterOrEqual(t, idle, 3600, "idle timeout must hold agent streams (WebSocket/SSE) open for an hour")
 
-			rec := one(t, p, "aws:route53/record:Record", func(r *plan.Resource) bool { return str(r.Input("name")) == host })
+			rec := one(t, p, tokens.Route53Record, func(r *plan.Resource) bool { return str(r.Input("name")) == host })
 			require.Equal(t, "CNAME", str(rec.Input("type")))
 			lbHost := str(ing.Output("status.loadBalancer.ingress[0].hostname"))
 			require.NotEmpty(t, lbHost)
 			require.Equal(t, []string{lbHost}, strs(rec.Input("records")), "api.%s must point at the Ingress's load balancer", stackDomain[stack])
-			zone := one(t, p, "aws:route53/zone:Zone", nil)
+			zone := one(t, p, tokens.Route53Zone, nil)
 			require.Equal(t, zone.ID, str(rec.Input("zoneId")))
 		})
 	}
@@ -169,7 +170,7 @@ func TestECRRepositories(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			p := capture(t, stack, plan.Update)
 			repos := map[string]*plan.Resource{}
-			for _, r := range p.ByType("aws:ecr/repository:Repository") {
+			for _, r := range p.ByType(tokens.ECRRepository) {
 				name := str(r.Input("name"))
 				repos[name[strings.LastIndex(name, "/")+1:]] = r
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/plan/stackplan"
 	"github.com/generic-corp/platform/stacks"
@@ -17,13 +18,13 @@ import (
 // plan besides what each resource declares.
 
 const (
-	tSecret        = "aws:secretsmanager/secret:Secret"
-	tSecretVersion = "aws:secretsmanager/secretVersion:SecretVersion"
-	tRecord        = "aws:route53/record:Record"
-	tZone          = "aws:route53/zone:Zone"
-	tAccessEntry   = "aws:eks/accessEntry:AccessEntry"
-	tAccessPolicy  = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
-	tCertificateV  = "aws:acm/certificateValidation:CertificateValidation"
+	tSecret        = tokens.SecretsManagerSecret
+	tSecretVersion = tokens.SecretsManagerSecretVersion
+	tRecord        = tokens.Route53Record
+	tZone          = tokens.Route53Zone
+	tAccessEntry   = tokens.EKSAccessEntry
+	tAccessPolicy  = tokens.EKSAccessPolicyAssociation
+	tCertificateV  = tokens.ACMCertificateValidation
 	ssoSession     = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_AdministratorAccess_0123456789abcdef/alice@generic-corp.io"
 	ssoRole        = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_0123456789abcdef"
 )
@@ -215,7 +216,7 @@ func TestConsumersReadTheShapeOperatorsFill(t *testing.T) {
 				}
 			}
 			read := 0
-			for _, es := range p.ByType("kubernetes:external-secrets.io/v1:ExternalSecret") {
+			for _, es := range p.ByType(tokens.K8sExternalSecret) {
 				data := es.Input("spec.data")
 				if !data.IsArray() {
 					continue

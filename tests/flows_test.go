@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
 	"github.com/generic-corp/platform/policies/verdict"
@@ -54,11 +55,11 @@ func TestFlowListIsComplete(t *testing.T) {
 			}
 			require.Greater(t, len(flows), 60)
 
-			for _, svc := range p.ByType("kubernetes:core/v1:Service") {
+			for _, svc := range p.ByType(tokens.K8sService) {
 				ns := str(svc.Input("metadata").AsMap().Get("namespace"))
 				sel := svc.Input("spec.selector").AsMap()
 				var targets []string
-				for _, d := range p.ByType("kubernetes:apps/v1:Deployment") {
+				for _, d := range p.ByType(tokens.K8sDeployment) {
 					labels := d.Input("spec.template.metadata.labels").AsMap()
 					match := true
 					for k, v := range sel.All {
@@ -77,7 +78,7 @@ func TestFlowListIsComplete(t *testing.T) {
 			}
 
 			for _, r := range p.Resources {
-				if !strings.HasPrefix(r.Type, "kubernetes:") || r.Type == "kubernetes:helm.sh/v4:Chart" {
+				if !strings.HasPrefix(r.Type, "kubernetes:") || r.Type == tokens.K8sHelmChart {
 					continue
 				}
 				for _, s := range plainStrings(property.New(r.Inputs)) {
@@ -90,19 +91,19 @@ func TestFlowListIsComplete(t *testing.T) {
 				}
 			}
 
-			for _, typ := range []string{"aws:rds/instance:Instance", "aws:elasticache/replicationGroup:ReplicationGroup"} {
+			for _, typ := range []string{tokens.RDSInstance, tokens.ElastiCacheReplicationGroup} {
 				for _, store := range p.ByType(typ) {
 					if store.Input("replicateSourceDb").IsString() {
 						continue
 					}
-					label := map[string]string{"aws:rds/instance:Instance": "rds.Instance", "aws:elasticache/replicationGroup:ReplicationGroup": "elasticache.ReplicationGroup"}[typ]
+					label := map[string]string{tokens.RDSInstance: "rds.Instance", tokens.ElastiCacheReplicationGroup: "elasticache.ReplicationGroup"}[typ]
 					want := fmt.Sprintf("%s %q", label, store.Name)
 					require.True(t, has(func(f rules.FlowVerdict) bool { return f.To == want && f.SecurityGroups != "" }), "no flow reaches %s", want)
 				}
 			}
 
-			for _, typ := range []string{"kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "kubernetes:monitoring.coreos.com/v1:PodMonitor",
-				"kubernetes:networking.k8s.io/v1:Ingress"} {
+			for _, typ := range []string{tokens.K8sServiceMonitor, tokens.K8sPodMonitor,
+				tokens.K8sIngress} {
 				for _, r := range p.ByType(typ) {
 					name := str(r.Input("metadata").AsMap().Get("name"))
 					require.True(t, has(func(f rules.FlowVerdict) bool { return strings.Contains(f.Why, name) }), "no flow comes from %s %s", typ, name)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -23,7 +24,7 @@ func TestDatabase(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
 			p := capture(t, tc.stack, plan.Update)
-			db := one(t, p, "aws:rds/instance:Instance", isPrimaryDB)
+			db := one(t, p, tokens.RDSInstance, isPrimaryDB)
 			require.Equal(t, "postgres", str(db.Input("engine")))
 			require.True(t, strings.HasPrefix(str(db.Input("engineVersion")), "16"))
 			require.Equal(t, tc.multiAz, db.Input("multiAz").AsBool())
@@ -45,7 +46,7 @@ func TestDatabase(t *testing.T) {
 			require.True(t, isOurKey(p, str(db.Input("performanceInsightsKmsKeyId"))))
 
 			// The parameter group the instance uses forces TLS and logs slow queries (seed: >500ms).
-			pg := one(t, p, "aws:rds/parameterGroup:ParameterGroup", func(r *plan.Resource) bool {
+			pg := one(t, p, tokens.RDSParameterGroup, func(r *plan.Resource) bool {
 				return str(r.Output("name")) == str(db.Input("parameterGroupName"))
 			})
 			require.Equal(t, "postgres16", str(pg.Input("family")))
@@ -59,7 +60,7 @@ func TestDatabase(t *testing.T) {
 }
 
 func isOurKey(p *plan.Plan, arn string) bool {
-	for _, k := range p.ByType("aws:kms/key:Key") {
+	for _, k := range p.ByType(tokens.KMSKey) {
 		if arn != "" && str(k.Output("arn")) == arn {
 			return true
 		}
@@ -71,7 +72,7 @@ func TestRedisGroups(t *testing.T) {
 	for _, stack := range stacksUnderTest {
 		t.Run(stack, func(t *testing.T) {
 			p := capture(t, stack, plan.Update)
-			groups := p.ByType("aws:elasticache/replicationGroup:ReplicationGroup")
+			groups := p.ByType(tokens.ElastiCacheReplicationGroup)
 			require.Len(t, groups, 2, "queue and cache groups")
 			policies := map[string]string{}
 			for _, g := range groups {
@@ -84,7 +85,7 @@ func TestRedisGroups(t *testing.T) {
 				require.Equal(t, strict, g.Input("automaticFailoverEnabled").AsBool())
 				require.Equal(t, strict, g.Input("multiAzEnabled").AsBool())
 				require.Equal(t, strict, g.Protect)
-				pg := one(t, p, "aws:elasticache/parameterGroup:ParameterGroup", func(r *plan.Resource) bool {
+				pg := one(t, p, tokens.ElastiCacheParameterGroup, func(r *plan.Resource) bool {
 					return str(r.Output("name")) == str(g.Input("parameterGroupName"))
 				})
 				require.Equal(t, "redis7", str(pg.Input("family")))
@@ -111,12 +112,12 @@ func TestNetwork(t *testing.T) {
 	}{{"staging", 1}, {"prod", 3}} {
 		t.Run(tc.stack, func(t *testing.T) {
 			p := capture(t, tc.stack, plan.Update)
-			require.Len(t, p.ByType("aws:ec2/natGateway:NatGateway"), tc.nats)
-			require.Len(t, p.ByType("aws:ec2/subnet:Subnet"), 9, "three tiers over three AZs")
-			require.Len(t, p.ByType("aws:ec2/flowLog:FlowLog"), 1)
-			dsg := one(t, p, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", nil)
+			require.Len(t, p.ByType(tokens.EC2NatGateway), tc.nats)
+			require.Len(t, p.ByType(tokens.EC2Subnet), 9, "three tiers over three AZs")
+			require.Len(t, p.ByType(tokens.EC2FlowLog), 1)
+			dsg := one(t, p, tokens.EC2DefaultSecurityGroup, nil)
 			require.True(t, dsg.Input("ingress").IsNull() || dsg.Input("ingress").AsArray().Len() == 0)
-			for _, lg := range p.ByType("aws:cloudwatch/logGroup:LogGroup") {
+			for _, lg := range p.ByType(tokens.CloudWatchLogGroup) {
 				require.Greater(t, num(lg.Input("retentionInDays")), 0.0, lg.Name)
 				require.True(t, isOurKey(p, str(lg.Input("kmsKeyId"))), lg.Name)
 			}
@@ -128,33 +129,33 @@ func TestCluster(t *testing.T) {
 	for _, stack := range stacksUnderTest {
 		t.Run(stack, func(t *testing.T) {
 			p := capture(t, stack, plan.Update)
-			eks := one(t, p, "aws:eks/cluster:Cluster", nil)
+			eks := one(t, p, tokens.EKSCluster, nil)
 			require.False(t, eks.Input("vpcConfig.endpointPublicAccess").AsBool(), "no public endpoint without an allow-list")
 			require.True(t, eks.Input("vpcConfig.endpointPrivateAccess").AsBool())
 			require.Equal(t, "API", str(eks.Input("accessConfig.authenticationMode")))
 			require.Len(t, eks.Input("enabledClusterLogTypes").AsArray().AsSlice(), 5)
 			require.Equal(t, "secrets", str(eks.Input("encryptionConfig.resources[0]")))
 			require.True(t, isOurKey(p, str(eks.Input("encryptionConfig.provider.keyArn"))))
-			require.Len(t, p.ByType("aws:iam/openIdConnectProvider:OpenIdConnectProvider"), 1)
+			require.Len(t, p.ByType(tokens.IAMOpenIDConnectProvider), 1)
 
-			lt := one(t, p, "aws:ec2/launchTemplate:LaunchTemplate", nil)
+			lt := one(t, p, tokens.EC2LaunchTemplate, nil)
 			require.Equal(t, "required", str(lt.Input("metadataOptions.httpTokens")))
 			require.LessOrEqual(t, num(lt.Input("metadataOptions.httpPutResponseHopLimit")), 2.0)
 			require.Equal(t, "gp3", str(lt.Input("blockDeviceMappings[0].ebs.volumeType")))
 			require.Equal(t, "true", str(lt.Input("blockDeviceMappings[0].ebs.encrypted")))
 
-			ng := one(t, p, "aws:eks/nodeGroup:NodeGroup", nil)
+			ng := one(t, p, tokens.EKSNodeGroup, nil)
 			require.True(t, ng.Input("remoteAccess").IsNull(), "no SSH to nodes")
 			require.Contains(t, str(ng.Input("amiType")), "ARM_64", "Graviton by default")
 
 			addons := map[string]string{}
-			for _, a := range p.ByType("aws:eks/addon:Addon") {
+			for _, a := range p.ByType(tokens.EKSAddon) {
 				addons[str(a.Input("addonName"))] = str(a.Input("addonVersion"))
 			}
 			for _, name := range []string{"vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent"} {
 				require.NotEmpty(t, addons[name], "add-on %s pinned", name)
 			}
-			require.Len(t, p.ByType("pulumi:providers:kubernetes"), 1)
+			require.Len(t, p.ByType(tokens.ProviderK8s), 1)
 			require.True(t, p.Outputs.Get("kubeconfig").Secret())
 		})
 	}

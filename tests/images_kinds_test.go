@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
 	"github.com/generic-corp/platform/policies/verdict"
@@ -16,10 +17,10 @@ import (
 // program registers, not only its Deployments.
 
 const (
-	jobType  = "kubernetes:batch/v1:Job"
-	cronType = "kubernetes:batch/v1:CronJob"
-	stsType  = "kubernetes:apps/v1:StatefulSet"
-	dsType   = "kubernetes:apps/v1:DaemonSet"
+	jobType  = tokens.K8sJob
+	cronType = tokens.K8sCronJob
+	stsType  = tokens.K8sStatefulSet
+	dsType   = tokens.K8sDaemonSet
 )
 
 var podTemplateRules = []string{"k8s-hygiene", "k8s-pss-restricted"}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/generic-corp/platform/components/database"
 	"github.com/generic-corp/platform/components/observability"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -16,11 +17,11 @@ import (
 // third-party images come through registries we control.
 
 const (
-	tReplication = "aws:ecr/replicationConfiguration:ReplicationConfiguration"
-	tTemplate    = "aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate"
-	tPullThrough = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"
-	tRepository  = "aws:ecr/repository:Repository"
-	tRolePolicy  = "aws:iam/rolePolicy:RolePolicy"
+	tReplication = tokens.ECRReplicationConfiguration
+	tTemplate    = tokens.ECRRepositoryCreationTemplate
+	tPullThrough = tokens.ECRPullThroughCacheRule
+	tRepository  = tokens.ECRRepository
+	tRolePolicy  = tokens.IAMRolePolicy
 )
 
 func TestProdReplicatesItsImagesToTheDRRegion(t *testing.T) {
@@ -52,7 +53,7 @@ func TestDRRunsTheReplicatedImages(t *testing.T) {
 	require.Empty(t, p.ByType(tRepository), "a DR rebuild creates no empty registry of its own")
 	replicas := plan.AccountID + ".dkr.ecr.us-west-2.amazonaws.com/agent-platform-prod/"
 	seen := map[string]bool{}
-	for _, typ := range []string{"kubernetes:apps/v1:Deployment", "kubernetes:batch/v1:Job"} {
+	for _, typ := range []string{tokens.K8sDeployment, tokens.K8sJob} {
 		for _, r := range p.ByType(typ) {
 			for _, c := range podContainers(r) {
 				img := str(mapGet(c, "image"))
@@ -102,7 +103,7 @@ func TestDockerHubComesThroughAPullThroughCache(t *testing.T) {
 			require.Len(t, doc.Statement, 1)
 			require.ElementsMatch(t, []string{"ecr:BatchImportUpstreamImage", "ecr:CreateRepository"}, doc.Statement[0].Action)
 			require.Equal(t, []string{"arn:aws:ecr:" + cfg["aws:region"] + ":" + plan.AccountID + ":repository/" + prefix + "/*"}, doc.Statement[0].Resource)
-			node := one(t, p, "aws:iam/role:Role", func(r *plan.Resource) bool { return r.Name == "cluster-node" })
+			node := one(t, p, tokens.IAMRole, func(r *plan.Resource) bool { return r.Name == "cluster-node" })
 			require.Equal(t, str(node.Output("name")), str(pol.Input("role")))
 
 			// Every Docker Hub image the platform runs has its reference through the cache.

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/plan/stackplan"
 	"github.com/generic-corp/platform/stacks"
@@ -42,18 +43,18 @@ func TestInClusterLayerNeedsOnlyKubernetes(t *testing.T) {
 			for _, r := range p.Resources {
 				require.False(t, strings.HasPrefix(r.Type, "aws:") || strings.HasPrefix(r.Type, "random:"),
 					"the in-cluster layer registered %s %s", r.Type, r.Name)
-				require.NotEqual(t, "kubernetes:helm.sh/v4:Chart", r.Type, "charts are left out of the in-cluster-only deployment")
+				require.NotEqual(t, tokens.K8sHelmChart, r.Type, "charts are left out of the in-cluster-only deployment")
 			}
 			deployments := map[string]bool{}
-			for _, d := range p.ByType("kubernetes:apps/v1:Deployment") {
+			for _, d := range p.ByType(tokens.K8sDeployment) {
 				deployments[str(d.Input("metadata.name"))] = true
 			}
 			for _, name := range []string{"api", "worker", "temporal-worker", "pgbouncer"} {
 				require.True(t, deployments[name], "Deployment %s", name)
 			}
-			require.NotEmpty(t, p.ByType("kubernetes:batch/v1:Job"), "migration and Temporal schema Jobs")
-			require.NotEmpty(t, p.ByType("kubernetes:monitoring.coreos.com/v1:PrometheusRule"))
-			require.NotEmpty(t, p.ByType("kubernetes:keda.sh/v1alpha1:ScaledObject"))
+			require.NotEmpty(t, p.ByType(tokens.K8sJob), "migration and Temporal schema Jobs")
+			require.NotEmpty(t, p.ByType(tokens.K8sPrometheusRule))
+			require.NotEmpty(t, p.ByType(tokens.K8sScaledObject))
 		})
 	}
 }
@@ -70,7 +71,7 @@ func TestFullProgramPassesTheSameInClusterLayer(t *testing.T) {
 			if c := p.Component(r, "platform:"); c != nil && c.Type == "platform:addons:Addons" {
 				continue
 			}
-			if strings.HasPrefix(r.Type, "kubernetes:") && r.Type != "kubernetes:helm.sh/v4:Chart" {
+			if strings.HasPrefix(r.Type, "kubernetes:") && r.Type != tokens.K8sHelmChart {
 				out = append(out, r.Type+" "+r.Name)
 			}
 		}
@@ -78,5 +79,5 @@ func TestFullProgramPassesTheSameInClusterLayer(t *testing.T) {
 		return out
 	}
 	require.Equal(t, k8sObjects(seam), k8sObjects(full))
-	require.NotEmpty(t, full.ByType("kubernetes:helm.sh/v4:Chart"))
+	require.NotEmpty(t, full.ByType(tokens.K8sHelmChart))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -213,5 +214,5 @@ func setParam(typ, name, param, value string) func(*plan.Plan) error {
 
 // editContainer changes the first container of a Deployment's pod template.
 func editContainer(name, path string, value any) func(*plan.Plan) error {
-	return setInput("kubernetes:apps/v1:Deployment", name, "spec.template.spec.containers[0]."+path, value)
+	return setInput(tokens.K8sDeployment, name, "spec.template.spec.containers[0]."+path, value)
 }

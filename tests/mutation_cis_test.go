@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
 	"github.com/generic-corp/platform/policies/verdict"
@@ -15,8 +16,8 @@ import (
 
 const (
 	cisRule   = "cis-trail-alarms"
-	trailType = "aws:cloudtrail/trail:Trail"
-	filter    = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+	trailType = tokens.CloudTrailTrail
+	filter    = tokens.CloudWatchLogMetricFilter
 )
 
 // editPattern rewrites one CIS metric filter's pattern; a rewrite that changes nothing is
@@ -58,7 +59,7 @@ type cisMutation struct {
 }
 
 func cisMutations() []cisMutation {
-	alarm := "aws:cloudwatch/metricAlarm:MetricAlarm"
+	alarm := tokens.CloudWatchMetricAlarm
 	m := func(name string, apply func(*plan.Plan) error, want string) cisMutation {
 		return cisMutation{mutation{name, cisRule, apply}, want}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/verdict"
 )
@@ -16,7 +17,7 @@ import (
 // of an empty account needs, and the rehearsal rule must say so.
 
 const (
-	codebuildProject = "aws:codebuild/project:Project"
+	codebuildProject = tokens.CodeBuildProject
 	ecrHostProd      = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
 )
 
@@ -84,7 +85,7 @@ func rehearsalMutations() []mutation {
 		{"worker runs an ECR repository the plan lacks", "deploy-artifacts-provided",
 			setImage(deploy, "worker", ecrHostProd+"/agent-platform-prod/thing:v1.0.0")},
 		{"migrations repository renamed: the Job's image has no repository", "deploy-artifacts-provided", func(p *plan.Plan) error {
-			return setInput("aws:ecr/repository:Repository", "registry-migrations", "name", "agent-platform-prod/tools")(p)
+			return setInput(tokens.ECRRepository, "registry-migrations", "name", "agent-platform-prod/tools")(p)
 		}},
 		{"prod's zone becomes an undelegated subdomain", "deploy-zone-delegated", setInput(tZone, "dns-zone", "name", "prod.generic-corp.io")},
 		{"anthropic key without a version", "deploy-secret-has-version", removeNamed(tSecretVersion, "secrets-anthropic-api-key", "")},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/verdict"
 )
@@ -50,7 +51,7 @@ func statements(doc map[string]any) []any {
 // other resources' ARNs, the documents a preview cannot see.
 func resolvedDocumentMutations() []mutation {
 	return []mutation{
-		{"irsa trust loses its service-account pin", "iam-trust-scoped", editDocument("aws:iam/role:Role", "irsa-platform-api", "assumeRolePolicy",
+		{"irsa trust loses its service-account pin", "iam-trust-scoped", editDocument(tokens.IAMRole, "irsa-platform-api", "assumeRolePolicy",
 			func(doc map[string]any) error {
 				for _, st := range statements(doc) {
 					cond, _ := st.(map[string]any)["Condition"].(map[string]any)
@@ -64,7 +65,7 @@ func resolvedDocumentMutations() []mutation {
 				}
 				return fmt.Errorf("no :sub condition to drop")
 			})},
-		{"ebs csi trust opened to every principal", "iam-trust-scoped", editDocument("aws:iam/role:Role", "cluster-ebs-csi", "assumeRolePolicy",
+		{"ebs csi trust opened to every principal", "iam-trust-scoped", editDocument(tokens.IAMRole, "cluster-ebs-csi", "assumeRolePolicy",
 			func(doc map[string]any) error {
 				st := statements(doc)
 				if len(st) == 0 {
@@ -73,12 +74,12 @@ func resolvedDocumentMutations() []mutation {
 				st[0].(map[string]any)["Principal"] = "*"
 				return nil
 			})},
-		{"irsa policy gains a wildcard statement", "iam-no-admin", editDocument("aws:iam/rolePolicy:RolePolicy", "irsa-platform-worker", "policy",
+		{"irsa policy gains a wildcard statement", "iam-no-admin", editDocument(tokens.IAMRolePolicy, "irsa-platform-worker", "policy",
 			func(doc map[string]any) error {
 				doc["Statement"] = append(statements(doc), map[string]any{"Effect": "Allow", "Action": "*", "Resource": "*"})
 				return nil
 			})},
-		{"app bucket policy drops its TLS deny", "s3-tls-only", editDocument("aws:s3/bucketPolicy:BucketPolicy", "app-bucket-policy", "policy",
+		{"app bucket policy drops its TLS deny", "s3-tls-only", editDocument(tokens.S3BucketPolicy, "app-bucket-policy", "policy",
 			func(doc map[string]any) error {
 				st := statements(doc)
 				kept := slices.DeleteFunc(slices.Clone(st), func(s any) bool { return s.(map[string]any)["Effect"] == "Deny" })

@@ -5,12 +5,13 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
 const (
-	netpolType = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-	storeType  = "kubernetes:external-secrets.io/v1:SecretStore"
+	netpolType = tokens.K8sNetworkPolicy
+	storeType  = tokens.K8sSecretStore
 )
 
 // named finds the one resource of a type with exactly this logical name in namespace.
@@ -80,11 +81,11 @@ func rolloutMutations() []mutation {
 		{"temporal frontend allow policy removed", "netpol-required-flows", removeNamed(netpolType, "temporal-frontend", "temporal")},
 		{"api loses DNS egress", "netpol-required-flows", dropEgress("api", "platform", 0)},
 		{"rds ingress from the nodes dropped", "netpol-required-flows",
-			removeNamed("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "database-ingress-0", "")},
+			removeNamed(tokens.VPCSecurityGroupIngressRule, "database-ingress-0", "")},
 		{"monitoring store after the observability component", "k8s-readiness-deadlock",
 			storeWaitsFor("monitoring-secrets", "monitoring", "platform:observability:Observability", "observability")},
 		{"api store created after the api", "k8s-readiness-deadlock",
-			storeWaitsFor("api-secrets", "platform", "kubernetes:apps/v1:Deployment", "api")},
+			storeWaitsFor("api-secrets", "platform", tokens.K8sDeployment, "api")},
 		{"pgbouncer pulled from Docker Hub again", "k8s-hygiene", editContainer("pgbouncer", "image", "edoburu/pgbouncer:v1.24.1-p0")},
 		{"data namespace without default deny", "netpol-default-deny", removeNamed(netpolType, "data-namespace-default-deny", "data")},
 		{"worker may reach the whole VPC on 7233", "netpol-least-open", func(p *plan.Plan) error {

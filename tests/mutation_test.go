@@ -5,24 +5,25 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
 	"github.com/generic-corp/platform/policies/verdict"
 )
 
 const (
-	rds       = "aws:rds/instance:Instance"
-	rdsParams = "aws:rds/parameterGroup:ParameterGroup"
-	redis     = "aws:elasticache/replicationGroup:ReplicationGroup"
-	redisPG   = "aws:elasticache/parameterGroup:ParameterGroup"
-	eks       = "aws:eks/cluster:Cluster"
-	lt        = "aws:ec2/launchTemplate:LaunchTemplate"
-	nodeGroup = "aws:eks/nodeGroup:NodeGroup"
-	kmsKey    = "aws:kms/key:Key"
-	sgType    = "aws:ec2/securityGroup:SecurityGroup"
-	ingress   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
-	deploy    = "kubernetes:apps/v1:Deployment"
-	logGroup  = "aws:cloudwatch/logGroup:LogGroup"
+	rds       = tokens.RDSInstance
+	rdsParams = tokens.RDSParameterGroup
+	redis     = tokens.ElastiCacheReplicationGroup
+	redisPG   = tokens.ElastiCacheParameterGroup
+	eks       = tokens.EKSCluster
+	lt        = tokens.EC2LaunchTemplate
+	nodeGroup = tokens.EKSNodeGroup
+	kmsKey    = tokens.KMSKey
+	sgType    = tokens.EC2SecurityGroup
+	ingress   = tokens.VPCSecurityGroupIngressRule
+	deploy    = tokens.K8sDeployment
+	logGroup  = tokens.CloudWatchLogGroup
 )
 
 func foundationMutations() []mutation {
@@ -67,16 +68,16 @@ func foundationMutations() []mutation {
 		{"rds from a cidr", "sg-data-tier-from-sg", addCopy(ingress, "database-ingress", "db-from-cidr", map[string]any{
 			"cidrIpv4": "10.0.0.0/8", "referencedSecurityGroupId": nil})},
 		{"sg without description", "sg-descriptions", deleteInput(sgType, "database", "description")},
-		{"vpc without flow logs", "vpc-flow-logs", removeAll("aws:ec2/flowLog:FlowLog")},
-		{"private subnet public ips", "subnet-no-auto-public-ip", setInput("aws:ec2/subnet:Subnet", "private", "mapPublicIpOnLaunch", true)},
-		{"admin role policy", "iam-no-admin", setInput("aws:iam/rolePolicy:RolePolicy", "flow-logs", "policy",
+		{"vpc without flow logs", "vpc-flow-logs", removeAll(tokens.EC2FlowLog)},
+		{"private subnet public ips", "subnet-no-auto-public-ip", setInput(tokens.EC2Subnet, "private", "mapPublicIpOnLaunch", true)},
+		{"admin role policy", "iam-no-admin", setInput(tokens.IAMRolePolicy, "flow-logs", "policy",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}`)},
-		{"role assumable by anyone", "iam-trust-scoped", setInput("aws:iam/role:Role", "database-monitoring", "assumeRolePolicy",
+		{"role assumable by anyone", "iam-trust-scoped", setInput(tokens.IAMRole, "database-monitoring", "assumeRolePolicy",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRole"}]}`)},
 		{"kms no rotation", "kms-rotation", setInput(kmsKey, "data", "enableKeyRotation", false)},
 		{"kms open policy", "kms-no-wildcard-principal", setInput(kmsKey, "secrets-secrets", "policy",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"kms:*","Resource":"*"}]}`)},
-		{"secret with aws key", "secrets-cmk", deleteInput("aws:secretsmanager/secret:Secret", "db-app", "kmsKeyId")},
+		{"secret with aws key", "secrets-cmk", deleteInput(tokens.SecretsManagerSecret, "db-app", "kmsKeyId")},
 		{"logs kept forever", "logs-retention", deleteInput(logGroup, "flow-logs", "retentionInDays")},
 		{"logs unencrypted", "logs-retention", deleteInput(logGroup, "control-plane", "kmsKeyId")},
 		{"privileged pgbouncer", "k8s-pss-restricted", editContainer("pgbouncer", "securityContext.privileged", true)},
@@ -88,8 +89,8 @@ func foundationMutations() []mutation {
 		{"no readiness probe", "k8s-hygiene", editContainer("pgbouncer", "readinessProbe", nil)},
 		{"image from docker hub", "k8s-hygiene", editContainer("pgbouncer", "image", "docker.io/library/postgres:16")},
 		{"single replica", "k8s-ha", setInput(deploy, "pgbouncer", "spec.replicas", 1)},
-		{"no pdb", "k8s-ha", removeAll("kubernetes:policy/v1:PodDisruptionBudget")},
-		{"loadbalancer service", "k8s-ha", setInput("kubernetes:core/v1:Service", "pgbouncer", "spec.type", "LoadBalancer")},
+		{"no pdb", "k8s-ha", removeAll(tokens.K8sPodDisruptionBudget)},
+		{"loadbalancer service", "k8s-ha", setInput(tokens.K8sService, "pgbouncer", "spec.type", "LoadBalancer")},
 		{"pgbouncer scaled past the budget", "pgbouncer-connection-budget", setInput(deploy, "pgbouncer", "spec.replicas", 40)},
 		{"missing cost-center tag", "cost-required-tags", setInput(rds, "database", "tags", map[string]any{"environment": "prod"})},
 		{"huge rds class", "cost-instance-allowlist", setInput(rds, "database", "instanceClass", "db.m5.24xlarge")},
@@ -97,7 +98,7 @@ func foundationMutations() []mutation {
 		{"x86 nodes", "cost-instance-allowlist", setInput(nodeGroup, "general", "instanceTypes", []any{"m5.large"})},
 		{"gp2 rds", "cost-gp3", setInput(rds, "database", "storageType", "gp2")},
 		{"gp2 nodes", "cost-gp3", setInput(lt, "general", "blockDeviceMappings[0].ebs.volumeType", "gp2")},
-		{"fourth nat", "cost-nat-count", addCopy("aws:ec2/natGateway:NatGateway", "us-east-1a", "extra-nat", nil)},
+		{"fourth nat", "cost-nat-count", addCopy(tokens.EC2NatGateway, "us-east-1a", "extra-nat", nil)},
 		{"forty nodes", "cost-stack-budget", setInput(nodeGroup, "general", "scalingConfig.desiredSize", 40)},
 		{"rds unprotected", "stateful-protected", unprotect(rds, "database")},
 		{"kms unprotected", "stateful-protected", unprotect(kmsKey, "data")},
@@ -106,20 +107,20 @@ func foundationMutations() []mutation {
 }
 
 const (
-	dist = "aws:cloudfront/distribution:Distribution"
-	pab  = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	dist = tokens.CloudFrontDistribution
+	pab  = tokens.S3BucketPublicAccessBlock
 )
 
 func edgeMutations() []mutation {
 	return []mutation{
 		{"bucket public acls allowed", "s3-public-access-block", setInput(pab, "app-bucket", "blockPublicAcls", false)},
 		{"bucket without public access block", "s3-public-access-block", removeAll(pab)},
-		{"site bucket sse-s3", "s3-sse-kms", setInput("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+		{"site bucket sse-s3", "s3-sse-kms", setInput(tokens.S3BucketServerSideEncryptionConfigurationV2,
 			"app-bucket", "rules[0].applyServerSideEncryptionByDefault.sseAlgorithm", "AES256")},
-		{"versioning suspended", "s3-versioning", setInput("aws:s3/bucketVersioningV2:BucketVersioningV2", "landing-bucket", "versioningConfiguration.status", "Suspended")},
-		{"no access logging", "s3-logging", removeAll("aws:s3/bucketLoggingV2:BucketLoggingV2")},
-		{"acls enabled", "s3-acls-disabled", setInput("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "app-bucket", "rule.objectOwnership", "ObjectWriter")},
-		{"bucket policy allows plain http", "s3-tls-only", setInput("aws:s3/bucketPolicy:BucketPolicy", "landing-bucket", "policy",
+		{"versioning suspended", "s3-versioning", setInput(tokens.S3BucketVersioningV2, "landing-bucket", "versioningConfiguration.status", "Suspended")},
+		{"no access logging", "s3-logging", removeAll(tokens.S3BucketLoggingV2)},
+		{"acls enabled", "s3-acls-disabled", setInput(tokens.S3BucketOwnershipControls, "app-bucket", "rule.objectOwnership", "ObjectWriter")},
+		{"bucket policy allows plain http", "s3-tls-only", setInput(tokens.S3BucketPolicy, "landing-bucket", "policy",
 			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`)},
 		{"viewer http allowed", "cf-https-viewers", setInput(dist, "app", "defaultCacheBehavior.viewerProtocolPolicy", "allow-all")},
 		{"assets over http", "cf-https-viewers", setInput(dist, "landing", "orderedCacheBehaviors[0].viewerProtocolPolicy", "allow-all")},
@@ -128,29 +129,29 @@ func edgeMutations() []mutation {
 		{"no web acl", "cf-waf", deleteInput(dist, "landing", "webAclId")},
 		{"no cloudfront logs", "cf-logging", deleteInput(dist, "app", "loggingConfig")},
 		{"no security headers", "cf-security-headers", setInput(dist, "app", "defaultCacheBehavior.responseHeadersPolicyId", "")},
-		{"mutable image tags", "ecr-immutable-scan", setInput("aws:ecr/repository:Repository", "registry-api", "imageTagMutability", "MUTABLE")},
-		{"no scan on push", "ecr-immutable-scan", setInput("aws:ecr/repository:Repository", "registry-worker", "imageScanningConfiguration.scanOnPush", false)},
+		{"mutable image tags", "ecr-immutable-scan", setInput(tokens.ECRRepository, "registry-api", "imageTagMutability", "MUTABLE")},
+		{"no scan on push", "ecr-immutable-scan", setInput(tokens.ECRRepository, "registry-worker", "imageScanningConfiguration.scanOnPush", false)},
 	}
 }
 
 func opsMutations() []mutation {
-	alarm := "aws:cloudwatch/metricAlarm:MetricAlarm"
+	alarm := tokens.CloudWatchMetricAlarm
 	return []mutation{
-		{"alert topic unencrypted", "sns-encrypted", deleteInput("aws:sns/topic:Topic", "alerting-critical", "kmsMasterKeyId")},
+		{"alert topic unencrypted", "sns-encrypted", deleteInput(tokens.SNSTopic, "alerting-critical", "kmsMasterKeyId")},
 		{"backup selection drops the database", "backup-coverage", func(p *plan.Plan) error {
-			if err := removeAll("aws:backup/selection:Selection")(p); err != nil {
+			if err := removeAll(tokens.BackupSelection)(p); err != nil {
 				return err
 			}
 			return nil
 		}},
-		{"backup without copy to the DR region", "backup-coverage", setInput("aws:backup/plan:Plan", "backup-plan", "rules[0].copyActions", []any{})},
-		{"backup vault with the aws key", "backup-vault-cmk", deleteInput("aws:backup/vault:Vault", "backup-vault", "kmsKeyArn")},
-		{"backup vault unlocked", "backup-vault-cmk", removeAll("aws:backup/vaultLockConfiguration:VaultLockConfiguration")},
+		{"backup without copy to the DR region", "backup-coverage", setInput(tokens.BackupPlan, "backup-plan", "rules[0].copyActions", []any{})},
+		{"backup vault with the aws key", "backup-vault-cmk", deleteInput(tokens.BackupVault, "backup-vault", "kmsKeyArn")},
+		{"backup vault unlocked", "backup-vault-cmk", removeAll(tokens.BackupVaultLockConfiguration)},
 		{"alarm pages nobody", "alarms-routed", setInput(alarm, "db-connections-critical", "alarmActions", []any{})},
 		{"alarm routed outside", "alarms-routed", setInput(alarm, "redis-queue-evictions", "alarmActions", []any{"arn:aws:sns:us-east-1:999999999999:elsewhere"})},
-		{"single-region trail", "cloudtrail-on", setInput("aws:cloudtrail/trail:Trail", "audit-trail", "isMultiRegionTrail", false)},
-		{"trail without validation", "cloudtrail-on", setInput("aws:cloudtrail/trail:Trail", "audit-trail", "enableLogFileValidation", false)},
-		{"trail without kms", "cloudtrail-on", deleteInput("aws:cloudtrail/trail:Trail", "audit-trail", "kmsKeyId")},
+		{"single-region trail", "cloudtrail-on", setInput(tokens.CloudTrailTrail, "audit-trail", "isMultiRegionTrail", false)},
+		{"trail without validation", "cloudtrail-on", setInput(tokens.CloudTrailTrail, "audit-trail", "enableLogFileValidation", false)},
+		{"trail without kms", "cloudtrail-on", deleteInput(tokens.CloudTrailTrail, "audit-trail", "kmsKeyId")},
 	}
 }
 

@@ -8,14 +8,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/plan/stackplan"
 	"github.com/generic-corp/platform/stacks"
 )
 
 const (
-	cwAlarm   = "aws:cloudwatch/metricAlarm:MetricAlarm"
-	promRule  = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
+	cwAlarm   = tokens.CloudWatchMetricAlarm
+	promRule  = tokens.K8sPrometheusRule
 	kindAlarm = "CloudWatch alarm"
 	kindRule  = "PrometheusRule alert"
 
@@ -118,7 +119,7 @@ func TestBackup(t *testing.T) {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := capture(t, "prod", mode)
 			vaults := map[string]*plan.Resource{}
-			for _, v := range p.ByType("aws:backup/vault:Vault") {
+			for _, v := range p.ByType(tokens.BackupVault) {
 				vaults[strings.TrimPrefix(str(v.Input("name")), "agent-platform-prod-")] = v
 			}
 			primary, dr := vaults["vault"], vaults["dr-vault"]
@@ -128,23 +129,23 @@ func TestBackup(t *testing.T) {
 			require.False(t, primary.Input("forceDestroy").AsBool())
 
 			// The DR vault and its key live in the DR region: both go through that provider.
-			drProvider := p.Named("pulumi:providers:aws", "dr-region")
+			drProvider := p.Named(tokens.ProviderAWS, "dr-region")
 			require.NotNil(t, drProvider)
 			require.Equal(t, "us-west-2", str(drProvider.Input("region")))
 			require.True(t, strings.HasPrefix(dr.Provider, drProvider.URN+"::"), "DR vault provider %q", dr.Provider)
 			require.False(t, strings.HasPrefix(primary.Provider, drProvider.URN+"::"))
 			// The DR region holds two keys of prod: the backups' and the secret replicas'.
-			drKey := one(t, p, "aws:kms/key:Key", func(r *plan.Resource) bool {
+			drKey := one(t, p, tokens.KMSKey, func(r *plan.Resource) bool {
 				return strings.HasPrefix(r.Provider, drProvider.URN+"::") && r.Name == "backup-dr-key"
 			})
 			require.True(t, drKey.Protect)
 
 			// Compliance-mode locks whose range holds the plan's retention.
-			rule := one(t, p, "aws:backup/plan:Plan", nil).Input("rules[0]").AsMap()
+			rule := one(t, p, tokens.BackupPlan, nil).Input("rules[0]").AsMap()
 			keep := num(mapGet(rule, "lifecycle.deleteAfter"))
 			require.Equal(t, 30.0, keep, "prod keeps recovery points for dbBackupRetentionDays")
 			for _, v := range []*plan.Resource{primary, dr} {
-				lock := one(t, p, "aws:backup/vaultLockConfiguration:VaultLockConfiguration", func(r *plan.Resource) bool {
+				lock := one(t, p, tokens.BackupVaultLockConfiguration, func(r *plan.Resource) bool {
 					return str(r.Input("backupVaultName")) == str(v.Input("name"))
 				})
 				minDays, maxDays := num(lock.Input("minRetentionDays")), num(lock.Input("maxRetentionDays"))
@@ -157,18 +158,18 @@ func TestBackup(t *testing.T) {
 			require.Equal(t, keep, num(mapGet(rule, "copyActions[0].lifecycle.deleteAfter")))
 
 			// Weekly restore test of the RDS instance.
-			rtp := one(t, p, "aws:backup/restoreTestingPlan:RestoreTestingPlan", nil)
+			rtp := one(t, p, tokens.BackupRestoreTestingPlan, nil)
 			require.True(t, weeklyCron(str(rtp.Input("scheduleExpression"))), "restore test schedule %q", str(rtp.Input("scheduleExpression")))
-			sel := one(t, p, "aws:backup/restoreTestingSelection:RestoreTestingSelection", nil)
+			sel := one(t, p, tokens.BackupRestoreTestingSelection, nil)
 			require.Equal(t, str(rtp.Input("name")), str(sel.Input("restoreTestingPlanName")))
 			require.Equal(t, "RDS", str(sel.Input("protectedResourceType")))
 			require.Equal(t, "aws:ResourceTag/backup", str(sel.Input("protectedResourceConditions.stringEquals[0].key")))
 			require.Equal(t, "true", str(sel.Input("protectedResourceConditions.stringEquals[0].value")))
 
 			// The selection covers the instance by tag; in an update also by ARN.
-			db := one(t, p, "aws:rds/instance:Instance", isPrimaryDB)
+			db := one(t, p, tokens.RDSInstance, isPrimaryDB)
 			require.Equal(t, "true", str(db.Input("tags.backup")))
-			bsel := one(t, p, "aws:backup/selection:Selection", nil)
+			bsel := one(t, p, tokens.BackupSelection, nil)
 			require.Equal(t, "backup", str(bsel.Input("selectionTags[0].key")))
 			require.Equal(t, "STRINGEQUALS", str(bsel.Input("selectionTags[0].type")))
 			require.Equal(t, "true", str(bsel.Input("selectionTags[0].value")))
@@ -198,12 +199,12 @@ func weeklyCron(expr string) bool {
 
 func TestCloudTrail(t *testing.T) {
 	p := capture(t, "prod", plan.Update)
-	trail := one(t, p, "aws:cloudtrail/trail:Trail", nil)
+	trail := one(t, p, tokens.CloudTrailTrail, nil)
 	require.True(t, trail.Input("isMultiRegionTrail").AsBool())
 	require.True(t, trail.Input("enableLogFileValidation").AsBool())
 	require.True(t, trail.Input("includeGlobalServiceEvents").AsBool())
 	require.True(t, isOurKey(p, str(trail.Input("kmsKeyId"))), "trail kmsKeyId %q", str(trail.Input("kmsKeyId")))
-	bucket := one(t, p, "aws:s3/bucketV2:BucketV2", func(r *plan.Resource) bool {
+	bucket := one(t, p, tokens.S3BucketV2, func(r *plan.Resource) bool {
 		return str(r.Input("bucket")) == str(trail.Input("s3BucketName"))
 	})
 	require.True(t, bucket.Protect, "the audit bucket holds evidence")
@@ -254,7 +255,7 @@ var apiAlarms = map[string]alarmWant{
 // its severity's SNS topic for both alarm and OK actions, and an explicit treatMissingData.
 func checkAlarms(t *testing.T, p *plan.Plan, want map[string]alarmWant) {
 	topics := map[string]string{} // ARN -> severity
-	for _, tp := range p.ByType("aws:sns/topic:Topic") {
+	for _, tp := range p.ByType(tokens.SNSTopic) {
 		topics[str(tp.Output("arn"))] = strings.TrimPrefix(tp.Name, "alerting-")
 	}
 	got := map[string]bool{}
@@ -289,9 +290,9 @@ func checkAlarms(t *testing.T, p *plan.Plan, want map[string]alarmWant) {
 
 func TestAlarms(t *testing.T) {
 	p := capture(t, "prod", plan.Update)
-	pg := one(t, p, "aws:rds/parameterGroup:ParameterGroup", nil)
+	pg := one(t, p, tokens.RDSParameterGroup, nil)
 	maxConn := pgNumber(t, params(pg)["max_connections"])
-	db := one(t, p, "aws:rds/instance:Instance", isPrimaryDB)
+	db := one(t, p, tokens.RDSInstance, isPrimaryDB)
 	storage := num(db.Input("allocatedStorage")) * (1 << 30)
 	require.Positive(t, storage)
 

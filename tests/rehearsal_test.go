@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/components/registry"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
 	"github.com/generic-corp/platform/policies/verdict"
@@ -56,13 +57,13 @@ func TestEveryResourceIsInExactlyOnePhase(t *testing.T) {
 					}
 				}
 				// What bootstrap must provide for the operator steps and the deploy.
-				for _, typ := range []string{eks, tRepository, tPullThrough, tSecret, tSecretVersion, tZone, "aws:ec2/vpc:Vpc",
-					"aws:codebuild/project:Project", "aws:codestarconnections/connection:Connection"} {
+				for _, typ := range []string{eks, tRepository, tPullThrough, tSecret, tSecretVersion, tZone, tokens.EC2VPC,
+					tokens.CodeBuildProject, tokens.CodeStarConnection} {
 					for _, r := range p.ByType(typ) {
 						require.Equal(t, rules.PhaseBootstrap, seen[r.URN], "%s must exist before the deploy phase", r.URN)
 					}
 				}
-				for _, r := range p.ByType("aws:codebuild/webhook:Webhook") {
+				for _, r := range p.ByType(tokens.CodeBuildWebhook) {
 					require.Equal(t, rules.PhaseRunnerWebhook, seen[r.URN], "CodeBuild takes the webhook only once the connection is AVAILABLE")
 				}
 				for _, r := range p.ByType(tRecord) {

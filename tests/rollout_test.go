@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/policies/rules"
 	"github.com/generic-corp/platform/policies/verdict"
@@ -44,7 +45,7 @@ func TestRolloutsHaveNoReadinessDeadlock(t *testing.T) {
 func TestMonitoringStoreComesBeforeItsConsumers(t *testing.T) {
 	p := capture(t, "prod", plan.Preview)
 	var store *plan.Resource
-	for _, r := range p.ByType("kubernetes:external-secrets.io/v1:SecretStore") {
+	for _, r := range p.ByType(tokens.K8sSecretStore) {
 		if str(r.Input("metadata").AsMap().Get("namespace")) == "monitoring" {
 			store = r
 		}
@@ -54,7 +55,7 @@ func TestMonitoringStoreComesBeforeItsConsumers(t *testing.T) {
 		require.NotContains(t, dep, "ExternalSecret", "the monitoring store waits for %s", dep)
 		require.False(t, strings.HasSuffix(dep, "$kubernetes:apps/v1:Deployment"), "the monitoring store waits for %s", dep)
 	}
-	for _, es := range p.ByType("kubernetes:external-secrets.io/v1:ExternalSecret") {
+	for _, es := range p.ByType(tokens.K8sExternalSecret) {
 		if str(es.Input("metadata").AsMap().Get("namespace")) != "monitoring" {
 			continue
 		}
@@ -82,7 +83,7 @@ func TestNetworkFlowsConverge(t *testing.T) {
 func TestMonitoringNamespaceMovedWithoutReplacement(t *testing.T) {
 	for _, stack := range stacksUnderTest {
 		p := capture(t, stack, plan.Preview)
-		ns := one(t, p, "kubernetes:core/v1:Namespace", func(r *plan.Resource) bool { return r.Name == "observability-namespace" })
+		ns := one(t, p, tokens.K8sNamespace, func(r *plan.Resource) bool { return r.Name == "observability-namespace" })
 		old := "urn:pulumi:" + stack + "::platform::platform:observability:Observability$kubernetes:core/v1:Namespace::observability-namespace"
 		require.Contains(t, ns.Aliases, old, stack)
 		labels := ns.Input("metadata").AsMap().Get("labels").AsMap()

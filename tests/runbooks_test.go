@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -247,7 +248,7 @@ func hasLabels(labels property.Value, selector property.Value) bool {
 // PodMonitor or ServiceMonitor whose port name the target does not declare yields no target.
 func TestMonitorsScrapeDeclaredPorts(t *testing.T) {
 	p := capture(t, "prod", plan.Update)
-	monitors := append(p.ByType("kubernetes:monitoring.coreos.com/v1:PodMonitor"), p.ByType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")...)
+	monitors := append(p.ByType(tokens.K8sPodMonitor), p.ByType(tokens.K8sServiceMonitor)...)
 	checked := 0
 	for _, m := range monitors {
 		key := str(m.Input("metadata.namespace")) + "/" + str(m.Input("metadata.name"))
@@ -267,7 +268,7 @@ func TestMonitorsScrapeDeclaredPorts(t *testing.T) {
 				}
 			}
 		} else {
-			for _, s := range p.ByType("kubernetes:core/v1:Service") {
+			for _, s := range p.ByType(tokens.K8sService) {
 				if slices.Contains(namespaces, str(s.Input("metadata.namespace"))) && hasLabels(s.Input("metadata.labels"), selector) {
 					matched = true
 					for _, port := range s.Input("spec.ports").AsArray().AsSlice() {

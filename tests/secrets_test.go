@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -77,7 +78,7 @@ func TestStackOutputs(t *testing.T) {
 
 func TestPreviewCapturesWithUnknowns(t *testing.T) {
 	p := capture(t, "prod", plan.Preview)
-	db := one(t, p, "aws:rds/instance:Instance", isPrimaryDB)
+	db := one(t, p, tokens.RDSInstance, isPrimaryDB)
 	require.True(t, db.Input("kmsKeyId").IsComputed(), "in a preview the key ARN is not known yet")
 	require.True(t, db.Input("multiAz").AsBool())
 }

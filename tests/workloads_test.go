@@ -18,16 +18,17 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	storagev1 "k8s.io/api/storage/v1"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
 // Kubernetes type tokens of the objects our own components build.
 const (
-	k8sDeployment  = "kubernetes:apps/v1:Deployment"
-	k8sJob         = "kubernetes:batch/v1:Job"
-	k8sHPA         = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
-	k8sScaled      = "kubernetes:keda.sh/v1alpha1:ScaledObject"
-	k8sTriggerAuth = "kubernetes:keda.sh/v1alpha1:TriggerAuthentication"
+	k8sDeployment  = tokens.K8sDeployment
+	k8sJob         = tokens.K8sJob
+	k8sHPA         = tokens.K8sHorizontalPodAutoscaler
+	k8sScaled      = tokens.K8sScaledObject
+	k8sTriggerAuth = tokens.K8sTriggerAuthentication
 )
 
 // workloadStacks are the committed application stacks issue 3 asks about; dr mirrors prod
@@ -116,7 +117,7 @@ func TestWorkerScaling(t *testing.T) {
 			require.Equal(t, "true", str(mapGet(trig, "metadata.enableTLS")))
 
 			// The address is the queue group's primary endpoint (Update mode fills it in).
-			queue := one(t, p, "aws:elasticache/replicationGroup:ReplicationGroup", func(r *plan.Resource) bool {
+			queue := one(t, p, tokens.ElastiCacheReplicationGroup, func(r *plan.Resource) bool {
 				return strings.Contains(r.Name, "queue")
 			})
 			require.Equal(t, str(queue.Output("primaryEndpointAddress"))+":6379", str(mapGet(trig, "metadata.address")))
@@ -250,17 +251,17 @@ func TestMigrationsRunBeforeTheApplication(t *testing.T) {
 
 // k8sDecoders are the k8s.io/api types our own objects must decode into, by type token.
 var k8sDecoders = map[string]func() any{
-	k8sDeployment:                              func() any { return &appsv1.Deployment{} },
-	k8sJob:                                     func() any { return &batchv1.Job{} },
-	"kubernetes:core/v1:Service":               func() any { return &corev1.Service{} },
-	"kubernetes:core/v1:ServiceAccount":        func() any { return &corev1.ServiceAccount{} },
-	"kubernetes:core/v1:Namespace":             func() any { return &corev1.Namespace{} },
-	"kubernetes:core/v1:ConfigMap":             func() any { return &corev1.ConfigMap{} },
-	"kubernetes:policy/v1:PodDisruptionBudget": func() any { return &policyv1.PodDisruptionBudget{} },
-	k8sHPA: func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
-	"kubernetes:networking.k8s.io/v1:NetworkPolicy": func() any { return &networkingv1.NetworkPolicy{} },
-	"kubernetes:networking.k8s.io/v1:Ingress":       func() any { return &networkingv1.Ingress{} },
-	"kubernetes:storage.k8s.io/v1:StorageClass":     func() any { return &storagev1.StorageClass{} },
+	k8sDeployment:                 func() any { return &appsv1.Deployment{} },
+	k8sJob:                        func() any { return &batchv1.Job{} },
+	tokens.K8sService:             func() any { return &corev1.Service{} },
+	tokens.K8sServiceAccount:      func() any { return &corev1.ServiceAccount{} },
+	tokens.K8sNamespace:           func() any { return &corev1.Namespace{} },
+	tokens.K8sConfigMap:           func() any { return &corev1.ConfigMap{} },
+	tokens.K8sPodDisruptionBudget: func() any { return &policyv1.PodDisruptionBudget{} },
+	k8sHPA:                        func() any { return &autoscalingv2.HorizontalPodAutoscaler{} },
+	tokens.K8sNetworkPolicy:       func() any { return &networkingv1.NetworkPolicy{} },
+	tokens.K8sIngress:             func() any { return &networkingv1.Ingress{} },
+	tokens.K8sStorageClass:        func() any { return &storagev1.StorageClass{} },
 }
 
 // plainJSON turns a captured value into what encoding/json would produce for it: secrets

@@ -60,8 +60,8 @@ func program(mutate func(a *PostgresArgs)) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		ctx.Export("databaseUrl", pg.DatabaseUrl)
-		ctx.Export("databaseUrlPooled", pg.DatabaseUrlPooled)
+		ctx.Export("databaseUrl", pg.DatabaseURL)
+		ctx.Export("databaseUrlPooled", pg.DatabaseURLPooled)
 		return nil
 	}
 }

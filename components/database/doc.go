@@ -42,16 +42,16 @@
 // In-cluster layer on its own: NewPgBouncer (PgBouncerStandaloneArgs) creates the same
 // pool in front of an RDS address it is given, and PostgresArgs.ExternalPgBouncer makes
 // NewPostgres leave the pool to it (no Kubernetes object; PooledHost, PooledPort and
-// DatabaseUrlPooled unchanged, since they depend only on Namespace and the PgBouncer
+// DatabaseURLPooled unchanged, since they depend only on Namespace and the PgBouncer
 // args). The AWS layer and the in-cluster layer must then get the same Namespace and
 // PgBouncer args; the connection budget is checked by NewPostgres.
 //
 // TLS to RDS is always required; it is verified (verify-full) when the RDS CA bundle is
 // supplied (Args.PgBouncer.RdsCaBundle). Clients reach PgBouncer in plaintext inside the
-// cluster unless Args.PgBouncer.ClientTLSSecretName names a TLS Secret; DatabaseUrlPooled
+// cluster unless Args.PgBouncer.ClientTLSSecretName names a TLS Secret; DatabaseURLPooled
 // says which (sslmode=disable or require) rather than promising TLS it cannot deliver.
 //
 // The master password is passed in (from components/secrets) rather than using
-// manageMasterUserPassword: PgBouncer and DatabaseUrl need the value we own, and RDS's
+// manageMasterUserPassword: PgBouncer and DatabaseURL need the value we own, and RDS's
 // own rotation would change it behind them.
 package database

@@ -29,12 +29,12 @@ type Postgres struct {
 	PooledHost pulumi.StringOutput
 	// PooledPort is the PgBouncer Service port (5432).
 	PooledPort pulumi.IntOutput
-	// DatabaseUrl is postgresql://user:pass@address:port/db?sslmode=require (secret),
+	// DatabaseURL is postgresql://user:pass@address:port/db?sslmode=require (secret),
 	// for migrations and anything that needs session semantics.
-	DatabaseUrl pulumi.StringOutput
-	// DatabaseUrlPooled is the same through PgBouncer (secret); sslmode=require when
+	DatabaseURL pulumi.StringOutput
+	// DatabaseURLPooled is the same through PgBouncer (secret); sslmode=require when
 	// PgBouncer.ClientTLSSecretName is set, else sslmode=disable (in-cluster hop).
-	DatabaseUrlPooled pulumi.StringOutput
+	DatabaseURLPooled pulumi.StringOutput
 	// InstanceIdentifier is the primary's identifier.
 	InstanceIdentifier pulumi.StringOutput
 	// InstanceArn is the primary's ARN (for backup selections and alarms).
@@ -142,12 +142,12 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	c.BudgetLimit = pulumi.Int(c.Budget.Limit()).ToIntOutput()
 
 	password := a.Password.ToStringOutput()
-	c.DatabaseUrl = databaseURL(a.Username, password, primary.Address, primary.Port, a.DbName, "require")
+	c.DatabaseURL = databaseURL(a.Username, password, primary.Address, primary.Port, a.DbName, "require")
 	pooledSSL := "disable"
 	if clientTLS {
 		pooledSSL = "require"
 	}
-	c.DatabaseUrlPooled = databaseURL(a.Username, password, c.PooledHost, c.PooledPort, a.DbName, pooledSSL)
+	c.DatabaseURLPooled = databaseURL(a.Username, password, c.PooledHost, c.PooledPort, a.DbName, pooledSSL)
 
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"endpoint":           c.Endpoint,
@@ -155,8 +155,8 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 		"port":               c.Port,
 		"pooledHost":         c.PooledHost,
 		"pooledPort":         c.PooledPort,
-		"databaseUrl":        c.DatabaseUrl,
-		"databaseUrlPooled":  c.DatabaseUrlPooled,
+		"databaseUrl":        c.DatabaseURL,
+		"databaseUrlPooled":  c.DatabaseURLPooled,
 		"instanceIdentifier": c.InstanceIdentifier,
 		"instanceArn":        c.InstanceArn,
 		"securityGroupId":    c.SecurityGroupId,

@@ -27,8 +27,8 @@ type Observability struct {
 
 	// Namespace is the monitoring namespace (an output, so users wait for it).
 	Namespace pulumi.StringOutput
-	// PrometheusUrl, AlertmanagerUrl, GrafanaUrl and LokiUrl are in-cluster URLs.
-	PrometheusUrl, AlertmanagerUrl, GrafanaUrl, LokiUrl pulumi.StringOutput
+	// PrometheusURL, AlertmanagerURL, GrafanaURL and LokiURL are in-cluster URLs.
+	PrometheusURL, AlertmanagerURL, GrafanaURL, LokiURL pulumi.StringOutput
 	// GrafanaAdminSecretArn is the Grafana admin login in Secrets Manager; "" with
 	// ExternalGrafanaSecret (use GrafanaAdminSecret.Arn).
 	GrafanaAdminSecretArn pulumi.StringOutput
@@ -182,10 +182,10 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 		}).(pulumi.StringOutput)
 	}
 	c.Namespace = ns
-	c.PrometheusUrl = url(kpsFullname+"-prometheus", 9090)
-	c.AlertmanagerUrl = url(kpsFullname+"-alertmanager", 9093)
-	c.GrafanaUrl = url(kpsFullname+"-grafana", 80)
-	c.LokiUrl = url(lokiFullname, lokiPort)
+	c.PrometheusURL = url(kpsFullname+"-prometheus", 9090)
+	c.AlertmanagerURL = url(kpsFullname+"-alertmanager", 9093)
+	c.GrafanaURL = url(kpsFullname+"-grafana", 80)
+	c.LokiURL = url(lokiFullname, lokiPort)
 
 	alertNames := pulumi.StringArray{}
 	for _, n := range c.AlertNames {
@@ -193,10 +193,10 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"namespace":             c.Namespace,
-		"prometheusUrl":         c.PrometheusUrl,
-		"alertmanagerUrl":       c.AlertmanagerUrl,
-		"grafanaUrl":            c.GrafanaUrl,
-		"lokiUrl":               c.LokiUrl,
+		"prometheusUrl":         c.PrometheusURL,
+		"alertmanagerUrl":       c.AlertmanagerURL,
+		"grafanaUrl":            c.GrafanaURL,
+		"lokiUrl":               c.LokiURL,
 		"grafanaAdminSecretArn": c.GrafanaAdminSecretArn,
 		"lokiBucket":            c.LokiBucket,
 		"lokiRoleArn":           c.LokiRoleArn,

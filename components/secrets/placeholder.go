@@ -3,7 +3,6 @@ package secrets
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -81,11 +80,6 @@ func CheckCommand(physical string) string {
 
 // placeholderText is what only a placeholder contains (a real key may contain the marker).
 const placeholderText = PlaceholderMarker + ": fill with"
-
-// HoldsPlaceholder reports whether a secret string read back is still the placeholder.
-func HoldsPlaceholder(secretString string) bool {
-	return strings.Contains(secretString, placeholderText)
-}
 
 // newPlaceholderVersion writes the placeholder as the secret's first version.
 func (c *Secrets) newPlaceholderVersion(ctx *pulumi.Context, name string, secret *secretsmanager.Secret, physical string,

@@ -84,3 +84,8 @@ func TestPlaceholderHelpers(t *testing.T) {
 	require.Equal(t, `aws secretsmanager get-secret-value --secret-id p/x --query SecretString --output text | grep -qF 'REPLACE_ME: fill with' && echo 'p/x: still the placeholder'`,
 		CheckCommand("p/x"))
 }
+
+// HoldsPlaceholder reports whether a secret string read back is still the placeholder.
+func HoldsPlaceholder(secretString string) bool {
+	return strings.Contains(secretString, placeholderText)
+}

@@ -25,8 +25,8 @@ type Temporal struct {
 	// "<release>-frontend.<namespace>.svc.cluster.local:7233", for the Temporal workers
 	// and the API (TEMPORAL_ADDRESS).
 	FrontendAddress pulumi.StringOutput
-	// WebUrl is the Web UI's URL on the internal load balancer.
-	WebUrl pulumi.StringOutput
+	// WebURL is the Web UI's URL on the internal load balancer.
+	WebURL pulumi.StringOutput
 	// DbSecretArn is the ARN of Temporal's role password secret (for ESO IAM policies);
 	// "" with ExternalDbSecret (use DbSecret.Arn).
 	DbSecretArn pulumi.StringOutput
@@ -168,7 +168,7 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 	if a.WebCertificateArn != nil {
 		scheme = "https"
 	}
-	c.WebUrl = pulumi.String(scheme + "://" + a.WebHost).ToStringOutput()
+	c.WebURL = pulumi.String(scheme + "://" + a.WebHost).ToStringOutput()
 
 	selector := pulumi.StringMap{}
 	for k, v := range maps.All(c.MetricsSelector) {
@@ -177,7 +177,7 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"namespace":        c.Namespace,
 		"frontendAddress":  c.FrontendAddress,
-		"webUrl":           c.WebUrl,
+		"webUrl":           c.WebURL,
 		"dbSecretArn":      c.DbSecretArn,
 		"dbSecretName":     pulumi.String(c.DbSecretName),
 		"schemaJobName":    c.SchemaJobName,

@@ -200,13 +200,3 @@ func Environments() []string {
 	slices.Sort(out)
 	return out
 }
-
-// SourceOf returns a source by id.
-func SourceOf(id string) (Source, bool) {
-	for _, s := range facts().Sources {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return Source{}, false
-}

@@ -103,3 +103,13 @@ func TestBrokenTablesAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// SourceOf returns a source by id.
+func SourceOf(id string) (Source, bool) {
+	for _, s := range facts().Sources {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Source{}, false
+}

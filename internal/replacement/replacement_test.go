@@ -4,11 +4,13 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func TestForces(t *testing.T) {
 	t.Parallel()
-	const rds = "aws:rds/instance:Instance"
+	const rds = tokens.RDSInstance
 	for _, c := range []struct {
 		typ, path string
 		extra     []string
@@ -16,11 +18,11 @@ func TestForces(t *testing.T) {
 	}{
 		{rds, "kmsKeyId", nil, true},
 		{rds, "engineVersion", nil, false},
-		{"aws:eks/cluster:Cluster", "kubernetesNetworkConfig.serviceIpv4Cidr", nil, true},
-		{"aws:eks/nodeGroup:NodeGroup", "subnetIds[1]", nil, true},
-		{"aws:eks/nodeGroup:NodeGroup", "scalingConfig.desiredSize", nil, false},
+		{tokens.EKSCluster, "kubernetesNetworkConfig.serviceIpv4Cidr", nil, true},
+		{tokens.EKSNodeGroup, "subnetIds[1]", nil, true},
+		{tokens.EKSNodeGroup, "scalingConfig.desiredSize", nil, false},
 		{rds, "instanceClass", []string{"instanceClass"}, true},
-		{"kubernetes:apps/v1:Deployment", "spec.replicas", []string{"*"}, true},
+		{tokens.K8sDeployment, "spec.replicas", []string{"*"}, true},
 		{"aws:unknown/type:Type", "anything", nil, false},
 	} {
 		require.Equal(t, c.want, Forces(c.typ, c.path, c.extra), "%s %s %v", c.typ, c.path, c.extra)

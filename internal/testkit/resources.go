@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -49,7 +50,7 @@ func RequireNoCloud(t testing.TB, p *plan.Plan) {
 }
 
 // ExternalSecretType is the captured type token of an External Secrets ExternalSecret.
-const ExternalSecretType = "kubernetes:external-secrets.io/v1:ExternalSecret"
+const ExternalSecretType = tokens.K8sExternalSecret
 
 // ExternalSecretsByTarget maps each ExternalSecret's target Secret name to the object.
 func ExternalSecretsByTarget(t testing.TB, p *plan.Plan) map[string]*plan.Resource {

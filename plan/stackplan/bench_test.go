@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 	"github.com/generic-corp/platform/plan/stackplan"
 )
@@ -29,7 +30,7 @@ func TestCaptureFindsTheProjectRoot(t *testing.T) {
 	p, err := stackplan.Capture(root, "staging", plan.Preview)
 	require.NoError(t, err)
 	require.Equal(t, "staging", p.Stack)
-	require.NotEmpty(t, p.ByType("aws:rds/instance:Instance"))
+	require.NotEmpty(t, p.ByType(tokens.RDSInstance))
 }
 
 func TestCaptureOfAMissingStackNamesTheFile(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // Day2Behaviour is one documented thing AWS (or a controller in the cluster) does to a
@@ -30,7 +32,7 @@ func Day2Behaviours() []Day2Behaviour { return slices.Clone(day2Catalogue) }
 
 var day2Catalogue = []Day2Behaviour{
 	{
-		ID: "rds-restore-keeps-snapshot-key", Name: "RDS restore keeps the snapshot's KMS key", Types: []string{tRDSInstance},
+		ID: "rds-restore-keeps-snapshot-key", Name: "RDS restore keeps the snapshot's KMS key", Types: []string{tokens.RDSInstance},
 		Fact: "RestoreDBInstanceFromDBSnapshot takes no KmsKeyId (nor does the provider's point-in-time restore): the restored " +
 			"instance is encrypted with the key of the snapshot (or replicated backups), and the provider reads that key into kmsKeyId",
 		Source: "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html",
@@ -39,7 +41,7 @@ var day2Catalogue = []Day2Behaviour{
 		drift: restoreKeepsKey,
 	},
 	{
-		ID: "rds-restore-keeps-snapshot-engine-version", Name: "RDS restore runs the snapshot's engine version", Types: []string{tRDSInstance},
+		ID: "rds-restore-keeps-snapshot-engine-version", Name: "RDS restore runs the snapshot's engine version", Types: []string{tokens.RDSInstance},
 		Fact: "a restored instance runs the engine version of its snapshot, a later minor than the stack configured once the " +
 			"source took minor upgrades; the provider keeps a configured engineVersion only when it is a prefix of the actual one",
 		Source:   "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_RestoreFromSnapshot.html",
@@ -48,7 +50,7 @@ var day2Catalogue = []Day2Behaviour{
 		drift:    restoreKeepsEngineVersion,
 	},
 	{
-		ID: "rds-auto-minor-upgrade", Name: "RDS auto minor version upgrade", Types: []string{tRDSInstance},
+		ID: "rds-auto-minor-upgrade", Name: "RDS auto minor version upgrade", Types: []string{tokens.RDSInstance},
 		Fact: "with autoMinorVersionUpgrade (the provider's default), RDS upgrades to a new minor in the maintenance window; the " +
 			"provider keeps the configured engineVersion only when it is a prefix of the new version (\"16\" for 16.9), else it " +
 			"reads the new minor and the program asks for a downgrade RDS refuses",
@@ -58,7 +60,7 @@ var day2Catalogue = []Day2Behaviour{
 		drift:    autoMinorUpgrade,
 	},
 	{
-		ID: "rds-storage-autoscaling", Name: "RDS storage autoscaling", Types: []string{tRDSInstance},
+		ID: "rds-storage-autoscaling", Name: "RDS storage autoscaling", Types: []string{tokens.RDSInstance},
 		Fact: "with maxAllocatedStorage set, RDS grows allocated storage by the greater of 10 GiB and 10 % when free space " +
 			"falls under 10 %; the provider suppresses a smaller configured allocatedStorage while maxAllocatedStorage is above it",
 		Source:   "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html",
@@ -68,7 +70,7 @@ var day2Catalogue = []Day2Behaviour{
 		drift: storageAutoscaling,
 	},
 	{
-		ID: "rds-multi-az-failover", Name: "RDS Multi-AZ failover", Types: []string{tRDSInstance},
+		ID: "rds-multi-az-failover", Name: "RDS Multi-AZ failover", Types: []string{tokens.RDSInstance},
 		Fact: "a Multi-AZ failover (a host failure, a maintenance reboot) makes the standby the primary in another AZ, and " +
 			"the provider reads that AZ into availabilityZone, which forces a replacement",
 		Source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html#Concepts.MultiAZ.Failover",
@@ -76,7 +78,7 @@ var day2Catalogue = []Day2Behaviour{
 		drift:  multiAZFailover,
 	},
 	{
-		ID: "elasticache-auto-minor-upgrade", Name: "ElastiCache automatic patch upgrades", Types: []string{tRedisGroup},
+		ID: "elasticache-auto-minor-upgrade", Name: "ElastiCache automatic patch upgrades", Types: []string{tokens.ElastiCacheReplicationGroup},
 		Fact: "from Redis OSS 6 ElastiCache offers one version per minor and manages the patch (autoMinorVersionUpgrade, " +
 			"default on); the provider reads engineVersion back as major.minor, so a configured \"7.1\" stays while an exact " +
 			"patch differs, and a lower configured version forces a new group",
@@ -86,7 +88,7 @@ var day2Catalogue = []Day2Behaviour{
 		drift:    elasticachePatch,
 	},
 	{
-		ID: "eks-autoscaler-desired-size", Name: "the cluster autoscaler sets a node group's desired size", Types: []string{tNodeGroup},
+		ID: "eks-autoscaler-desired-size", Name: "the cluster autoscaler sets a node group's desired size", Types: []string{tokens.EKSNodeGroup},
 		Fact: "the Cluster Autoscaler (or an operator's eksctl scale) changes the Auto Scaling group's desired capacity " +
 			"between minSize and maxSize, and EKS reports it as scalingConfig.desiredSize",
 		Source:   "https://docs.aws.amazon.com/eks/latest/userguide/autoscaling.html",
@@ -112,7 +114,7 @@ var day2Catalogue = []Day2Behaviour{
 	},
 	{
 		ID: "lbc-backend-sg-rules", Name: "the AWS Load Balancer Controller adds ingress rules to the node security group",
-		Types: []string{tSG},
+		Types: []string{tokens.EC2SecurityGroup},
 		Fact: "the controller admits its shared backend security group on the target ports of the node (ENI) security group, " +
 			"the one tagged kubernetes.io/cluster/<cluster>; a security group with inline ingress blocks is the whole rule set, " +
 			"so the provider deletes rules it did not declare",
@@ -125,7 +127,7 @@ var day2Catalogue = []Day2Behaviour{
 }
 
 // scaledTypes are the workloads with a scale subresource an autoscaler writes.
-var scaledTypes = []string{tDeployment, tStatefulSet, tReplicaSet}
+var scaledTypes = []string{tokens.K8sDeployment, tokens.K8sStatefulSet, tokens.K8sReplicaSet}
 
 // change builds a drift of path to v.
 func change(path string, v property.Value) day2Change { return day2Change{path: path, state: v} }

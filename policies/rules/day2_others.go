@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // The ElastiCache, EKS, Kubernetes and security-group behaviours of the day-2 catalogue
@@ -95,7 +97,7 @@ func otherCount(n, lo, hi float64) float64 {
 
 // hpaReplicas: an HPA in the workload's namespace targets it by kind and name.
 func hpaReplicas(s Stack, r Resource) []day2Change {
-	for _, h := range s.ofType(tHPA) {
+	for _, h := range s.ofType(tokens.K8sHorizontalPodAutoscaler) {
 		if scalesTarget(h, r, "") {
 			lo, ok := h.in("spec.minReplicas").Number()
 			if !ok {
@@ -111,7 +113,7 @@ func hpaReplicas(s Stack, r Resource) []day2Change {
 // kedaReplicas: a ScaledObject's scaleTargetRef names the workload (kind Deployment
 // when unset).
 func kedaReplicas(s Stack, r Resource) []day2Change {
-	for _, so := range s.ofType(tScaledObject) {
+	for _, so := range s.ofType(tokens.K8sScaledObject) {
 		if scalesTarget(so, r, "Deployment") {
 			lo, ok := so.in("spec.minReplicaCount").Number()
 			if !ok {
@@ -164,7 +166,7 @@ func lbcIngressRules(s Stack, r Resource) []day2Change {
 		}
 	}
 	if cluster == "" {
-		if lts, _ := referrers(s, r, tLaunchTemplate, "vpcSecurityGroupIds", "id"); len(lts) == 0 {
+		if lts, _ := referrers(s, r, tokens.EC2LaunchTemplate, "vpcSecurityGroupIds", "id"); len(lts) == 0 {
 			return nil
 		}
 		cluster = "<cluster>"

@@ -6,12 +6,14 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // The RDS behaviours of the day-2 catalogue (day2_behaviours.go): how each leaves an
 // instance's state.
 
-const tSnapshotCopy = "aws:rds/snapshotCopy:SnapshotCopy"
+const tSnapshotCopy = tokens.RDSSnapshotCopy
 
 // restoreSource names what a restored instance was created from ("" when it was not).
 func restoreSource(r Resource) string {

@@ -5,13 +5,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // Every behaviour of the day-2 catalogue, each with the variant the rule must catch and
 // the one that converges.
 
 func nodeGroup(ignore ...string) Resource {
-	return res(tNodeGroup, "cluster-general", map[string]any{"scalingConfig": map[string]any{"minSize": 3, "desiredSize": 3, "maxSize": 6}},
+	return res(tokens.EKSNodeGroup, "cluster-general", map[string]any{"scalingConfig": map[string]any{"minSize": 3, "desiredSize": 3, "maxSize": 6}},
 		withID("ng-1"), func(r *Resource) { r.IgnoreChanges = ignore })
 }
 
@@ -20,18 +22,18 @@ func scaledDeployment(replicas any) Resource {
 	if replicas != nil {
 		spec["replicas"] = replicas
 	}
-	return res(tDeployment, "api", map[string]any{"metadata": map[string]any{"name": "api", "namespace": "platform"}, "spec": spec},
+	return res(tokens.K8sDeployment, "api", map[string]any{"metadata": map[string]any{"name": "api", "namespace": "platform"}, "spec": spec},
 		withID("platform/api"))
 }
 
 func hpaFor(target string) Resource {
-	return res(tHPA, "api", map[string]any{"metadata": map[string]any{"name": "api", "namespace": "platform"},
+	return res(tokens.K8sHorizontalPodAutoscaler, "api", map[string]any{"metadata": map[string]any{"name": "api", "namespace": "platform"},
 		"spec": map[string]any{"minReplicas": 2, "maxReplicas": 10,
 			"scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": target}}}, withID("platform/api"))
 }
 
 func scaledObjectFor(target string) Resource {
-	return res(tScaledObject, "worker", map[string]any{"metadata": map[string]any{"name": "worker", "namespace": "platform"},
+	return res(tokens.K8sScaledObject, "worker", map[string]any{"metadata": map[string]any{"name": "worker", "namespace": "platform"},
 		"spec": map[string]any{"minReplicaCount": 1, "maxReplicaCount": 10, "scaleTargetRef": map[string]any{"name": target}}},
 		withID("platform/worker"))
 }
@@ -42,11 +44,11 @@ func nodeSG(inline bool) Resource {
 	if inline {
 		in["ingress"] = []any{map[string]any{"protocol": "-1", "fromPort": 0, "toPort": 0, "self": true}}
 	}
-	return res(tSG, "cluster-nodes", in, withID("sg-1"))
+	return res(tokens.EC2SecurityGroup, "cluster-nodes", in, withID("sg-1"))
 }
 
 func redisGroup(version string) Resource {
-	return res(tRedisGroup, "cache-queue", map[string]any{"engine": "redis", "engineVersion": version, "autoMinorVersionUpgrade": true},
+	return res(tokens.ElastiCacheReplicationGroup, "cache-queue", map[string]any{"engine": "redis", "engineVersion": version, "autoMinorVersionUpgrade": true},
 		withID("agent-platform-dr-queue"))
 }
 
@@ -167,7 +169,7 @@ func TestDay2Unknowns(t *testing.T) {
 	}{
 		{"preview", preview(), Day2Undecided},
 		// A key this stack creates did not exist when the snapshot was taken.
-		{"preview, the key comes from the stack", preview(deps("kmsKeyId", urnOf(tKMSKey, "secrets-data"))), Day2Replaces},
+		{"preview, the key comes from the stack", preview(deps("kmsKeyId", urnOf(tokens.KMSKey, "secrets-data"))), Day2Replaces},
 		{"update", restoredDB(map[string]any{"kmsKeyId": unk}), Day2Replaces},
 	} {
 		t.Run(c.name, func(t *testing.T) {

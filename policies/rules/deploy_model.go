@@ -3,6 +3,8 @@ package rules
 import (
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // The deployment model: where each step of the first deploy of one stack on an empty
@@ -127,7 +129,7 @@ var DeployPhases = []Phase{
 // DeferredTypes are resources bootstrap must leave out because they need an operator step
 // first, with the phase that creates them (and their dependents): CodeBuild creates a
 // project's webhook only once its GitHub connection is AVAILABLE.
-var DeferredTypes = map[string]string{"aws:codebuild/webhook:Webhook": PhaseRunnerWebhook}
+var DeferredTypes = map[string]string{tokens.CodeBuildWebhook: PhaseRunnerWebhook}
 
 // ImageRepositories are the repositories CI pushes to at platform:imageTag (the images
 // phase); tests/rehearsal_test.go checks them against components/registry.
@@ -144,18 +146,8 @@ type ImageReplica struct {
 // source stack's replication configuration and the stack's region.
 var ImageReplicas = []ImageReplica{{Stack: StackDR, FromStack: StackProd, RepositoryPrefix: "agent-platform-prod", Region: "us-west-2"}}
 
-// Kubernetes provider type and the resource types the rehearsal reads.
+// dockerHubCredsPath is the Secrets Manager prefix ECR pull-through cache rules require.
 const (
-	tK8sProvider       = "pulumi:providers:kubernetes"
-	tCodeBuildProject  = "aws:codebuild/project:Project"
-	tCodeConnection    = "aws:codestarconnections/connection:Connection"
-	tRouteTable        = "aws:ec2/routeTable:RouteTable"
-	tRouteTableAssoc   = "aws:ec2/routeTableAssociation:RouteTableAssociation"
-	tRoute             = "aws:ec2/route:Route"
-	tZone              = "aws:route53/zone:Zone"
-	tRecord            = "aws:route53/record:Record"
-	tSecretVersion     = "aws:secretsmanager/secretVersion:SecretVersion"
-	tPullThroughRule   = "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"
 	dockerHubCredsPath = "ecr-pullthroughcache/"
 )
 
@@ -215,7 +207,7 @@ func PartitionOf(s Stack) Partition {
 	deferred := map[string][]string{}
 	for _, r := range s.Resources {
 		switch ph, ok := DeferredTypes[r.Type]; {
-		case r.Type == tK8sProvider:
+		case r.Type == tokens.ProviderK8s:
 			p.K8sProviders = append(p.K8sProviders, r.URN)
 			p.Excluded = append(p.Excluded, r.URN)
 		case ok:
@@ -243,7 +235,7 @@ func PartitionOf(s Stack) Partition {
 // needsKubeAPI reports a resource whose create, read or delete calls the Kubernetes API:
 // a kubernetes:* object, or anything whose provider is a Kubernetes provider.
 func needsKubeAPI(r Resource) bool {
-	return strings.HasPrefix(r.Type, "kubernetes:") || urnType(r.Provider) == tK8sProvider
+	return strings.HasPrefix(r.Type, "kubernetes:") || urnType(r.Provider) == tokens.ProviderK8s
 }
 
 // replicaOf returns the declared image replica of a stack.

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // catalogueIDs are the IDs of rule-catalogue.md, in order; they are fixed.
@@ -88,7 +90,7 @@ func TestLoadConfig(t *testing.T) {
 func TestConfigOverridesAndExceptions(t *testing.T) {
 	t.Parallel()
 	legacy := db(set(goodDB(), "backupRetentionPeriod", 7))
-	legacy.Name, legacy.URN = "legacy", urnOf(tRDSInstance, "legacy")
+	legacy.Name, legacy.URN = "legacy", urnOf(tokens.RDSInstance, "legacy")
 	current := db(set(goodDB(), "backupRetentionPeriod", 20))
 	s := stack("prod", legacy, current)
 	rule, _ := ByID("rds-backup-retention")
@@ -188,7 +190,7 @@ func TestConfigErrors(t *testing.T) {
 
 func TestPanickingRuleIsContained(t *testing.T) {
 	t.Parallel()
-	boom := Rule{ID: "boom", Severity: High, ResourceTypes: []string{tRDSInstance},
+	boom := Rule{ID: "boom", Severity: High, ResourceTypes: []string{tokens.RDSInstance},
 		CheckResource: func(r Resource, _ Params) []Finding {
 			if r.Name == "bad" {
 				var m map[string]int
@@ -198,7 +200,7 @@ func TestPanickingRuleIsContained(t *testing.T) {
 		}}
 	good := db(goodDB())
 	bad := db(goodDB())
-	bad.Name, bad.URN = "bad", urnOf(tRDSInstance, "bad")
+	bad.Name, bad.URN = "bad", urnOf(tokens.RDSInstance, "bad")
 	var fs []Finding
 	require.NotPanics(t, func() {
 		var err error
@@ -255,15 +257,15 @@ func TestSecretsNeverInMessages(t *testing.T) {
 	ini := "[pgbouncer]\ndefault_pool_size = " + s3 + "\n"
 	d := set(goodDeployment("pgbouncer"), "spec.template.spec.containers[0].image", sec(s5+"/x:latest"))
 	all := stack("prod",
-		res(tIAMPolicy, "p", map[string]any{"policy": sec(secretAdmin)}),
-		res(tIAMPolicy, "broken", map[string]any{"policy": sec(`{"Statement": ` + s1)}),
-		res(tKMSKey, "k", map[string]any{"policy": sec(`{"Statement":[{"Sid":"` + s1 + `","Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]}`)}),
+		res(tokens.IAMPolicy, "p", map[string]any{"policy": sec(secretAdmin)}),
+		res(tokens.IAMPolicy, "broken", map[string]any{"policy": sec(`{"Statement": ` + s1)}),
+		res(tokens.KMSKey, "k", map[string]any{"policy": sec(`{"Statement":[{"Sid":"` + s1 + `","Effect":"Allow","Principal":"*","Action":"kms:*","Resource":"*"}]}`)}),
 		db(set(set(goodDB(), "password", sec(s2)), "kmsKeyId", sec("alias/aws/"+s2))),
-		res(tSGRule, "r", map[string]any{"type": "ingress", "securityGroupId": "sg-db", "cidrBlocks": sec([]any{s4}), "description": "x"}),
+		res(tokens.EC2SecurityGroupRule, "r", map[string]any{"type": "ingress", "securityGroupId": "sg-db", "cidrBlocks": sec([]any{s4}), "description": "x"}),
 		dataSG(),
 		deployment("pgbouncer", d),
-		res(tConfigMap, "pgbouncer", map[string]any{"metadata": map[string]any{"name": "pgbouncer"}, "data": map[string]any{"pgbouncer.ini": sec(ini)}}),
-		res(tRDSInstance, "class", set(goodDB(), "instanceClass", sec("db.x9."+s2))),
+		res(tokens.K8sConfigMap, "pgbouncer", map[string]any{"metadata": map[string]any{"name": "pgbouncer"}, "data": map[string]any{"pgbouncer.ini": sec(ini)}}),
+		res(tokens.RDSInstance, "class", set(goodDB(), "instanceClass", sec("db.x9."+s2))),
 	)
 	fs, err := Evaluate(all, Config{})
 	require.NoError(t, err)

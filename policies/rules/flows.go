@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // The flow model: every connection a workload needs, derived from what the program wires
@@ -15,13 +17,6 @@ import (
 // depends on, monitors, autoscaler triggers, Ingress backends) plus the chart pods of
 // flows_declared.go. flows_eval.go judges each flow against the NetworkPolicies and
 // security groups in the plan.
-
-const (
-	tNetworkPolicy  = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
-	tIngress        = "kubernetes:networking.k8s.io/v1:Ingress"
-	tServiceMonitor = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
-	tPodMonitor     = "kubernetes:monitoring.coreos.com/v1:PodMonitor"
-)
 
 // podSet is the pods of one workload.
 type podSet struct {
@@ -96,14 +91,14 @@ func (m *flowModel) inventory() {
 		}
 		ns := m.g.namespaceOf(r)
 		name := k8sName(r)
-		if app := labels["app.kubernetes.io/name"]; app != "" && (r.Type == tJob || r.Type == tCronJob) {
+		if app := labels["app.kubernetes.io/name"]; app != "" && (r.Type == tokens.K8sJob || r.Type == tokens.K8sCronJob) {
 			name = app // a Job's name carries its content hash or release; its pods' app label does not
 		}
 		ps := &podSet{name: ns + "/" + name, namespace: ns, labels: labels, ports: ports, urn: r.URN}
 		m.pods = append(m.pods, ps)
 		m.byURN[r.URN] = ps
 	}
-	for _, chart := range m.s.ofType(tHelmChart) {
+	for _, chart := range m.s.ofType(tokens.K8sHelmChart) {
 		name, _ := chart.in("chart").String()
 		for _, d := range declaredCharts {
 			if d.chart != name {
@@ -168,7 +163,7 @@ func (m *flowModel) derive() {
 func (m *flowModel) deriveConfigured(ps *podSet, r Resource) {
 	sources := []Resource{r}
 	for _, n := range m.g.needs[r.URN] {
-		if dep := m.g.byURN[n.to]; dep.Type == tExternalSecret || dep.Type == tConfigMap {
+		if dep := m.g.byURN[n.to]; dep.Type == tokens.K8sExternalSecret || dep.Type == tokens.K8sConfigMap {
 			sources = append(sources, dep)
 		}
 	}
@@ -190,7 +185,7 @@ func (m *flowModel) toStores(from flowEnd, src Resource, why string) {
 	for _, deps := range src.PropertyDependencies {
 		for _, urn := range deps {
 			store, ok := m.g.byURN[urn]
-			if seen[urn] || !ok || (store.Type != tRDSInstance && store.Type != tRedisGroup) {
+			if seen[urn] || !ok || (store.Type != tokens.RDSInstance && store.Type != tokens.ElastiCacheReplicationGroup) {
 				continue
 			}
 			seen[urn] = true
@@ -203,7 +198,7 @@ func storePort(r Resource) int {
 	if n, ok := r.in("port").Number(); ok {
 		return int(n)
 	}
-	if r.Type == tRDSInstance {
+	if r.Type == tokens.RDSInstance {
 		return 5432
 	}
 	return 6379
@@ -211,7 +206,7 @@ func storePort(r Resource) int {
 
 // toService resolves "<name>.<ns>.svc:<port>" to the pods behind it.
 func (m *flowModel) toService(from flowEnd, name, ns string, port int, why string) {
-	for _, svc := range m.s.ofType(tService) {
+	for _, svc := range m.s.ofType(tokens.K8sService) {
 		if k8sName(svc) != name || m.g.namespaceOf(svc) != ns {
 			continue
 		}
@@ -238,7 +233,7 @@ func (m *flowModel) toService(from flowEnd, name, ns string, port int, why strin
 		}
 		return
 	}
-	for _, chart := range m.s.ofType(tHelmChart) {
+	for _, chart := range m.s.ofType(tokens.K8sHelmChart) {
 		chartName, _ := chart.in("chart").String()
 		for _, d := range declaredCharts {
 			if d.chart != chartName || m.g.namespaceOf(chart) != ns {

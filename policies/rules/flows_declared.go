@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/generic-corp/platform/internal/tokens"
+
 // Pods the plan cannot show: charts render their objects only under the engine, and
 // CoreDNS is an EKS add-on. Each entry names the chart (the Chart resource's "chart"
 // input), the pod labels its templates set and the ports its values set, checked against
@@ -60,10 +62,10 @@ var declaredCharts = []declaredChart{
 		},
 		services: []declaredService{{name: "temporal-frontend", pods: "frontend", port: 7233}, {name: "temporal-web", pods: "web", port: 8080}},
 		flows: append(temporalMesh(), declaredFlow{from: "web", to: "frontend", ports: []int{7233}, why: "Web UI → frontend gRPC"},
-			declaredFlow{from: "frontend", toStore: tRDSInstance, ports: []int{5432}, why: "persistence"},
-			declaredFlow{from: "history", toStore: tRDSInstance, ports: []int{5432}, why: "persistence"},
-			declaredFlow{from: "matching", toStore: tRDSInstance, ports: []int{5432}, why: "persistence"},
-			declaredFlow{from: "worker", toStore: tRDSInstance, ports: []int{5432}, why: "persistence"}),
+			declaredFlow{from: "frontend", toStore: tokens.RDSInstance, ports: []int{5432}, why: "persistence"},
+			declaredFlow{from: "history", toStore: tokens.RDSInstance, ports: []int{5432}, why: "persistence"},
+			declaredFlow{from: "matching", toStore: tokens.RDSInstance, ports: []int{5432}, why: "persistence"},
+			declaredFlow{from: "worker", toStore: tokens.RDSInstance, ports: []int{5432}, why: "persistence"}),
 		ingressPods: map[string]int{"web": 8080},
 	},
 	{

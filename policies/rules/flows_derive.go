@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func propertyMap(m property.Map) property.Value { return property.New(m) }
@@ -46,7 +48,7 @@ type addresses struct {
 func newAddresses(s Stack) addresses {
 	vpc := netip.MustParsePrefix("10.0.0.0/16")
 	known := false
-	for _, r := range s.ofType(tVPC) {
+	for _, r := range s.ofType(tokens.EC2VPC) {
 		known = true
 		if c, ok := r.in("cidrBlock").String(); ok {
 			if p, err := netip.ParsePrefix(c); err == nil {
@@ -66,7 +68,7 @@ func newAddresses(s Stack) addresses {
 // deriveCharts adds the declared flows among a chart's pods and to the data stores its
 // values reference, and the ALB flows to its Ingress pods.
 func (m *flowModel) deriveCharts() {
-	for _, chart := range m.s.ofType(tHelmChart) {
+	for _, chart := range m.s.ofType(tokens.K8sHelmChart) {
 		name, _ := chart.in("chart").String()
 		for _, d := range declaredCharts {
 			if d.chart != name {
@@ -110,7 +112,7 @@ func (m *flowModel) deriveCharts() {
 // chartPod is a declared pod set of the chart named chart, nil when no such chart is in
 // the plan (the KEDA operator runs the scalers' queries; Prometheus scrapes).
 func (m *flowModel) chartPod(chart, pod string) *podSet {
-	for _, c := range m.s.ofType(tHelmChart) {
+	for _, c := range m.s.ofType(tokens.K8sHelmChart) {
 		if name, _ := c.in("chart").String(); name == chart {
 			return m.declaredPod(c.URN, pod)
 		}
@@ -124,7 +126,7 @@ func (m *flowModel) deriveScalers() {
 	if keda == nil {
 		return
 	}
-	for _, so := range m.s.ofType(tScaledObject) {
+	for _, so := range m.s.ofType(tokens.K8sScaledObject) {
 		why := "scaler of " + so.label()
 		for _, text := range knownStrings(so.in("spec.triggers")) {
 			for _, hit := range svcHostRe.FindAllStringSubmatch(text, -1) {
@@ -142,11 +144,11 @@ func (m *flowModel) deriveMonitors() {
 	if prom == nil {
 		return
 	}
-	for _, mon := range m.s.ofType(tServiceMonitor, tPodMonitor) {
+	for _, mon := range m.s.ofType(tokens.K8sServiceMonitor, tokens.K8sPodMonitor) {
 		names, _ := mon.in("spec.namespaceSelector.matchNames").StringList()
 		sel, _ := stringMap(mon.in("spec.selector.matchLabels"))
 		endpoints := "spec.endpoints"
-		if mon.Type == tPodMonitor {
+		if mon.Type == tokens.K8sPodMonitor {
 			endpoints = "spec.podMetricsEndpoints"
 		}
 		eps, _ := mon.in(endpoints).Array()
@@ -168,8 +170,8 @@ func (m *flowModel) deriveMonitors() {
 // scrapePort resolves a monitor's port name: a container port (PodMonitor) or a Service
 // port whose targetPort names or numbers the container port (ServiceMonitor).
 func (m *flowModel) scrapePort(mon Resource, target *podSet, name string) int {
-	if mon.Type == tServiceMonitor {
-		for _, svc := range m.s.ofType(tService) {
+	if mon.Type == tokens.K8sServiceMonitor {
+		for _, svc := range m.s.ofType(tokens.K8sService) {
 			if m.g.namespaceOf(svc) != target.namespace {
 				continue
 			}
@@ -194,21 +196,21 @@ func (m *flowModel) scrapePort(mon Resource, target *podSet, name string) int {
 
 // deriveIngresses: the ALB (target-type ip) reaches the pods behind each Ingress backend.
 func (m *flowModel) deriveIngresses() {
-	for _, ing := range m.s.ofType(tIngress) {
+	for _, ing := range m.s.ofType(tokens.K8sIngress) {
 		ns := m.g.namespaceOf(ing)
 		rules, _ := ing.in("spec.rules").Array()
 		for _, rule := range rules {
 			paths, _ := rule.Get("http.paths").Array()
 			for _, p := range paths {
 				svcName, _ := p.Get("backend.service.name").String()
-				for _, svc := range m.s.ofType(tService) {
+				for _, svc := range m.s.ofType(tokens.K8sService) {
 					if k8sName(svc) != svcName || m.g.namespaceOf(svc) != ns {
 						continue
 					}
 					sel, _ := stringMap(svc.in("spec.selector"))
 					for _, target := range m.selected(ns, sel) {
 						portName, _ := p.Get("backend.service.port.name").String()
-						port := m.scrapePort(Resource{Type: tServiceMonitor}, target, portName)
+						port := m.scrapePort(Resource{Type: tokens.K8sServiceMonitor}, target, portName)
 						if n, ok := p.Get("backend.service.port.number").Number(); ok {
 							port = int(n)
 						}
@@ -226,7 +228,7 @@ func (m *flowModel) deriveIngresses() {
 func (m *flowModel) deriveIdentity(ps *podSet, r Resource) {
 	for _, n := range m.g.needs[r.URN] {
 		sa := m.g.byURN[n.to]
-		if sa.Type != tServiceAccount {
+		if sa.Type != tokens.K8sServiceAccount {
 			continue
 		}
 		if role, _ := sa.in(`metadata.annotations["eks.amazonaws.com/role-arn"]`).String(); role != "" || sa.in(`metadata.annotations["eks.amazonaws.com/role-arn"]`).IsUnknown() {

@@ -9,6 +9,8 @@ import (
 	"github.com/mattfenwick/cyclonus/pkg/matcher"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // selectorOnlyIP is the address given to in-cluster peers when asking whether selectors
@@ -41,7 +43,7 @@ type FlowVerdict struct {
 // netpols decodes every NetworkPolicy of the plan.
 func (m *flowModel) netpols() []*networkingv1.NetworkPolicy {
 	var out []*networkingv1.NetworkPolicy
-	for _, r := range m.s.ofType(tNetworkPolicy) {
+	for _, r := range m.s.ofType(tokens.K8sNetworkPolicy) {
 		np := &networkingv1.NetworkPolicy{}
 		if _, err := decode(valueOf(propertyMap(r.Inputs)), np); err != nil {
 			continue
@@ -55,7 +57,7 @@ func (m *flowModel) netpols() []*networkingv1.NetworkPolicy {
 
 func (m *flowModel) namespaceLabels(ns string) map[string]string {
 	labels := map[string]string{"kubernetes.io/metadata.name": ns}
-	for _, r := range m.s.ofType(tNamespace) {
+	for _, r := range m.s.ofType(tokens.K8sNamespace) {
 		if k8sName(r) == ns {
 			l, _ := stringMap(r.in("metadata.labels"))
 			for k, v := range l {

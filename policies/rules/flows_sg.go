@@ -4,6 +4,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // sgModel answers whether the node security groups (pods share their node's ENIs under
@@ -30,11 +32,11 @@ type sgFlowRule struct {
 
 func newSGModel(s Stack, g *readiness) *sgModel {
 	m := &sgModel{g: g, addr: newAddresses(s)}
-	for _, lt := range s.ofType(tLaunchTemplate) {
+	for _, lt := range s.ofType(tokens.EC2LaunchTemplate) {
 		m.nodes = append(m.nodes, lt.PropertyDependencies["vpcSecurityGroupIds"]...)
 	}
 	m.noNode = len(m.nodes) == 0
-	for _, r := range s.ofType(tSGIngress, tSGEgress, tSGRule) {
+	for _, r := range s.ofType(tokens.VPCSecurityGroupIngressRule, tokens.VPCSecurityGroupEgressRule, tokens.EC2SecurityGroupRule) {
 		m.rules = append(m.rules, m.ruleOf(r))
 	}
 	return m
@@ -47,10 +49,10 @@ func (m *sgModel) ruleOf(r Resource) sgFlowRule {
 		}
 		return ""
 	}
-	rule := sgFlowRule{owner: r, group: first("securityGroupId"), ingress: r.Type == tSGIngress}
+	rule := sgFlowRule{owner: r, group: first("securityGroupId"), ingress: r.Type == tokens.VPCSecurityGroupIngressRule}
 	proto, _ := r.in("ipProtocol").String()
 	cidrKey, peerKey := "cidrIpv4", "referencedSecurityGroupId"
-	if r.Type == tSGRule {
+	if r.Type == tokens.EC2SecurityGroupRule {
 		t, _ := r.in("type").String()
 		rule.ingress = t != "egress"
 		proto, _ = r.in("protocol").String()
@@ -76,7 +78,7 @@ func (m *sgModel) ruleOf(r Resource) sgFlowRule {
 			rule.cidrs = append(rule.cidrs, p)
 		}
 	}
-	if v.IsUnknown() && slices.ContainsFunc(r.PropertyDependencies[cidrKey], func(u string) bool { return urnType(u) == tVPC }) {
+	if v.IsUnknown() && slices.ContainsFunc(r.PropertyDependencies[cidrKey], func(u string) bool { return urnType(u) == tokens.EC2VPC }) {
 		rule.cidrs = append(rule.cidrs, m.addr.vpc) // the VPC's CIDR, known after apply
 	}
 	return rule
@@ -102,7 +104,7 @@ func (m *sgModel) allows(store Resource, port int) (bool, string) {
 		return false, "no node security group in the plan (launch template vpcSecurityGroupIds)"
 	}
 	key := "vpcSecurityGroupIds"
-	if store.Type == tRedisGroup {
+	if store.Type == tokens.ElastiCacheReplicationGroup {
 		key = "securityGroupIds"
 	}
 	groups := store.PropertyDependencies[key]

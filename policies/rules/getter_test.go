@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func TestGetStates(t *testing.T) {
@@ -107,11 +109,11 @@ func TestGlobAndURNHelpers(t *testing.T) {
 	require.True(t, globMatch("db.t4g.*", "db.t4g.micro"))
 	require.False(t, globMatch("db.t4g.*", "db.t3.micro"))
 	require.True(t, globMatch("a?c", "abc"))
-	require.Equal(t, "aws:kms/key:Key", urnType("urn:pulumi:prod::platform::platform:secrets:Keys$aws:kms/key:Key::db-key"))
+	require.Equal(t, tokens.KMSKey, urnType("urn:pulumi:prod::platform::platform:secrets:Keys$aws:kms/key:Key::db-key"))
 	require.Equal(t, "", urnType("not-a-urn"))
 	require.True(t, fromHelmChart("urn:pulumi:prod::platform::kubernetes:helm.sh/v4:Chart$kubernetes:apps/v1:Deployment::keda"))
-	require.Equal(t, "rds.Instance", shortType(tRDSInstance))
-	require.Equal(t, "Deployment", shortType(tDeployment))
-	require.True(t, Taggable(tRDSInstance))
-	require.False(t, Taggable(tBucketPAB))
+	require.Equal(t, "rds.Instance", shortType("aws:rds/instance:Instance"))
+	require.Equal(t, "Deployment", shortType("kubernetes:apps/v1:Deployment"))
+	require.True(t, Taggable(tokens.RDSInstance))
+	require.False(t, Taggable(tokens.S3BucketPublicAccessBlock))
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // fail builds a violation on r. The message starts with the resource's label; callers
@@ -84,7 +86,7 @@ const (
 )
 
 // kmsKeyTypes are the resources whose outputs are customer-managed KMS keys.
-var kmsKeyTypes = []string{"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey", "aws:kms/alias:Alias"}
+var kmsKeyTypes = []string{tokens.KMSKey, tokens.KMSReplicaKey, tokens.KMSAlias}
 
 // checkCMK judges a KMS key reference at path: it must be set and not an AWS-managed key
 // (alias/aws/...). An unknown value passes when it comes from a KMS key of this stack

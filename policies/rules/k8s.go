@@ -10,10 +10,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // workloadTypes hold a pod template.
-var workloadTypes = []string{tDeployment, tStatefulSet, tDaemonSet, tReplicaSet, tJob, tCronJob, tPod}
+var workloadTypes = []string{tokens.K8sDeployment, tokens.K8sStatefulSet, tokens.K8sDaemonSet, tokens.K8sReplicaSet, tokens.K8sJob, tokens.K8sCronJob, tokens.K8sPod}
 
 // podTemplate is the pod a workload of any kind runs. Every rule that reads a pod reads it
 // through podOf, so that a rule written against a Deployment judges a Job, a CronJob
@@ -26,9 +28,9 @@ type podTemplate struct {
 // podOf returns the pod template of a workload; false for any other type.
 func podOf(r Resource) (podTemplate, bool) {
 	switch {
-	case r.Type == tPod:
+	case r.Type == tokens.K8sPod:
 		return podTemplate{r, "metadata", "spec"}, true
-	case r.Type == tCronJob:
+	case r.Type == tokens.K8sCronJob:
 		return podTemplate{r, "spec.jobTemplate.spec.template.metadata", "spec.jobTemplate.spec.template.spec"}, true
 	case slices.Contains(workloadTypes, r.Type):
 		return podTemplate{r, "spec.template.metadata", "spec.template.spec"}, true
@@ -68,9 +70,9 @@ func (p podTemplate) containers() (cs []podContainer, unknownLists []string) {
 // Always). The state is Unknown when a Pod's restartPolicy is not known yet.
 func (p podTemplate) runsToCompletion() (bool, State) {
 	switch p.r.Type {
-	case tJob, tCronJob:
+	case tokens.K8sJob, tokens.K8sCronJob:
 		return true, Known
-	case tPod:
+	case tokens.K8sPod:
 		rp := p.spec().Get("restartPolicy")
 		if rp.IsUnknown() {
 			return false, Unknown

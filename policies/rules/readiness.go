@@ -11,16 +11,6 @@ import (
 // that the engine can only meet after the needer is ready is a deadlock: `pulumi up`
 // waits for X's readiness forever (until its timeout) while Y waits for X.
 
-// Kubernetes object kinds the readiness model reads beyond the workload kinds.
-const (
-	tK8sSecret      = "kubernetes:core/v1:Secret"
-	tServiceAccount = "kubernetes:core/v1:ServiceAccount"
-	tExternalSecret = "kubernetes:external-secrets.io/v1:ExternalSecret"
-	tSecretStore    = "kubernetes:external-secrets.io/v1:SecretStore"
-	tClusterStore   = "kubernetes:external-secrets.io/v1:ClusterSecretStore"
-	tHelmChart      = "kubernetes:helm.sh/v4:Chart"
-)
-
 // need is one readiness requirement: from cannot become ready until to exists (and, for
 // an ExternalSecret, has synced).
 type need struct {

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // needsOf lists what r cannot become ready without, resolved to the plan's producers.
@@ -29,21 +31,21 @@ func (g *readiness) needsOf(r Resource) []need {
 		for _, ref := range podReferences(spec) {
 			add(ref.kind, ref.name, ref.why)
 		}
-	case r.Type == tExternalSecret:
+	case r.Type == tokens.K8sExternalSecret:
 		name, _ := r.in("spec.secretStoreRef.name").String()
 		kind, _ := r.in("spec.secretStoreRef.kind").String()
 		if kind == "ClusterSecretStore" {
-			add(tClusterStore, name, "secretStoreRef")
+			add(tokens.K8sClusterSecretStore, name, "secretStoreRef")
 		} else {
-			add(tSecretStore, name, "secretStoreRef")
+			add(tokens.K8sSecretStore, name, "secretStoreRef")
 		}
-	case r.Type == tSecretStore || r.Type == tClusterStore:
+	case r.Type == tokens.K8sSecretStore || r.Type == tokens.K8sClusterSecretStore:
 		if sa, ok := r.in("spec.provider.aws.auth.jwt.serviceAccountRef.name").String(); ok {
-			add(tServiceAccount, sa, "jwt serviceAccountRef")
+			add(tokens.K8sServiceAccount, sa, "jwt serviceAccountRef")
 		}
-	case r.Type == tHelmChart:
+	case r.Type == tokens.K8sHelmChart:
 		for _, name := range existingSecrets(r.in("values")) {
-			add(tK8sSecret, name, "chart values existingSecret")
+			add(tokens.K8sSecret, name, "chart values existingSecret")
 		}
 	}
 	return out
@@ -53,14 +55,14 @@ func (g *readiness) needsOf(r Resource) []need {
 // output not known yet, the name of the Namespace object it came from.
 func (g *readiness) namespaceOf(r Resource) string {
 	path := "metadata.namespace"
-	if r.Type == tHelmChart {
+	if r.Type == tokens.K8sHelmChart {
 		path = "namespace"
 	}
 	if ns, ok := r.in(path).String(); ok {
 		return ns
 	}
 	for _, urn := range r.PropertyDependencies[topKey(path)] {
-		if dep, ok := g.byURN[urn]; ok && dep.Type == tNamespace {
+		if dep, ok := g.byURN[urn]; ok && dep.Type == tokens.K8sNamespace {
 			return k8sName(dep)
 		}
 	}
@@ -73,7 +75,7 @@ func (g *readiness) producers(kind, ns, name string) []string {
 	var out []string
 	for _, r := range g.s.Resources {
 		switch {
-		case kind == tK8sSecret && r.Type == tExternalSecret:
+		case kind == tokens.K8sSecret && r.Type == tokens.K8sExternalSecret:
 			target, ok := r.in("spec.target.name").String()
 			if !ok {
 				target = k8sName(r)
@@ -82,7 +84,7 @@ func (g *readiness) producers(kind, ns, name string) []string {
 				out = append(out, r.URN)
 			}
 		case r.Type == kind && k8sName(r) == name:
-			if kind == tClusterStore || g.namespaceOf(r) == ns {
+			if kind == tokens.K8sClusterSecretStore || g.namespaceOf(r) == ns {
 				out = append(out, r.URN)
 			}
 		}
@@ -103,44 +105,44 @@ func podReferences(spec corev1.PodSpec) []podRef {
 				continue
 			}
 			if s := e.ValueFrom.SecretKeyRef; s != nil && !isTrue(s.Optional) {
-				out = append(out, podRef{tK8sSecret, s.Name, "env " + e.Name + " secretKeyRef"})
+				out = append(out, podRef{tokens.K8sSecret, s.Name, "env " + e.Name + " secretKeyRef"})
 			}
 			if m := e.ValueFrom.ConfigMapKeyRef; m != nil && !isTrue(m.Optional) {
-				out = append(out, podRef{tConfigMap, m.Name, "env " + e.Name + " configMapKeyRef"})
+				out = append(out, podRef{tokens.K8sConfigMap, m.Name, "env " + e.Name + " configMapKeyRef"})
 			}
 		}
 		for _, e := range c.EnvFrom {
 			if s := e.SecretRef; s != nil && !isTrue(s.Optional) {
-				out = append(out, podRef{tK8sSecret, s.Name, "envFrom secretRef"})
+				out = append(out, podRef{tokens.K8sSecret, s.Name, "envFrom secretRef"})
 			}
 			if m := e.ConfigMapRef; m != nil && !isTrue(m.Optional) {
-				out = append(out, podRef{tConfigMap, m.Name, "envFrom configMapRef"})
+				out = append(out, podRef{tokens.K8sConfigMap, m.Name, "envFrom configMapRef"})
 			}
 		}
 	}
 	for _, v := range spec.Volumes {
 		if s := v.Secret; s != nil && !isTrue(s.Optional) {
-			out = append(out, podRef{tK8sSecret, s.SecretName, "volume " + v.Name})
+			out = append(out, podRef{tokens.K8sSecret, s.SecretName, "volume " + v.Name})
 		}
 		if m := v.ConfigMap; m != nil && !isTrue(m.Optional) {
-			out = append(out, podRef{tConfigMap, m.Name, "volume " + v.Name})
+			out = append(out, podRef{tokens.K8sConfigMap, m.Name, "volume " + v.Name})
 		}
 		if p := v.Projected; p != nil {
 			for _, src := range p.Sources {
 				if s := src.Secret; s != nil && !isTrue(s.Optional) {
-					out = append(out, podRef{tK8sSecret, s.Name, "projected volume " + v.Name})
+					out = append(out, podRef{tokens.K8sSecret, s.Name, "projected volume " + v.Name})
 				}
 				if m := src.ConfigMap; m != nil && !isTrue(m.Optional) {
-					out = append(out, podRef{tConfigMap, m.Name, "projected volume " + v.Name})
+					out = append(out, podRef{tokens.K8sConfigMap, m.Name, "projected volume " + v.Name})
 				}
 			}
 		}
 	}
 	for _, s := range spec.ImagePullSecrets {
-		out = append(out, podRef{tK8sSecret, s.Name, "imagePullSecrets"})
+		out = append(out, podRef{tokens.K8sSecret, s.Name, "imagePullSecrets"})
 	}
 	if spec.ServiceAccountName != "" {
-		out = append(out, podRef{tServiceAccount, spec.ServiceAccountName, "serviceAccountName"})
+		out = append(out, podRef{tokens.K8sServiceAccount, spec.ServiceAccountName, "serviceAccountName"})
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // Artifacts of the first deploy: every image a workload or a chart runs, and what in the
@@ -79,7 +81,7 @@ func (m *rehearsal) images() []imageUse {
 					out = append(out, u)
 				}
 			}
-		case r.Type == tHelmChart:
+		case r.Type == tokens.K8sHelmChart:
 			out = append(out, chartImages(r, r.in("values"), "values")...)
 		}
 	}
@@ -132,7 +134,7 @@ func (m *rehearsal) sourceOf(ref string) (imageSource, string) {
 			"pushes or caches it"
 	}
 	src := imageSource{region: hm[1], repo: path, tag: tag}
-	for _, repo := range m.s.ofType(tECRRepo) {
+	for _, repo := range m.s.ofType(tokens.ECRRepository) {
 		name, ok := repo.in("name").String()
 		if !ok || name != path {
 			continue
@@ -151,7 +153,7 @@ func (m *rehearsal) sourceOf(ref string) (imageSource, string) {
 		return src, ""
 	}
 	first, _, _ := strings.Cut(path, "/")
-	for _, rule := range m.s.ofType(tPullThroughRule) {
+	for _, rule := range m.s.ofType(tokens.ECRPullThroughCacheRule) {
 		if p, ok := rule.in("ecrRepositoryPrefix").String(); ok && p == first && strings.Contains(path, "/") {
 			src.kind, src.provider, src.prefix = "pull-through", &rule, p
 			if m.part.PhaseOf(rule.URN) != PhaseBootstrap {
@@ -183,7 +185,7 @@ func (m *rehearsal) sourceOf(ref string) (imageSource, string) {
 func (m *rehearsal) artifactFindings() []phaseFinding {
 	var out []phaseFinding
 	_, replica := replicaOf(m.s.Name)
-	registryLess := !replica && len(m.s.ofType(tECRRepo, tPullThroughRule)) == 0
+	registryLess := !replica && len(m.s.ofType(tokens.ECRRepository, tokens.ECRPullThroughCacheRule)) == 0
 	for _, u := range m.images() {
 		switch {
 		case u.ref == "":

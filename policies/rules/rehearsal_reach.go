@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // Reachability of the EKS API: the endpoint the cluster declares against the executor of
@@ -113,16 +115,16 @@ func cidrsWithin(inner, outer []string) bool {
 // runnerOf finds a CodeBuild project that runs inside the cluster's VPC, in subnets with a
 // NAT default route, whose security group the cluster's security group admits on 443.
 func runnerOf(s Stack, cluster Resource) (*Resource, string, []string, bool) {
-	projects := s.ofType(tCodeBuildProject)
+	projects := s.ofType(tokens.CodeBuildProject)
 	if len(projects) == 0 {
-		return nil, "", []string{"no " + tCodeBuildProject + " in the plan"}, false
+		return nil, "", []string{"no " + tokens.CodeBuildProject + " in the plan"}, false
 	}
 	var vpcs []Resource
 	unresolved := false
-	subnets, u := referenced(s, cluster, "vpcConfig.subnetIds", tSubnet, "id")
+	subnets, u := referenced(s, cluster, "vpcConfig.subnetIds", tokens.EC2Subnet, "id")
 	unresolved = unresolved || u
 	for _, sub := range subnets {
-		vs, u := referenced(s, sub, "vpcId", tVPC, "id")
+		vs, u := referenced(s, sub, "vpcId", tokens.EC2VPC, "id")
 		unresolved = unresolved || u
 		for _, v := range vs {
 			if !slices.ContainsFunc(vpcs, func(x Resource) bool { return x.URN == v.URN }) {
@@ -161,7 +163,7 @@ func runnerEvidence(s Stack, p Resource, vpcs []Resource, clusterGroups func(Res
 	if inVPC == nil {
 		return "", "vpcConfig.vpcId is not the cluster's VPC", unresolved
 	}
-	subnets, u := referenced(s, p, "vpcConfig.subnets", tSubnet, "id")
+	subnets, u := referenced(s, p, "vpcConfig.subnets", tokens.EC2Subnet, "id")
 	unresolved = unresolved || u
 	if len(subnets) == 0 {
 		return "", "vpcConfig.subnets names no subnet of the plan", unresolved
@@ -174,12 +176,12 @@ func runnerEvidence(s Stack, p Resource, vpcs []Resource, clusterGroups func(Res
 			return "", "subnet " + sub.Name + " is not private with NAT egress (" + eg + "): the runner cannot reach GitHub", unresolved
 		}
 	}
-	groups, u := referenced(s, p, "vpcConfig.securityGroupIds", tSG, "id")
+	groups, u := referenced(s, p, "vpcConfig.securityGroupIds", tokens.EC2SecurityGroup, "id")
 	unresolved = unresolved || u
 	if len(groups) == 0 {
 		return "", "vpcConfig.securityGroupIds names no security group of the plan", unresolved
 	}
-	for _, r := range s.ofType(tSGIngress, tSGRule) {
+	for _, r := range s.ofType(tokens.VPCSecurityGroupIngressRule, tokens.EC2SecurityGroupRule) {
 		rules, _ := rulesOf(r)
 		if len(rules) == 0 || !rules[0].ingress || !admits443(r, rules[0]) {
 			continue
@@ -205,7 +207,7 @@ func runnerEvidence(s Stack, p Resource, vpcs []Resource, clusterGroups func(Res
 // clusterSecurityGroups returns a test: is a rule's securityGroupId the cluster's own
 // security group (an output of the cluster) or one of its vpcConfig.securityGroupIds?
 func clusterSecurityGroups(s Stack, cluster Resource) func(Resource) join {
-	extra, _ := referenced(s, cluster, "vpcConfig.securityGroupIds", tSG, "id")
+	extra, _ := referenced(s, cluster, "vpcConfig.securityGroupIds", tokens.EC2SecurityGroup, "id")
 	return func(r Resource) join {
 		out := refers(r, "securityGroupId", cluster, "vpcConfig.clusterSecurityGroupId")
 		for _, g := range extra {
@@ -235,11 +237,11 @@ func admits443(r Resource, g sgRule) bool {
 // "internet gateway" (a public one: CodeBuild's interfaces get no public address there),
 // or "no default route".
 func subnetEgress(s Stack, sub Resource) string {
-	assocs, _ := referrers(s, sub, tRouteTableAssoc, "subnetId", "id")
+	assocs, _ := referrers(s, sub, tokens.EC2RouteTableAssociation, "subnetId", "id")
 	for _, a := range assocs {
-		tables, _ := referenced(s, a, "routeTableId", tRouteTable, "id")
+		tables, _ := referenced(s, a, "routeTableId", tokens.EC2RouteTable, "id")
 		for _, t := range tables {
-			routes, _ := referrers(s, t, tRoute, "routeTableId", "id")
+			routes, _ := referrers(s, t, tokens.EC2Route, "routeTableId", "id")
 			for _, r := range routes {
 				if dst, _ := r.in("destinationCidrBlock").String(); dst != "0.0.0.0/0" {
 					continue

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // Rehearsal is the first deploy of one stack as the deployment model sees it: the
@@ -81,9 +83,9 @@ func (m *rehearsal) commands(v *PhaseView) {
 		v.Verify = []string{fmt.Sprintf("pulumi preview -s %s%s --expect-no-changes", st, excl)}
 		v.Note = fmt.Sprintf("creates %d of %d resources", len(m.part.Bootstrap), len(m.s.Resources))
 	case PhaseGitHubConnection:
-		conns := m.s.ofType(tCodeConnection)
+		conns := m.s.ofType(tokens.CodeStarConnection)
 		if len(conns) == 0 {
-			v.Applies, v.Minutes, v.Note = false, 0, "the plan creates no "+tCodeConnection
+			v.Applies, v.Minutes, v.Note = false, 0, "the plan creates no "+tokens.CodeStarConnection
 		}
 		for _, c := range conns {
 			name, ok := c.in("name").String()
@@ -106,7 +108,7 @@ func (m *rehearsal) commands(v *PhaseView) {
 		}
 		v.Run = []string{fmt.Sprintf("pulumi up -s %s%s", st, targets)}
 		for _, u := range urns {
-			if r := m.byURN[u]; r.Type == "aws:codebuild/webhook:Webhook" {
+			if r := m.byURN[u]; r.Type == tokens.CodeBuildWebhook {
 				name, _ := r.in("projectName").String()
 				v.Verify = append(v.Verify, fmt.Sprintf("aws codebuild batch-get-projects --names %s --query 'projects[0].webhook.url'", name))
 			}
@@ -129,7 +131,7 @@ func (m *rehearsal) commands(v *PhaseView) {
 }
 
 func (m *rehearsal) delegationCommands(v *PhaseView) {
-	zones := m.s.ofType(tZone)
+	zones := m.s.ofType(tokens.Route53Zone)
 	v.Minutes = 0
 	if len(zones) == 0 {
 		v.Applies, v.Note = false, "the plan creates no zone (an adopted zone is delegated by whoever created it)"
@@ -195,12 +197,12 @@ func (m *rehearsal) imageCommands(v *PhaseView) {
 
 func (m *rehearsal) secretCommands(v *PhaseView) {
 	var before, after []string
-	for _, ver := range m.s.ofType(tSecretVersion) {
+	for _, ver := range m.s.ofType(tokens.SecretsManagerSecretVersion) {
 		stages, st := ver.in("versionStages").StringList()
 		if st != Known || slices.Contains(stages, "AWSCURRENT") {
 			continue // a generated value, not a placeholder
 		}
-		secrets, _ := referenced(m.s, ver, "secretId", tSecret, "id", "arn")
+		secrets, _ := referenced(m.s, ver, "secretId", tokens.SecretsManagerSecret, "id", "arn")
 		for _, sec := range secrets {
 			name, ok := sec.in("name").String()
 			switch {

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 var backupCoverage = Rule{
@@ -12,17 +14,17 @@ var backupCoverage = Rule{
 	Description: "Every RDS instance (read replicas excepted) is selected by an AWS Backup selection (resources ARN, " +
 		"selectionTags or conditions on its tags, e.g. backup=true) whose plan has a rule with a copy action " +
 		"(cross-region copy). Mandatory in prod and dr: the catalogue scopes it to prod instances.",
-	ResourceTypes: []string{tRDSInstance, tBackupSelection, tBackupPlan},
+	ResourceTypes: []string{tokens.RDSInstance, tokens.BackupSelection, tokens.BackupPlan},
 	Params: []ParamSpec{{Name: "requireCopyAction", Type: ParamBool, Default: true,
 		Description: "the selecting plan must have a rule with copyActions"}},
 	CheckStack: func(s Stack, p Params) []Finding {
 		var out []Finding
-		for _, inst := range s.ofType(tRDSInstance) {
+		for _, inst := range s.ofType(tokens.RDSInstance) {
 			if isSet(inst.in("replicateSourceDb")) {
 				continue
 			}
 			covered, open := false, ""
-			for _, sel := range s.ofType(tBackupSelection) {
+			for _, sel := range s.ofType(tokens.BackupSelection) {
 				vd, why := selects(sel, inst)
 				if vd == violation {
 					continue
@@ -154,7 +156,7 @@ func conditionsMatch(sel Resource, tags property.Map) verdict {
 
 // planCopies decides whether the selection's plan has a rule with a copy action.
 func planCopies(s Stack, sel Resource) (verdict, string) {
-	plans, unresolved := referenced(s, sel, "planId", tBackupPlan, "id")
+	plans, unresolved := referenced(s, sel, "planId", tokens.BackupPlan, "id")
 	if len(plans) == 0 {
 		if unresolved {
 			return undecided, "planId"
@@ -183,22 +185,22 @@ func planCopies(s Stack, sel Resource) (verdict, string) {
 var backupVaultCMK = Rule{
 	ID: "backup-vault-cmk", Number: 46, Severity: Medium, Anchors: "CK_AWS_166",
 	Description:   "Backup vaults are encrypted with a customer-managed KMS key and, where requireVaultLock (prod, dr), locked by a VaultLockConfiguration.",
-	ResourceTypes: []string{tBackupVault, tVaultLock},
+	ResourceTypes: []string{tokens.BackupVault, tokens.BackupVaultLockConfiguration},
 	Params: []ParamSpec{{Name: "requireVaultLock", Type: ParamBool, Default: true,
 		StackDefaults: map[string]any{StackStaging: false, StackProd: true, StackDR: true},
 		Description:   "require an aws.backup.VaultLockConfiguration for every vault"}},
 	CheckStack: func(s Stack, p Params) []Finding {
 		var out []Finding
-		for _, v := range s.ofType(tBackupVault) {
+		for _, v := range s.ofType(tokens.BackupVault) {
 			out = append(out, cmkFindings(v, "kmsKeyArn", "backup vault encryption")...)
 			if !p.Bool("requireVaultLock") {
 				continue
 			}
-			found, unresolved := referrers(s, v, tVaultLock, "backupVaultName", "name", "id")
+			found, unresolved := referrers(s, v, tokens.BackupVaultLockConfiguration, "backupVaultName", "name", "id")
 			switch {
 			case len(found) > 0:
 			case unresolved:
-				out = append(out, unknownJoin(v, shortType(tVaultLock)))
+				out = append(out, unknownJoin(v, shortType(tokens.BackupVaultLockConfiguration)))
 			default:
 				out = append(out, fail(v, "no VaultLockConfiguration locks this vault; add an aws.backup.VaultLockConfiguration (minRetentionDays, maxRetentionDays) so recovery points cannot be deleted"))
 			}

@@ -3,9 +3,11 @@ package rules
 import (
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
-const tLogMetricFilter = "aws:cloudwatch/logMetricFilter:LogMetricFilter"
+const tLogMetricFilter = tokens.CloudWatchLogMetricFilter
 
 var cisTrailAlarms = Rule{
 	ID: "cis-trail-alarms", Number: 71, Severity: Medium,
@@ -16,9 +18,9 @@ var cisTrailAlarms = Rule{
 		"failures, KMS key disable/deletion, bucket policy, Config, security group, NACL, gateway, route table and VPC changes) " +
 		"a metric filter on that group whose pattern matches the control's sample CloudTrail records (each key event name) and " +
 		"no routine call, and an alarm on its metric with actions enabled and an alarm action that fires on one matching event.",
-	ResourceTypes: []string{tTrail, tLogGroup, tLogMetricFilter, tMetricAlarm},
+	ResourceTypes: []string{tokens.CloudTrailTrail, tokens.CloudWatchLogGroup, tLogMetricFilter, tokens.CloudWatchMetricAlarm},
 	CheckStack: func(s Stack, _ Params) []Finding {
-		trails := s.ofType(tTrail)
+		trails := s.ofType(tokens.CloudTrailTrail)
 		if len(trails) == 0 && !slices.ContainsFunc(s.Resources, func(r Resource) bool { return strings.HasPrefix(r.Type, "aws:") }) {
 			return nil // nothing on AWS, nothing to audit
 		}
@@ -72,9 +74,9 @@ func trailCIS(s Stack, tr Resource) []Finding {
 // trailLogGroup finds the group a trail delivers to: by the property dependency, or by
 // the group name in the ARN ("arn:aws:logs:<region>:<account>:log-group:<name>:*").
 func trailLogGroup(s Stack, tr Resource, arn string) (Resource, bool) {
-	deps := tr.depsOfType("cloudWatchLogsGroupArn", tLogGroup)
+	deps := tr.depsOfType("cloudWatchLogsGroupArn", tokens.CloudWatchLogGroup)
 	_, name, named := strings.Cut(strings.TrimSuffix(arn, ":*"), ":log-group:")
-	for _, g := range s.ofType(tLogGroup) {
+	for _, g := range s.ofType(tokens.CloudWatchLogGroup) {
 		if contains(deps, g.URN) {
 			return g, true
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // cisFilter is a metric filter on the trail's log group, with its parsed pattern.
@@ -71,7 +73,7 @@ func filterOn(f, group Resource) join {
 	if contains(f.PropertyDependencies["logGroupName"], group.URN) {
 		return joinYes
 	}
-	if len(f.depsOfType("logGroupName", tLogGroup)) > 0 {
+	if len(f.depsOfType("logGroupName", tokens.CloudWatchLogGroup)) > 0 {
 		return joinNo
 	}
 	return joinUnknown
@@ -143,7 +145,7 @@ func alarmed(s Stack, f cisFilter) (string, bool) {
 	metric := f.namespace + "/" + f.metric
 	var whys []string
 	unk := false
-	for _, a := range s.ofType(tMetricAlarm) {
+	for _, a := range s.ofType(tokens.CloudWatchMetricAlarm) {
 		ns, _ := a.in("namespace").String()
 		name, _ := a.in("metricName").String()
 		if ns != f.namespace || name != f.metric {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 const (
@@ -69,11 +71,11 @@ func cisStack(edit func(name string, in map[string]any) map[string]any) Stack {
 			rs = append(rs, res(typ, name, in))
 		}
 	}
-	add(tTrail, "trail", cisTrail())
-	add(tLogGroup, "logs", cisLogGroup())
+	add(tokens.CloudTrailTrail, "trail", cisTrail())
+	add(tokens.CloudWatchLogGroup, "logs", cisLogGroup())
 	for _, c := range cisControls {
 		add(tLogMetricFilter, cisName(c.id), cisFilterInputs(c.id))
-		add(tMetricAlarm, cisName(c.id)+"-alarm", cisAlarmInputs(c.id))
+		add(tokens.CloudWatchMetricAlarm, cisName(c.id)+"-alarm", cisAlarmInputs(c.id))
 	}
 	return stack("prod", rs...)
 }
@@ -112,7 +114,7 @@ func TestCISTrailAlarms(t *testing.T) {
 	}{
 		{"the group found by dependency in a preview", func() Stack {
 			s := cisStack(only1("trail", setting("cloudWatchLogsGroupArn", unk)))
-			deps("cloudWatchLogsGroupArn", urnOf(tLogGroup, "logs"))(&s.Resources[0])
+			deps("cloudWatchLogsGroupArn", urnOf(tokens.CloudWatchLogGroup, "logs"))(&s.Resources[0])
 			return s
 		}(), ""},
 		{"alarm actions unknown in a preview", cisStack(func(_ string, in map[string]any) map[string]any {
@@ -123,11 +125,11 @@ func TestCISTrailAlarms(t *testing.T) {
 		}), ""},
 		{"a second trail for data events needs no alarms of its own", func() Stack {
 			s := cisStack(nil)
-			s.Resources = append(s.Resources, res(tTrail, "data-trail", set(cisTrail(), "cloudWatchLogsGroupArn", del)))
+			s.Resources = append(s.Resources, res(tokens.CloudTrailTrail, "data-trail", set(cisTrail(), "cloudWatchLogsGroupArn", del)))
 			return s
 		}(), ""},
 		{"an empty stack is not judged", stack("prod"), ""},
-		{"no trail", stack("prod", res(tLogGroup, "logs", cisLogGroup())), "no CloudTrail trail"},
+		{"no trail", stack("prod", res(tokens.CloudWatchLogGroup, "logs", cisLogGroup())), "no CloudTrail trail"},
 		{"S3 only", cisStack(only1("trail", setting("cloudWatchLogsGroupArn", del))), "the trail delivers to S3 only"},
 		{"no stream wildcard", cisStack(only1("trail", setting("cloudWatchLogsGroupArn", strings.TrimSuffix(cisGroupArn, ":*")))),
 			"CloudTrail requires the log-stream wildcard"},
@@ -151,14 +153,14 @@ func TestCISTrailAlarms(t *testing.T) {
 		{"filter on another group though it depends on this one", func() Stack {
 			s := cisStack(only1("cis-cloudwatch-11", setting("logGroupName", "/other")))
 			for i := range s.Resources {
-				deps("logGroupName", urnOf(tLogGroup, "logs"))(&s.Resources[i])
+				deps("logGroupName", urnOf(tokens.CloudWatchLogGroup, "logs"))(&s.Resources[i])
 			}
 			return s
 		}(), "CIS CloudWatch.11 (network ACL changes)"},
 		{"filter's group unknown but from this group", func() Stack {
 			s := cisStack(only1("cis-cloudwatch-11", setting("logGroupName", unk)))
 			for i := range s.Resources {
-				deps("logGroupName", urnOf(tLogGroup, "logs"))(&s.Resources[i])
+				deps("logGroupName", urnOf(tokens.CloudWatchLogGroup, "logs"))(&s.Resources[i])
 			}
 			return s
 		}(), ""},

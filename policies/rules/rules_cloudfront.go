@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // behaviors lists the input paths of a distribution's cache behaviors: the default one
@@ -24,7 +26,7 @@ func behaviors(r Resource) ([]string, bool) {
 var cfHTTPSViewers = Rule{
 	ID: "cf-https-viewers", Number: 22, Severity: Critical, Anchors: "CRP, CK_AWS_34, TV",
 	Description:   "Every CloudFront cache behavior uses viewerProtocolPolicy https-only or redirect-to-https.",
-	ResourceTypes: []string{tDistribution},
+	ResourceTypes: []string{tokens.CloudFrontDistribution},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		paths, ok := behaviors(r)
 		var out []Finding
@@ -51,7 +53,7 @@ var tlsPolicies = []string{"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv
 var cfTLSMin = Rule{
 	ID: "cf-tls-min", Number: 23, Severity: High, Anchors: "CRP, CK_AWS_174, TV",
 	Description:   "CloudFront viewer certificates require at least TLSv1.2_2021 (the default certificate cannot, so it fails).",
-	ResourceTypes: []string{tDistribution},
+	ResourceTypes: []string{tokens.CloudFrontDistribution},
 	Params:        []ParamSpec{{Name: "minVersion", Type: ParamString, Default: "TLSv1.2_2021", Description: "weakest acceptable minimumProtocolVersion"}},
 	CheckResource: func(r Resource, p Params) []Finding {
 		floor := slices.Index(tlsPolicies, p.String("minVersion"))
@@ -73,7 +75,7 @@ var cfTLSMin = Rule{
 var cfOAC = Rule{
 	ID: "cf-oac", Number: 24, Severity: High, Anchors: "CK2_AWS_46",
 	Description:   "CloudFront S3 origins use Origin Access Control (originAccessControlId), not a public bucket or a legacy OAI.",
-	ResourceTypes: []string{tDistribution},
+	ResourceTypes: []string{tokens.CloudFrontDistribution},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		origins := r.in("origins")
 		if origins.IsUnknown() {
@@ -114,7 +116,7 @@ func s3Origin(r Resource, base string) (isS3, known bool) {
 	if s, ok := d.String(); ok {
 		return strings.Contains(s, ".s3.") || strings.Contains(s, ".s3-"), true
 	}
-	if len(r.depsOfType("origins", tBucket)) > 0 {
+	if len(r.depsOfType("origins", tokens.S3BucketV2)) > 0 {
 		return true, true
 	}
 	return false, !d.IsUnknown()
@@ -123,11 +125,11 @@ func s3Origin(r Resource, base string) (isS3, known bool) {
 var cfWAF = Rule{
 	ID: "cf-waf", Number: 25, Severity: High, ProdMandatory: true, Anchors: "CRP, CK_AWS_68, TV",
 	Description:   "CloudFront distributions are protected by a WAF web ACL (webAclId).",
-	ResourceTypes: []string{tDistribution},
+	ResourceTypes: []string{tokens.CloudFrontDistribution},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		v := r.in("webAclId")
 		switch {
-		case v.IsUnknown() && len(r.depsOfType("webAclId", "aws:wafv2/webAcl:WebAcl")) == 0:
+		case v.IsUnknown() && len(r.depsOfType("webAclId", tokens.WAFWebACL)) == 0:
 			return []Finding{unknown(r, "webAclId", "whether a WAF web ACL of this stack protects the distribution")}
 		case !isSet(v):
 			return []Finding{fail(r, "webAclId is not set; attach an aws.wafv2.WebAcl (scope CLOUDFRONT, us-east-1) with the AWS managed rule groups")}
@@ -139,18 +141,18 @@ var cfWAF = Rule{
 var cfLogging = Rule{
 	ID: "cf-logging", Number: 26, Severity: Medium, Anchors: "CRP, CK_AWS_86, TV",
 	Description:   "CloudFront distributions log requests: loggingConfig.bucket (legacy) or a CloudWatch LogDeliverySource for the distribution (standard logging v2).",
-	ResourceTypes: []string{tDistribution, tLogDeliverySource},
+	ResourceTypes: []string{tokens.CloudFrontDistribution, tokens.CloudWatchLogDeliverySource},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		var out []Finding
-		for _, d := range s.ofType(tDistribution) {
+		for _, d := range s.ofType(tokens.CloudFrontDistribution) {
 			if isSet(d.in("loggingConfig.bucket")) {
 				continue
 			}
-			found, unresolved := referrers(s, d, tLogDeliverySource, "resourceArn", "arn")
+			found, unresolved := referrers(s, d, tokens.CloudWatchLogDeliverySource, "resourceArn", "arn")
 			switch {
 			case len(found) > 0:
 			case unresolved:
-				out = append(out, unknownJoin(d, shortType(tLogDeliverySource)))
+				out = append(out, unknownJoin(d, shortType(tokens.CloudWatchLogDeliverySource)))
 			default:
 				out = append(out, fail(d, "loggingConfig.bucket is not set and no LogDeliverySource names this distribution; enable standard logging"))
 			}
@@ -166,10 +168,10 @@ const managedSecurityHeadersPolicy = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 var cfSecurityHeaders = Rule{
 	ID: "cf-security-headers", Number: 27, Severity: Low, Anchors: "CK2_AWS_32",
 	Description:   "Every CloudFront cache behavior attaches a response headers policy that sends HSTS (securityHeadersConfig.strictTransportSecurity).",
-	ResourceTypes: []string{tDistribution, tRespHeaders},
+	ResourceTypes: []string{tokens.CloudFrontDistribution, tokens.CloudFrontResponseHeadersPolicy},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		var out []Finding
-		for _, d := range s.ofType(tDistribution) {
+		for _, d := range s.ofType(tokens.CloudFrontDistribution) {
 			paths, ok := behaviors(d)
 			if !ok {
 				out = append(out, unknown(d, "orderedCacheBehaviors", "the response headers policy of every behavior"))
@@ -190,7 +192,7 @@ func hstsBehavior(s Stack, d Resource, path string) []Finding {
 	if !isSet(v) {
 		return []Finding{fail(d, "%s is not set; attach an aws.cloudfront.ResponseHeadersPolicy with securityHeadersConfig.strictTransportSecurity", path)}
 	}
-	found, unresolved := referenced(s, d, path, tRespHeaders, "id")
+	found, unresolved := referenced(s, d, path, tokens.CloudFrontResponseHeadersPolicy, "id")
 	var hsts []Resource
 	for _, p := range found {
 		if isSet(p.in("securityHeadersConfig.strictTransportSecurity")) {

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func goodDist() map[string]any {
@@ -31,11 +33,11 @@ func rhp(hsts bool) Resource {
 	if hsts {
 		cfg["strictTransportSecurity"] = map[string]any{"accessControlMaxAgeSec": 63072000, "includeSubdomains": true, "override": true}
 	}
-	return res(tRespHeaders, "security-headers", map[string]any{"name": "platform-prod-security", "securityHeadersConfig": cfg}, withID("rhp-1"))
+	return res(tokens.CloudFrontResponseHeadersPolicy, "security-headers", map[string]any{"name": "platform-prod-security", "securityHeadersConfig": cfg}, withID("rhp-1"))
 }
 
 func dist(inputs map[string]any, opts ...opt) Resource {
-	return res(tDistribution, "cdn", inputs, opts...)
+	return res(tokens.CloudFrontDistribution, "cdn", inputs, opts...)
 }
 
 func cfCase(id, path string, bad any, msg, unkPath string) ruleCase {
@@ -62,7 +64,7 @@ func cloudfrontCases() []ruleCase {
 			id: "cf-logging", pass: stack("prod", dist(goodDist())),
 			fail: stack("prod", dist(set(goodDist(), "loggingConfig", del))), failMsg: "loggingConfig.bucket is not set",
 			unknown: stack("prod", dist(set(goodDist(), "loggingConfig", del)),
-				res(tLogDeliverySource, "cdn-logs", map[string]any{"logType": "ACCESS_LOGS", "resourceArn": unk})),
+				res(tokens.CloudWatchLogDeliverySource, "cdn-logs", map[string]any{"logType": "ACCESS_LOGS", "resourceArn": unk})),
 		},
 		{
 			id: "cf-security-headers", pass: stack("prod", dist(goodDist()), rhp(true)),
@@ -77,7 +79,7 @@ func TestCloudFrontPreviewJoins(t *testing.T) {
 	headers := rhp(true)
 	headers.ID = ""
 	waf := "urn:pulumi:prod::platform::aws:wafv2/webAcl:WebAcl::cdn-waf"
-	bucket := res(tBucket, "assets", map[string]any{"bucket": unk})
+	bucket := res(tokens.S3BucketV2, "assets", map[string]any{"bucket": unk})
 	d := set(set(set(goodDist(), "defaultCacheBehavior.responseHeadersPolicyId", unk), "webAclId", unk), "origins[0].domainName", unk)
 	d = set(d, "orderedCacheBehaviors[0].responseHeadersPolicyId", unk)
 	s := stack("prod", headers, bucket, dist(d, deps("defaultCacheBehavior", headers.URN), deps("orderedCacheBehaviors", headers.URN),

@@ -6,6 +6,8 @@ import (
 	"path"
 	"strings"
 	"sync"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 //go:embed taggable_aws.txt
@@ -81,7 +83,7 @@ var costInstanceAllowlist = Rule{
 	ID: "cost-instance-allowlist", Number: 56, Severity: Medium, Anchors: "clstokes, Infracost",
 	Description: "RDS classes, ElastiCache node types and EKS node instance types (node groups and launch templates) " +
 		"come from the stack's allow-list (globs; Graviton families by default).",
-	ResourceTypes: []string{tRDSInstance, tRedisGroup, tNodeGroup, tLaunchTemplate},
+	ResourceTypes: []string{tokens.RDSInstance, tokens.ElastiCacheReplicationGroup, tokens.EKSNodeGroup, tokens.EC2LaunchTemplate},
 	Params: []ParamSpec{
 		{Name: "rdsClasses", Type: ParamStringList, Default: []string{"db.t4g.*", "db.m7g.*", "db.r7g.*"}, Description: "allowed RDS instanceClass globs"},
 		{Name: "cacheNodeTypes", Type: ParamStringList, Default: []string{"cache.t4g.*", "cache.m7g.*", "cache.r7g.*"}, Description: "allowed ElastiCache nodeType globs"},
@@ -89,11 +91,11 @@ var costInstanceAllowlist = Rule{
 	},
 	CheckResource: func(r Resource, p Params) []Finding {
 		switch r.Type {
-		case tRDSInstance:
+		case tokens.RDSInstance:
 			return allowlisted(r, "instanceClass", p.StringList("rdsClasses"), "rdsClasses")
-		case tRedisGroup:
+		case tokens.ElastiCacheReplicationGroup:
 			return allowlisted(r, "nodeType", p.StringList("cacheNodeTypes"), "cacheNodeTypes")
-		case tLaunchTemplate:
+		case tokens.EC2LaunchTemplate:
 			return allowlisted(r, "instanceType", p.StringList("nodeInstanceTypes"), "nodeInstanceTypes")
 		}
 		return allowlisted(r, "instanceTypes", p.StringList("nodeInstanceTypes"), "nodeInstanceTypes")
@@ -126,10 +128,10 @@ var costGP3 = Rule{
 	ID: "cost-gp3", Number: 57, Severity: Low, Anchors: "Infracost",
 	Description: "RDS storage and launch-template EBS volumes use gp3 (cheaper and faster than gp2; io1/io2 only with an " +
 		"exception that gives the reason). An unset type defaults to gp2.",
-	ResourceTypes: []string{tRDSInstance, tLaunchTemplate},
+	ResourceTypes: []string{tokens.RDSInstance, tokens.EC2LaunchTemplate},
 	Params:        []ParamSpec{{Name: "allowedTypes", Type: ParamStringList, Default: []string{"gp3"}, Description: "allowed storage/volume types"}},
 	CheckResource: func(r Resource, p Params) []Finding {
-		if r.Type == tRDSInstance {
+		if r.Type == tokens.RDSInstance {
 			if isSet(r.in("replicateSourceDb")) && r.in("storageType").IsMissing() {
 				return nil // replicas inherit the source's storage
 			}
@@ -170,11 +172,11 @@ func volumeType(r Resource, prop string, allowed []string) []Finding {
 var costNATCount = Rule{
 	ID: "cost-nat-count", Number: 58, Severity: Low, Anchors: "aws-ts-finops example",
 	Description:   "The stack runs at most maxNatGateways NAT gateways (1 in staging; one per AZ, 3, in prod and dr).",
-	ResourceTypes: []string{tNAT},
+	ResourceTypes: []string{tokens.EC2NatGateway},
 	Params: []ParamSpec{{Name: "maxNatGateways", Type: ParamInteger, Default: 3,
 		StackDefaults: map[string]any{StackStaging: 1, StackProd: 3, StackDR: 3}, Description: "most NAT gateways allowed"}},
 	CheckStack: func(s Stack, p Params) []Finding {
-		nats := s.ofType(tNAT)
+		nats := s.ofType(tokens.EC2NatGateway)
 		if float64(len(nats)) <= p.Number("maxNatGateways") {
 			return nil
 		}

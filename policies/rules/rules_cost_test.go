@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func budgetCfg(modeled float64) Config {
@@ -16,7 +18,7 @@ func lowerBoundCfg(modeled float64, unpriced int) Config {
 }
 
 func costCases() []ruleCase {
-	nat := func(name string, in map[string]any) Resource { return res(tNAT, name, in) }
+	nat := func(name string, in map[string]any) Resource { return res(tokens.EC2NatGateway, name, in) }
 	natIn := map[string]any{"subnetId": "subnet-a", "allocationId": "eipalloc-1", "tags": goodTags()}
 	return []ruleCase{
 		rdsCase("cost-required-tags", "tags.owner", del, "tags lack owner", "tags"),
@@ -35,9 +37,9 @@ func costCases() []ruleCase {
 			unknown: stack("staging"),
 		},
 		{
-			id: "stateful-protected", pass: stack("prod", db(goodDB(), protected), res(tBucket, "assets", map[string]any{"bucket": "platform-prod-assets"})),
+			id: "stateful-protected", pass: stack("prod", db(goodDB(), protected), res(tokens.S3BucketV2, "assets", map[string]any{"bucket": "platform-prod-assets"})),
 			fail: stack("prod", db(goodDB())), failMsg: "the protect resource option is off",
-			unknown: stack("prod", res(tBucket, "bucket-1", map[string]any{"bucket": unk})),
+			unknown: stack("prod", res(tokens.S3BucketV2, "bucket-1", map[string]any{"bucket": unk})),
 		},
 	}
 }
@@ -75,25 +77,25 @@ func TestBudgetFromConfig(t *testing.T) {
 
 func TestCostDetails(t *testing.T) {
 	t.Parallel()
-	asg := res("aws:autoscaling/group:Group", "asg", map[string]any{"tags": []any{
+	asg := res(tokens.AutoScalingGroup, "asg", map[string]any{"tags": []any{
 		map[string]any{"key": "environment", "value": "prod", "propagateAtLaunch": true}}})
 	cases := []struct {
 		name, id string
 		s        Stack
 		fails    int
 	}{
-		{"non-taggable types are not judged", "cost-required-tags", stack("prod", res(tBucketPAB, "pab", map[string]any{"bucket": "b"})), 0},
-		{"untagged taggable type fails", "cost-required-tags", stack("prod", res(tVPC, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})), 1},
+		{"non-taggable types are not judged", "cost-required-tags", stack("prod", res(tokens.S3BucketPublicAccessBlock, "pab", map[string]any{"bucket": "b"})), 0},
+		{"untagged taggable type fails", "cost-required-tags", stack("prod", res(tokens.EC2VPC, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"})), 1},
 		{"autoscaling group tag list shape", "cost-required-tags", stack("prod", asg), 1},
 		{"kubernetes objects are not AWS resources", "cost-required-tags", stack("prod", deployment("api", goodDeployment("api"))), 0},
-		{"x86 node group fails the allow-list", "cost-instance-allowlist", stack("prod", res(tNodeGroup, "ng", set(goodNodeGroup(), "instanceTypes", []any{"m7g.large", "m5.large"}))), 1},
+		{"x86 node group fails the allow-list", "cost-instance-allowlist", stack("prod", res(tokens.EKSNodeGroup, "ng", set(goodNodeGroup(), "instanceTypes", []any{"m7g.large", "m5.large"}))), 1},
 		{"redis node type", "cost-instance-allowlist", stack("prod", redis(set(goodRedis(), "nodeType", "cache.r6g.large"))), 1},
 		{"unset RDS storage type defaults to gp2", "cost-gp3", stack("prod", db(set(goodDB(), "storageType", del))), 1},
-		{"launch template gp2 volume", "cost-gp3", stack("prod", res(tLaunchTemplate, "lt", set(goodLT(), "blockDeviceMappings[0].ebs.volumeType", "gp2"))), 1},
-		{"three NATs in prod", "cost-nat-count", stack("prod", res(tNAT, "a", nil), res(tNAT, "b", nil), res(tNAT, "c", nil)), 0},
-		{"unprotected data bucket", "stateful-protected", stack("prod", res(tBucket, "audit-logs", map[string]any{"bucket": "platform-prod-audit"})), 1},
-		{"bucket tagged stateful", "stateful-protected", stack("prod", res(tBucket, "x", map[string]any{"bucket": "x", "tags": map[string]any{"stateful": "true"}})), 1},
-		{"unprotected KMS key", "stateful-protected", stack("prod", res(tKMSKey, "key", nil)), 1},
+		{"launch template gp2 volume", "cost-gp3", stack("prod", res(tokens.EC2LaunchTemplate, "lt", set(goodLT(), "blockDeviceMappings[0].ebs.volumeType", "gp2"))), 1},
+		{"three NATs in prod", "cost-nat-count", stack("prod", res(tokens.EC2NatGateway, "a", nil), res(tokens.EC2NatGateway, "b", nil), res(tokens.EC2NatGateway, "c", nil)), 0},
+		{"unprotected data bucket", "stateful-protected", stack("prod", res(tokens.S3BucketV2, "audit-logs", map[string]any{"bucket": "platform-prod-audit"})), 1},
+		{"bucket tagged stateful", "stateful-protected", stack("prod", res(tokens.S3BucketV2, "x", map[string]any{"bucket": "x", "tags": map[string]any{"stateful": "true"}})), 1},
+		{"unprotected KMS key", "stateful-protected", stack("prod", res(tokens.KMSKey, "key", nil)), 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

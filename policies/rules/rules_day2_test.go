@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/generic-corp/platform/internal/tokens"
+
 // Fixtures of the day-2 rule and model tests.
 
 const (
@@ -15,7 +17,7 @@ func restoredDB(changes map[string]any, opts ...opt) Resource {
 	for path, v := range changes {
 		in = set(in, path, v)
 	}
-	return res(tRDSInstance, "database", in, append([]opt{withID("agent-platform-dr-postgres")}, opts...)...)
+	return res(tokens.RDSInstance, "database", in, append([]opt{withID("agent-platform-dr-postgres")}, opts...)...)
 }
 
 func day2Cases() []ruleCase {
@@ -25,7 +27,7 @@ func day2Cases() []ruleCase {
 		fail:    stack("dr", restoredDB(map[string]any{"kmsKeyId": dataKeyARN}, protected)),
 		failMsg: "kmsKeyId forces a replacement, so the next `pulumi up` replaces the resource (it is protected",
 		// A preview: no state yet, and the key is another resource's output.
-		unknown: stack("dr", res(tRDSInstance, "database", map[string]any{"engine": "postgres", "engineVersion": "16",
+		unknown: stack("dr", res(tokens.RDSInstance, "database", map[string]any{"engine": "postgres", "engineVersion": "16",
 			"snapshotIdentifier": drSnapshot, "kmsKeyId": unk})),
 	}}
 }

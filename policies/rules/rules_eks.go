@@ -7,12 +7,13 @@ import (
 
 	"github.com/generic-corp/platform/internal/apicidrs"
 	"github.com/generic-corp/platform/internal/lifecycle"
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 var eksSecretsKMS = Rule{
 	ID: "eks-secrets-kms", Number: 28, Severity: High, Anchors: "CRP, CK_AWS_58, TV",
 	Description:   "EKS clusters envelope-encrypt Kubernetes secrets with a KMS key (encryptionConfig.resources includes \"secrets\").",
-	ResourceTypes: []string{tEKSCluster},
+	ResourceTypes: []string{tokens.EKSCluster},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		res, st := r.in("encryptionConfig.resources").StringList()
 		switch {
@@ -31,7 +32,7 @@ var eksEndpointPrivate = Rule{
 	Description: "The EKS API endpoint is private, or public only to listed CIDRs (never 0.0.0.0/0 or ::/0), each a public IPv4 /20 to /32, " +
 		"at most 65,536 addresses together (internal/apicidrs, the limits stacks.Load applies to clusterPublicAccessCidrs). " +
 		"endpointPublicAccess defaults to true in AWS, and publicAccessCidrs to 0.0.0.0/0.",
-	ResourceTypes: []string{tEKSCluster},
+	ResourceTypes: []string{tokens.EKSCluster},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		pub := r.in("vpcConfig.endpointPublicAccess")
 		if pub.IsUnknown() {
@@ -67,7 +68,7 @@ var eksLogTypes = []string{"api", "audit", "authenticator", "controllerManager",
 var eksControlPlaneLogs = Rule{
 	ID: "eks-control-plane-logs", Number: 30, Severity: Medium, Anchors: "CK_AWS_37, TV",
 	Description:   "EKS clusters ship all five control-plane log types.",
-	ResourceTypes: []string{tEKSCluster},
+	ResourceTypes: []string{tokens.EKSCluster},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		got, st := r.in("enabledClusterLogTypes").StringList()
 		if st == Unknown {
@@ -91,7 +92,7 @@ var eksVersionFloor = Rule{
 	ID: "eks-version-floor", Number: 31, Severity: Medium, Anchors: "CK_AWS_339",
 	Description: "EKS clusters pin a Kubernetes version at or above the floor (an unpinned version drifts). The floor is minVersion " +
 		"when a stack's policy config sets it, else the oldest minor in EKS standard support on the run date (internal/lifecycle).",
-	ResourceTypes: []string{tEKSCluster},
+	ResourceTypes: []string{tokens.EKSCluster},
 	Params: []ParamSpec{
 		{Name: "minVersion", Type: ParamString, Optional: true, Description: "lowest acceptable Kubernetes minor version, \"1.NN\"; unset: the lifecycle table decides"},
 		{Name: "runDate", Type: ParamString, Optional: true, Description: "the day to judge (YYYY-MM-DD); set by the caller, default today (UTC) or $PLATFORM_RUN_DATE"},
@@ -153,7 +154,7 @@ var eksNodesIMDSv2 = Rule{
 	ID: "eks-nodes-imdsv2", Number: 32, Severity: High, Anchors: "CK_AWS_79, TV",
 	Description: "Node launch templates require IMDSv2 (httpTokens required), keep the metadata hop limit <= maxHopLimit, " +
 		"and encrypt every EBS volume they define (at least one).",
-	ResourceTypes: []string{tLaunchTemplate},
+	ResourceTypes: []string{tokens.EC2LaunchTemplate},
 	Params:        []ParamSpec{{Name: "maxHopLimit", Type: ParamInteger, Default: 2, Description: "highest acceptable httpPutResponseHopLimit"}},
 	CheckResource: func(r Resource, p Params) []Finding {
 		var out []Finding
@@ -196,7 +197,7 @@ var eksNodesIMDSv2 = Rule{
 var eksNodesNoSSH = Rule{
 	ID: "eks-nodes-no-ssh", Number: 33, Severity: Medium, Anchors: "CK_AWS_100",
 	Description:   "EKS node groups do not open SSH (no remoteAccess); use SSM Session Manager instead.",
-	ResourceTypes: []string{tNodeGroup},
+	ResourceTypes: []string{tokens.EKSNodeGroup},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		v := r.in("remoteAccess")
 		if v.IsUnknown() {

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func goodCluster() map[string]any {
@@ -59,7 +61,7 @@ func floorAt(minVersion, day string) Config {
 // floorCase judges against the lifecycle table on a fixed day: on 2026-12-03 the oldest
 // minor in standard support is 1.35, so 1.34 (one day past its end) is below the floor.
 func floorCase() ruleCase {
-	c := eksCase("eks-version-floor", tEKSCluster, goodCluster, "version", "1.34", `version is "1.34", below the floor "1.35"`, "version")
+	c := eksCase("eks-version-floor", tokens.EKSCluster, goodCluster, "version", "1.34", `version is "1.34", below the floor "1.35"`, "version")
 	c.passCfg, c.failCfg = floorAt("", "2026-12-03"), floorAt("", "2026-12-03")
 	return c
 }
@@ -75,24 +77,24 @@ func TestEKSVersionFloorFollowsTheRunDate(t *testing.T) {
 		{"2026-12-02", "1.35", 0},
 	}
 	for _, c := range cases {
-		fs := only(runWith(t, "eks-version-floor", stack("prod", res(tEKSCluster, "x", set(goodCluster(), "version", c.version))), floorAt("", c.day)), "eks-version-floor")
+		fs := only(runWith(t, "eks-version-floor", stack("prod", res(tokens.EKSCluster, "x", set(goodCluster(), "version", c.version))), floorAt("", c.day)), "eks-version-floor")
 		require.Len(t, fs, c.fails, "%s on %s: %s", c.version, c.day, messages(fs))
 	}
 }
 
 func eksCases() []ruleCase {
 	return []ruleCase{
-		eksCase("eks-secrets-kms", tEKSCluster, goodCluster, "encryptionConfig.resources", []any{}, "encryptionConfig.resources is []",
+		eksCase("eks-secrets-kms", tokens.EKSCluster, goodCluster, "encryptionConfig.resources", []any{}, "encryptionConfig.resources is []",
 			"encryptionConfig.provider.keyArn"),
-		eksCase("eks-endpoint-private", tEKSCluster, goodCluster, "vpcConfig",
+		eksCase("eks-endpoint-private", tokens.EKSCluster, goodCluster, "vpcConfig",
 			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"0.0.0.0/0"}}, `publicAccessCidrs contains "0.0.0.0/0"`,
 			"vpcConfig.endpointPublicAccess"),
-		eksCase("eks-control-plane-logs", tEKSCluster, goodCluster, "enabledClusterLogTypes", []any{"api", "audit"},
+		eksCase("eks-control-plane-logs", tokens.EKSCluster, goodCluster, "enabledClusterLogTypes", []any{"api", "audit"},
 			"missing authenticator, controllerManager, scheduler", "enabledClusterLogTypes"),
 		floorCase(),
-		eksCase("eks-nodes-imdsv2", tLaunchTemplate, goodLT, "metadataOptions.httpTokens", "optional",
+		eksCase("eks-nodes-imdsv2", tokens.EC2LaunchTemplate, goodLT, "metadataOptions.httpTokens", "optional",
 			`httpTokens is "optional"`, "metadataOptions.httpTokens"),
-		eksCase("eks-nodes-no-ssh", tNodeGroup, goodNodeGroup, "remoteAccess", map[string]any{"ec2SshKey": "ops"},
+		eksCase("eks-nodes-no-ssh", tokens.EKSNodeGroup, goodNodeGroup, "remoteAccess", map[string]any{"ec2SshKey": "ops"},
 			"remoteAccess is set", "remoteAccess"),
 	}
 }
@@ -106,18 +108,18 @@ func TestEKSDetails(t *testing.T) {
 		fails    int
 	}{
 		{"public endpoint with operator CIDRs passes", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
-			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"203.0.113.0/24"}}), tEKSCluster, 0},
+			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"203.0.113.0/24"}}), tokens.EKSCluster, 0},
 		{"public endpoint open to the internet in halves fails", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
-			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"0.0.0.0/1", "128.0.0.0/1"}}), tEKSCluster, 2},
+			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"0.0.0.0/1", "128.0.0.0/1"}}), tokens.EKSCluster, 2},
 		{"public endpoint to a private range fails", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
-			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"10.0.0.0/8"}}), tEKSCluster, 1},
+			map[string]any{"endpointPublicAccess": true, "publicAccessCidrs": []any{"10.0.0.0/8"}}), tokens.EKSCluster, 1},
 		{"public endpoint by default (unset) without CIDRs fails", "eks-endpoint-private", set(goodCluster(), "vpcConfig",
-			map[string]any{"subnetIds": []any{"a"}}), tEKSCluster, 1},
-		{"a version above the configured floor passes", "eks-version-floor", set(goodCluster(), "version", "1.33"), tEKSCluster, 0},
-		{"unpinned version fails", "eks-version-floor", set(goodCluster(), "version", del), tEKSCluster, 1},
-		{"hop limit 3 fails", "eks-nodes-imdsv2", set(goodLT(), "metadataOptions.httpPutResponseHopLimit", 3), tLaunchTemplate, 1},
-		{"unencrypted EBS fails", "eks-nodes-imdsv2", set(goodLT(), "blockDeviceMappings[0].ebs.encrypted", "false"), tLaunchTemplate, 1},
-		{"no block devices fails", "eks-nodes-imdsv2", set(goodLT(), "blockDeviceMappings", del), tLaunchTemplate, 1},
+			map[string]any{"subnetIds": []any{"a"}}), tokens.EKSCluster, 1},
+		{"a version above the configured floor passes", "eks-version-floor", set(goodCluster(), "version", "1.33"), tokens.EKSCluster, 0},
+		{"unpinned version fails", "eks-version-floor", set(goodCluster(), "version", del), tokens.EKSCluster, 1},
+		{"hop limit 3 fails", "eks-nodes-imdsv2", set(goodLT(), "metadataOptions.httpPutResponseHopLimit", 3), tokens.EC2LaunchTemplate, 1},
+		{"unencrypted EBS fails", "eks-nodes-imdsv2", set(goodLT(), "blockDeviceMappings[0].ebs.encrypted", "false"), tokens.EC2LaunchTemplate, 1},
+		{"no block devices fails", "eks-nodes-imdsv2", set(goodLT(), "blockDeviceMappings", del), tokens.EC2LaunchTemplate, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

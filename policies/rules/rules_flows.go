@@ -5,6 +5,8 @@ import (
 
 	"github.com/mattfenwick/cyclonus/pkg/matcher"
 	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // findingAt puts a stack-level verdict on the resource a flow starts from.
@@ -24,7 +26,7 @@ var netpolRequiredFlows = Rule{
 		"security group's egress and the store's ingress. Flows are derived from the plan (DNS for every pod, service hosts in " +
 		"env and ExternalSecret templates, data stores the configuration depends on, IRSA, monitors, KEDA triggers, Ingress " +
 		"backends) plus the chart pods declared in flows_declared.go.",
-	ResourceTypes: []string{tNetworkPolicy, tDeployment, tJob, tExternalSecret, tService, tHelmChart, tSGIngress, tSGEgress},
+	ResourceTypes: []string{tokens.K8sNetworkPolicy, tokens.K8sDeployment, tokens.K8sJob, tokens.K8sExternalSecret, tokens.K8sService, tokens.K8sHelmChart, tokens.VPCSecurityGroupIngressRule, tokens.VPCSecurityGroupEgressRule},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		var out []Finding
 		for _, v := range Flows(s) {
@@ -50,14 +52,14 @@ var netpolDefaultDeny = Rule{
 	Description: "Every namespace the program creates has a NetworkPolicy that selects all its pods for both Ingress and " +
 		"Egress and admits nothing, so only explicit allow policies open flows. permitNamespaces lists the exceptions with " +
 		"their reason.",
-	ResourceTypes: []string{tNamespace, tNetworkPolicy},
+	ResourceTypes: []string{tokens.K8sNamespace, tokens.K8sNetworkPolicy},
 	Params: []ParamSpec{{Name: "permitNamespaces", Type: ParamStringList, Default: []string{"external-secrets", "keda", "monitoring"},
 		Description: "namespaces of third-party charts whose pods the plan cannot show (charts render only under the engine), " +
 			"whose webhooks the control plane calls, or that run host-network pods (node-exporter, Alloy)"}},
 	CheckStack: func(s Stack, p Params) []Finding {
 		g := newReadiness(s)
 		denied := map[string]bool{}
-		for _, r := range s.ofType(tNetworkPolicy) {
+		for _, r := range s.ofType(tokens.K8sNetworkPolicy) {
 			np := networkingv1.NetworkPolicy{}
 			if _, err := decode(valueOf(propertyMap(r.Inputs)), &np); err != nil {
 				continue
@@ -70,7 +72,7 @@ var netpolDefaultDeny = Rule{
 			}
 		}
 		var out []Finding
-		for _, ns := range s.ofType(tNamespace) {
+		for _, ns := range s.ofType(tokens.K8sNamespace) {
 			name := k8sName(ns)
 			if denied[name] || contains(p.StringList("permitNamespaces"), name) {
 				continue
@@ -86,10 +88,10 @@ var netpolLeastOpen = Rule{
 	ID: "netpol-least-open", Number: 64, Severity: High, Anchors: "own (issue 11)",
 	Description: "Nothing is more open than the flows need: every peer and port of every allow rule admits at least one " +
 		"required flow, and in-cluster flows are admitted by namespace/pod selectors, not by an ipBlock that covers pod IPs.",
-	ResourceTypes: []string{tNetworkPolicy},
+	ResourceTypes: []string{tokens.K8sNetworkPolicy},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		m, verdicts := judgedFlows(s)
-		if !m.addr.known && len(s.ofType(tNetworkPolicy)) > 0 {
+		if !m.addr.known && len(s.ofType(tokens.K8sNetworkPolicy)) > 0 {
 			// An in-cluster layer deployed on its own (the real-engine tier): the VPC, the data
 			// stores and the chart pods its policies admit are not in the plan, so "admits
 			// nothing any workload needs" cannot be told from "admits what another layer needs".
@@ -105,7 +107,7 @@ var netpolLeastOpen = Rule{
 					"by namespace and pod labels", v))
 			}
 		}
-		for _, r := range s.ofType(tNetworkPolicy) {
+		for _, r := range s.ofType(tokens.K8sNetworkPolicy) {
 			if fromHelmChart(r.URN) {
 				continue
 			}

@@ -3,21 +3,23 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 var iamNoAdmin = Rule{
 	ID: "iam-no-admin", Number: 39, Severity: High, Anchors: "CK_AWS_62/63, TV",
 	Description: "No IAM policy (managed, role/user/group inline, role inlinePolicies) allows Action \"*\" on Resource \"*\", " +
 		"and no role, user or group attaches a forbidden managed policy (AdministratorAccess).",
-	ResourceTypes: []string{tIAMPolicy, tRolePolicy, tUserPolicy, tGroupPolicy, tRole,
-		tRolePolicyAttach, tUserPolicyAttach, tGroupPolicyAttach, tPolicyAttach},
+	ResourceTypes: []string{tokens.IAMPolicy, tokens.IAMRolePolicy, tokens.IAMUserPolicy, tokens.IAMGroupPolicy, tokens.IAMRole,
+		tokens.IAMRolePolicyAttachment, tokens.IAMUserPolicyAttachment, tokens.IAMGroupPolicyAttachment, tokens.IAMPolicyAttachment},
 	Params: []ParamSpec{{Name: "forbiddenPolicyArns", Type: ParamStringList, Default: []string{"arn:aws*:iam::aws:policy/AdministratorAccess"},
 		Description: "globs of managed policy ARNs that must never be attached"}},
 	CheckResource: func(r Resource, p Params) []Finding {
 		switch r.Type {
-		case tIAMPolicy, tRolePolicy, tUserPolicy, tGroupPolicy:
+		case tokens.IAMPolicy, tokens.IAMRolePolicy, tokens.IAMUserPolicy, tokens.IAMGroupPolicy:
 			return adminStatements(r, "policy")
-		case tRole:
+		case tokens.IAMRole:
 			var out []Finding
 			inline := r.in("inlinePolicies")
 			if inline.IsUnknown() {
@@ -68,7 +70,7 @@ var iamTrustScoped = Rule{
 	ID: "iam-trust-scoped", Number: 40, Severity: High, Anchors: "CK_AWS_60/61",
 	Description: "Role trust policies name no \"*\" principal, and every OIDC (IRSA) federated trust has a Condition on " +
 		"\"<issuer>:sub\" that pins a service account.",
-	ResourceTypes: []string{tRole},
+	ResourceTypes: []string{tokens.IAMRole},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		doc, st, err := readPolicy(r.in("assumeRolePolicy"))
 		if fs := policyProblem(r, "assumeRolePolicy", doc, st, err, "who may assume the role"); fs != nil {
@@ -135,7 +137,7 @@ func subCondition(s statement) (string, bool) {
 var kmsRotation = Rule{
 	ID: "kms-rotation", Number: 41, Severity: Medium, Anchors: "AG, CRP, CK_AWS_7, TV",
 	Description:   "Symmetric KMS keys rotate automatically (enableKeyRotation).",
-	ResourceTypes: []string{tKMSKey},
+	ResourceTypes: []string{tokens.KMSKey},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		if u, ok := r.in("keyUsage").String(); ok && u != "ENCRYPT_DECRYPT" {
 			return nil
@@ -150,7 +152,7 @@ var kmsRotation = Rule{
 var kmsNoWildcardPrincipal = Rule{
 	ID: "kms-no-wildcard-principal", Number: 42, Severity: High, Anchors: "CK_AWS_33",
 	Description:   "KMS key policies grant nothing to Principal \"*\" without a Condition (an unset policy is the default account-root policy).",
-	ResourceTypes: []string{tKMSKey},
+	ResourceTypes: []string{tokens.KMSKey},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		doc, st, err := readPolicy(r.in("policy"))
 		if fs := policyProblem(r, "policy", doc, st, err, "who the key policy grants"); fs != nil || st != Known {

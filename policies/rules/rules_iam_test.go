@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 const (
@@ -22,20 +24,20 @@ const (
 )
 
 func iamCases() []ruleCase {
-	key := func(in map[string]any) Resource { return res(tKMSKey, "key", in) }
+	key := func(in map[string]any) Resource { return res(tokens.KMSKey, "key", in) }
 	goodKey := map[string]any{"description": "db", "enableKeyRotation": true, "deletionWindowInDays": 30, "policy": keyPolicy, "tags": goodTags()}
 	return []ruleCase{
 		{
-			id: "iam-no-admin", pass: stack("prod", res(tIAMPolicy, "reader", map[string]any{"policy": readOnlyDoc})),
-			fail:    stack("prod", res(tIAMPolicy, "admin", map[string]any{"policy": adminDoc})),
+			id: "iam-no-admin", pass: stack("prod", res(tokens.IAMPolicy, "reader", map[string]any{"policy": readOnlyDoc})),
+			fail:    stack("prod", res(tokens.IAMPolicy, "admin", map[string]any{"policy": adminDoc})),
 			failMsg: `policy Statement[1] (Sid "All") allows Action "*" on Resource "*"`,
-			unknown: stack("prod", res(tRolePolicy, "inline", map[string]any{"role": "r", "policy": unk})),
+			unknown: stack("prod", res(tokens.IAMRolePolicy, "inline", map[string]any{"role": "r", "policy": unk})),
 		},
 		{
-			id: "iam-trust-scoped", pass: stack("prod", res(tRole, "eks", map[string]any{"assumeRolePolicy": ecsTrust}), res(tRole, "api-irsa", map[string]any{"assumeRolePolicy": irsaTrust})),
-			fail:    stack("prod", res(tRole, "api-irsa", map[string]any{"assumeRolePolicy": irsaLoose})),
+			id: "iam-trust-scoped", pass: stack("prod", res(tokens.IAMRole, "eks", map[string]any{"assumeRolePolicy": ecsTrust}), res(tokens.IAMRole, "api-irsa", map[string]any{"assumeRolePolicy": irsaTrust})),
+			fail:    stack("prod", res(tokens.IAMRole, "api-irsa", map[string]any{"assumeRolePolicy": irsaLoose})),
 			failMsg: `trusts an OIDC provider without a "<issuer>:sub" condition`,
-			unknown: stack("prod", res(tRole, "api-irsa", map[string]any{"assumeRolePolicy": unk})),
+			unknown: stack("prod", res(tokens.IAMRole, "api-irsa", map[string]any{"assumeRolePolicy": unk})),
 		},
 		{
 			id: "kms-rotation", pass: stack("prod", key(goodKey)), fail: stack("prod", key(set(goodKey, "enableKeyRotation", false))),
@@ -58,20 +60,20 @@ func TestIAMShapes(t *testing.T) {
 		r        Resource
 		fails    int
 	}{
-		{"role inline policy with admin", "iam-no-admin", res(tRole, "r", map[string]any{"assumeRolePolicy": ecsTrust,
+		{"role inline policy with admin", "iam-no-admin", res(tokens.IAMRole, "r", map[string]any{"assumeRolePolicy": ecsTrust,
 			"inlinePolicies": []any{map[string]any{"name": "x", "policy": adminDoc}}}), 1},
-		{"policy given as an object", "iam-no-admin", res(tIAMPolicy, "p", map[string]any{"policy": objectPolicy}), 1},
-		{"AdministratorAccess attachment", "iam-no-admin", res(tRolePolicyAttach, "a", map[string]any{"role": "r",
+		{"policy given as an object", "iam-no-admin", res(tokens.IAMPolicy, "p", map[string]any{"policy": objectPolicy}), 1},
+		{"AdministratorAccess attachment", "iam-no-admin", res(tokens.IAMRolePolicyAttachment, "a", map[string]any{"role": "r",
 			"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}), 1},
-		{"AdministratorAccess in managedPolicyArns", "iam-no-admin", res(tRole, "r", map[string]any{"assumeRolePolicy": ecsTrust,
+		{"AdministratorAccess in managedPolicyArns", "iam-no-admin", res(tokens.IAMRole, "r", map[string]any{"assumeRolePolicy": ecsTrust,
 			"managedPolicyArns": []any{"arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"}}), 1},
-		{"deny * on * is fine", "iam-no-admin", res(tIAMPolicy, "p", map[string]any{"policy": `{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`}), 0},
-		{"malformed JSON fails with the parse error", "iam-no-admin", res(tIAMPolicy, "p", map[string]any{"policy": `{"Statement":`}), 1},
-		{"wildcard trust", "iam-trust-scoped", res(tRole, "r", map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`}), 1},
-		{"sub pinned to *", "iam-trust-scoped", res(tRole, "r", map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow",` +
+		{"deny * on * is fine", "iam-no-admin", res(tokens.IAMPolicy, "p", map[string]any{"policy": `{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}`}), 0},
+		{"malformed JSON fails with the parse error", "iam-no-admin", res(tokens.IAMPolicy, "p", map[string]any{"policy": `{"Statement":`}), 1},
+		{"wildcard trust", "iam-trust-scoped", res(tokens.IAMRole, "r", map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`}), 1},
+		{"sub pinned to *", "iam-trust-scoped", res(tokens.IAMRole, "r", map[string]any{"assumeRolePolicy": `{"Statement":[{"Effect":"Allow",` +
 			`"Principal":{"Federated":"arn:aws:iam::1:oidc-provider/x"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"x:sub":"*"}}}]}`}), 1},
-		{"asymmetric keys do not rotate", "kms-rotation", res(tKMSKey, "k", map[string]any{"keyUsage": "SIGN_VERIFY", "customerMasterKeySpec": "RSA_2048"}), 0},
-		{"wildcard principal with a condition is scoped", "kms-no-wildcard-principal", res(tKMSKey, "k", map[string]any{"policy": `{"Statement":[{"Effect":"Allow",` +
+		{"asymmetric keys do not rotate", "kms-rotation", res(tokens.KMSKey, "k", map[string]any{"keyUsage": "SIGN_VERIFY", "customerMasterKeySpec": "RSA_2048"}), 0},
+		{"wildcard principal with a condition is scoped", "kms-no-wildcard-principal", res(tokens.KMSKey, "k", map[string]any{"policy": `{"Statement":[{"Effect":"Allow",` +
 			`"Principal":"*","Action":"kms:Decrypt","Resource":"*","Condition":{"StringEquals":{"kms:CallerAccount":"1"}}}]}`}), 0},
 	}
 	for _, c := range cases {

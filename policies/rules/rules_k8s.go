@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // ecrPattern matches a private ECR registry host.
@@ -51,7 +53,7 @@ var k8sHygiene = Rule{
 func namespaceFinding(r Resource) []Finding {
 	ns, st := k8sNamespace(r)
 	switch {
-	case st == Unknown && len(r.depsOfType("metadata", tNamespace)) > 0:
+	case st == Unknown && len(r.depsOfType("metadata", tokens.K8sNamespace)) > 0:
 	case st == Unknown:
 		return []Finding{unknown(r, "metadata.namespace", "whether the object lands in the default namespace")}
 	case ns == "" || ns == "default":
@@ -130,20 +132,20 @@ var k8sHA = Rule{
 	Description: "Deployments run at least minReplicas replicas (or an HPA with minReplicas >= minReplicas, or a KEDA " +
 		"ScaledObject with minReplicaCount >= scaledObjectMinReplicas) and have a PodDisruptionBudget whose selector " +
 		"matches the pod labels and that allows a disruption; no Service is of type LoadBalancer (expose through the ALB ingress).",
-	ResourceTypes: []string{tDeployment, tPDB, tHPA, tScaledObject, tService},
+	ResourceTypes: []string{tokens.K8sDeployment, tokens.K8sPodDisruptionBudget, tokens.K8sHorizontalPodAutoscaler, tokens.K8sScaledObject, tokens.K8sService},
 	Params: append([]ParamSpec{
 		{Name: "minReplicas", Type: ParamInteger, Default: 2, Description: "minimum fixed replicas, or HPA minReplicas"},
 		{Name: "scaledObjectMinReplicas", Type: ParamInteger, Default: 1, Description: "minimum KEDA minReplicaCount (queue workers may idle at 1)"},
 	}, k8sParams...),
 	CheckStack: func(s Stack, p Params) []Finding {
 		var out []Finding
-		for _, d := range s.ofType(tDeployment) {
+		for _, d := range s.ofType(tokens.K8sDeployment) {
 			if k8sSkipped(d, p) {
 				continue
 			}
 			out = append(out, deploymentHA(s, d, p)...)
 		}
-		for _, svc := range s.ofType(tService) {
+		for _, svc := range s.ofType(tokens.K8sService) {
 			if k8sSkipped(svc, p) {
 				continue
 			}
@@ -162,7 +164,7 @@ var k8sHA = Rule{
 func autoscaler(s Stack, d Resource) (kind string, minReplicas, maxReplicas Value, r Resource) {
 	name := k8sName(d)
 	ns, nsSt := k8sNamespace(d)
-	for _, a := range s.ofType(tHPA, tScaledObject) {
+	for _, a := range s.ofType(tokens.K8sHorizontalPodAutoscaler, tokens.K8sScaledObject) {
 		if n, _ := a.in("spec.scaleTargetRef.name").String(); n != name {
 			continue
 		}
@@ -172,7 +174,7 @@ func autoscaler(s Stack, d Resource) (kind string, minReplicas, maxReplicas Valu
 		if ans, st := k8sNamespace(a); st == Known && nsSt == Known && ans != ns {
 			continue
 		}
-		if a.Type == tHPA {
+		if a.Type == tokens.K8sHorizontalPodAutoscaler {
 			return "HorizontalPodAutoscaler", a.in("spec.minReplicas"), a.in("spec.maxReplicas"), a
 		}
 		return "ScaledObject", a.in("spec.minReplicaCount"), a.in("spec.maxReplicaCount"), a
@@ -218,7 +220,7 @@ func pdbFindings(s Stack, d Resource, replicas float64) []Finding {
 	}
 	ns, nsSt := k8sNamespace(d)
 	undecidedSel := false
-	for _, pdb := range s.ofType(tPDB) {
+	for _, pdb := range s.ofType(tokens.K8sPodDisruptionBudget) {
 		if pns, st := k8sNamespace(pdb); st == Known && nsSt == Known && pns != ns {
 			continue
 		}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // Issue 13: the pod-template rules judge every workload kind, not only Deployments.
@@ -31,16 +33,16 @@ type kindCase struct {
 }
 
 var podKinds = []kindCase{
-	{"Job", tJob, "spec.template", true, func(tpl map[string]any) map[string]any {
+	{"Job", tokens.K8sJob, "spec.template", true, func(tpl map[string]any) map[string]any {
 		return map[string]any{"backoffLimit": 1, "template": tpl}
 	}},
-	{"CronJob", tCronJob, "spec.jobTemplate.spec.template", true, func(tpl map[string]any) map[string]any {
+	{"CronJob", tokens.K8sCronJob, "spec.jobTemplate.spec.template", true, func(tpl map[string]any) map[string]any {
 		return map[string]any{"schedule": "0 3 * * *", "jobTemplate": map[string]any{"spec": map[string]any{"template": tpl}}}
 	}},
-	{"StatefulSet", tStatefulSet, "spec.template", false, func(tpl map[string]any) map[string]any {
+	{"StatefulSet", tokens.K8sStatefulSet, "spec.template", false, func(tpl map[string]any) map[string]any {
 		return map[string]any{"replicas": 2, "serviceName": "w", "selector": map[string]any{"matchLabels": tpl["metadata"].(map[string]any)["labels"]}, "template": tpl}
 	}},
-	{"DaemonSet", tDaemonSet, "spec.template", false, func(tpl map[string]any) map[string]any {
+	{"DaemonSet", tokens.K8sDaemonSet, "spec.template", false, func(tpl map[string]any) map[string]any {
 		return map[string]any{"selector": map[string]any{"matchLabels": tpl["metadata"].(map[string]any)["labels"]}, "template": tpl}
 	}},
 }
@@ -129,7 +131,7 @@ func TestProbesOnlyForLongRunningKinds(t *testing.T) {
 	// A bare Pod is long-running unless its restartPolicy says it runs to completion.
 	pod := func(restart any) Resource {
 		spec := set(goodPodTemplate("p", true)["spec"].(map[string]any), "restartPolicy", restart)
-		return res(tPod, "p", map[string]any{"metadata": map[string]any{"name": "p", "namespace": "platform"}, "spec": spec})
+		return res(tokens.K8sPod, "p", map[string]any{"metadata": map[string]any{"name": "p", "namespace": "platform"}, "spec": spec})
 	}
 	require.Len(t, only(run(t, "k8s-hygiene", stack("prod", pod("Always"))), "k8s-hygiene"), 1)
 	require.Len(t, only(run(t, "k8s-hygiene", stack("prod", pod(del))), "k8s-hygiene"), 1, "restartPolicy defaults to Always")

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 const ecrImage = "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform/api:1.4.2"
@@ -36,7 +38,7 @@ func goodDeployment(name string) map[string]any {
 }
 
 func pdb(name string, spec map[string]any) Resource {
-	return res(tPDB, name+"-pdb", map[string]any{"metadata": map[string]any{"name": name, "namespace": "platform"}, "spec": spec})
+	return res(tokens.K8sPodDisruptionBudget, name+"-pdb", map[string]any{"metadata": map[string]any{"name": name, "namespace": "platform"}, "spec": spec})
 }
 
 func goodPDB(name string) Resource {
@@ -44,12 +46,12 @@ func goodPDB(name string) Resource {
 }
 
 func deployment(name string, inputs map[string]any, opts ...opt) Resource {
-	return res(tDeployment, name, inputs, opts...)
+	return res(tokens.K8sDeployment, name, inputs, opts...)
 }
 
 func pgbouncerStack(replicas any, ini any, dbInputs map[string]any, group map[string]any) Stack {
 	d := set(goodDeployment("pgbouncer"), "spec.replicas", replicas)
-	cm := res(tConfigMap, "pgbouncer", map[string]any{"metadata": map[string]any{"name": "pgbouncer", "namespace": "platform"},
+	cm := res(tokens.K8sConfigMap, "pgbouncer", map[string]any{"metadata": map[string]any{"name": "pgbouncer", "namespace": "platform"},
 		"data": map[string]any{"pgbouncer.ini": ini}})
 	rs := []Resource{deployment("pgbouncer", d), cm, db(dbInputs)}
 	if group != nil {
@@ -88,7 +90,7 @@ func TestPSSAndHygieneDetails(t *testing.T) {
 	t.Parallel()
 	noCtx := set(goodDeployment("api"), "spec.template.spec.securityContext", del)
 	noCtx = set(noCtx, "spec.template.spec.containers[0].securityContext", del)
-	cron := res(tCronJob, "cleanup", map[string]any{"metadata": map[string]any{"namespace": "platform"},
+	cron := res(tokens.K8sCronJob, "cleanup", map[string]any{"metadata": map[string]any{"namespace": "platform"},
 		"spec": map[string]any{"schedule": "0 * * * *", "jobTemplate": map[string]any{"spec": map[string]any{"template": map[string]any{
 			"spec": map[string]any{"restartPolicy": "Never", "containers": []any{map[string]any{"name": "c", "image": ecrImage}}}}}}}})
 	cases := []struct {
@@ -108,7 +110,7 @@ func TestPSSAndHygieneDetails(t *testing.T) {
 		{"missing probes and limits fail in one finding", "k8s-hygiene", deployment("api", set(set(goodDeployment("api"),
 			"spec.template.spec.containers[0].livenessProbe", del), "spec.template.spec.containers[0].resources.limits", del)), 1},
 		{"namespace from a Namespace resource is fine in preview", "k8s-hygiene", deployment("api", set(goodDeployment("api"), "metadata.namespace", unk),
-			deps("metadata", urnOf(tNamespace, "platform"))), 0},
+			deps("metadata", urnOf(tokens.K8sNamespace, "platform"))), 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -123,11 +125,11 @@ func TestHAAutoscalersAndPDBs(t *testing.T) {
 	t.Parallel()
 	worker := set(set(goodDeployment("worker"), "spec.replicas", del), "metadata.name", "worker")
 	hpa := func(min int) Resource {
-		return res(tHPA, "api-hpa", map[string]any{"metadata": map[string]any{"namespace": "platform"}, "spec": map[string]any{
+		return res(tokens.K8sHorizontalPodAutoscaler, "api-hpa", map[string]any{"metadata": map[string]any{"namespace": "platform"}, "spec": map[string]any{
 			"scaleTargetRef": map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "name": "worker"}, "minReplicas": min, "maxReplicas": 10}})
 	}
 	scaled := func(min int) Resource {
-		return res(tScaledObject, "worker-scaler", map[string]any{"metadata": map[string]any{"namespace": "platform"}, "spec": map[string]any{
+		return res(tokens.K8sScaledObject, "worker-scaler", map[string]any{"metadata": map[string]any{"namespace": "platform"}, "spec": map[string]any{
 			"scaleTargetRef": map[string]any{"name": "worker"}, "minReplicaCount": min, "maxReplicaCount": 20}})
 	}
 	cases := []struct {
@@ -148,7 +150,7 @@ func TestHAAutoscalersAndPDBs(t *testing.T) {
 		{"PDB minAvailable 50% allows one", stack("prod", deployment("api", goodDeployment("api")),
 			pdb("api", map[string]any{"minAvailable": "50%", "selector": map[string]any{"matchExpressions": []any{
 				map[string]any{"key": "app.kubernetes.io/name", "operator": "In", "values": []any{"api", "web"}}}}})), 0},
-		{"LoadBalancer service", stack("prod", res(tService, "api", map[string]any{"metadata": map[string]any{"namespace": "platform"},
+		{"LoadBalancer service", stack("prod", res(tokens.K8sService, "api", map[string]any{"metadata": map[string]any{"namespace": "platform"},
 			"spec": map[string]any{"type": "LoadBalancer"}})), 1},
 	}
 	for _, c := range cases {

@@ -6,11 +6,7 @@ import (
 	"time"
 
 	"github.com/generic-corp/platform/internal/lifecycle"
-)
-
-const (
-	tEKSAddon    = "aws:eks/addon:Addon"
-	tHelmRelease = "kubernetes:helm.sh/v3:Release"
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // versionLifecycle judges every pinned version against internal/lifecycle on the run
@@ -23,7 +19,7 @@ var versionLifecycle = Rule{
 	Description: "Every pinned version (EKS Kubernetes minor, RDS PostgreSQL engine, ElastiCache engine, EKS add-on build, Helm chart) " +
 		"is listed in internal/lifecycle/lifecycle.json and in standard support on the run date; add-on builds and charts " +
 		"also list the cluster's Kubernetes minor. Fails past the end of standard support, warns within the table's warnDays.",
-	ResourceTypes: []string{tEKSCluster, tRDSInstance, tRedisGroup, tEKSAddon, tHelmChart, tHelmRelease},
+	ResourceTypes: []string{tokens.EKSCluster, tokens.RDSInstance, tokens.ElastiCacheReplicationGroup, tokens.EKSAddon, tokens.K8sHelmChart, tokens.K8sHelmRelease},
 	Params: []ParamSpec{{Name: "runDate", Type: ParamString, Optional: true,
 		Description: "the day to judge (YYYY-MM-DD); set by the caller, default today (UTC) or $PLATFORM_RUN_DATE"}},
 	CheckStack: func(s Stack, p Params) []Finding {
@@ -60,7 +56,7 @@ func runDate(p Params) (time.Time, error) {
 // stack's only cluster, for add-ons and charts that do not name one).
 func clusterMinors(s Stack) map[string]Value {
 	out := map[string]Value{}
-	clusters := s.ofType(tEKSCluster)
+	clusters := s.ofType(tokens.EKSCluster)
 	for _, c := range clusters {
 		if n, ok := c.in("name").String(); ok {
 			out[n] = c.in("version")
@@ -80,20 +76,20 @@ type lifecycleJudge struct {
 
 func (j lifecycleJudge) resource(r Resource) []Finding {
 	switch r.Type {
-	case tEKSCluster:
+	case tokens.EKSCluster:
 		return j.pinned(r, "version", lifecycle.EKS, "", "Kubernetes")
-	case tRDSInstance:
+	case tokens.RDSInstance:
 		if e, _ := r.in("engine").String(); e != "postgres" {
 			return nil
 		}
 		return j.pinned(r, "engineVersion", lifecycle.RDSPostgres, "", "RDS for PostgreSQL")
-	case tRedisGroup:
+	case tokens.ElastiCacheReplicationGroup:
 		return j.pinned(r, "engineVersion", lifecycle.ElastiCache, "", "ElastiCache for Redis OSS")
-	case tEKSAddon:
+	case tokens.EKSAddon:
 		name, _ := r.in("addonName").String()
 		cluster, _ := r.in("clusterName").String()
 		return j.compatible(r, j.pinned(r, "addonVersion", lifecycle.EKSAddon, name, "EKS add-on "+name), "addonVersion", lifecycle.EKSAddon, name, cluster)
-	case tHelmChart, tHelmRelease:
+	case tokens.K8sHelmChart, tokens.K8sHelmRelease:
 		name, _ := r.in("chart").String()
 		return j.compatible(r, j.pinned(r, "version", lifecycle.HelmChart, name, "chart "+name), "version", lifecycle.HelmChart, name, "")
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func onDay(day string) Config {
@@ -15,9 +17,9 @@ func onDay(day string) Config {
 // the resources version-lifecycle joins.
 func lifecycleStack(kube, kubeProxy string) Stack {
 	return stack("prod",
-		res(tEKSCluster, "cluster", map[string]any{"name": "platform-prod", "version": kube}),
-		res(tEKSAddon, "kube-proxy", map[string]any{"clusterName": "platform-prod", "addonName": "kube-proxy", "addonVersion": kubeProxy}),
-		res(tRDSInstance, "db", map[string]any{"engine": "postgres", "engineVersion": "16"}),
+		res(tokens.EKSCluster, "cluster", map[string]any{"name": "platform-prod", "version": kube}),
+		res(tokens.EKSAddon, "kube-proxy", map[string]any{"clusterName": "platform-prod", "addonName": "kube-proxy", "addonVersion": kubeProxy}),
+		res(tokens.RDSInstance, "db", map[string]any{"engine": "postgres", "engineVersion": "16"}),
 	)
 }
 
@@ -29,7 +31,7 @@ func lifecycleCases() []ruleCase {
 		// the day after 1.34's end of standard support (2026-12-02)
 		fail: lifecycleStack("1.34", "v1.34.0-eksbuild.2"), failCfg: onDay("2026-12-03"),
 		failMsg: "Kubernetes 1.34 left standard support on 2026-12-02 (1 day before the run date 2026-12-03)",
-		unknown: stack("prod", res(tEKSCluster, "cluster", map[string]any{"name": "platform-prod", "version": unk})),
+		unknown: stack("prod", res(tokens.EKSCluster, "cluster", map[string]any{"name": "platform-prod", "version": unk})),
 	}}
 }
 

@@ -1,11 +1,15 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
+)
 
 var sgNoPublicAdmin = Rule{
 	ID: "sg-no-public-admin", Number: 34, Severity: High, Anchors: "CRP, CK_AWS_24/25, TV",
 	Description:   "No ingress from 0.0.0.0/0 or ::/0 to an admin port (22, 3389 by default) or to all ports, in inline rules or rule resources.",
-	ResourceTypes: []string{tSG, tSGRule, tSGIngress},
+	ResourceTypes: []string{tokens.EC2SecurityGroup, tokens.EC2SecurityGroupRule, tokens.VPCSecurityGroupIngressRule},
 	Params:        []ParamSpec{{Name: "adminPorts", Type: ParamNumberList, Default: []float64{22, 3389}, Description: "ports that must never be open to the internet"}},
 	CheckResource: func(r Resource, p Params) []Finding {
 		rules, complete := rulesOf(r)
@@ -61,14 +65,14 @@ var sgDataTierFromSG = Rule{
 	ID: "sg-data-tier-from-sg", Number: 35, Severity: High, Anchors: "own",
 	Description: "Security groups attached to RDS instances (vpcSecurityGroupIds) and ElastiCache replication groups " +
 		"(securityGroupIds) admit ingress only from referenced security groups (or self), never from CIDRs or prefix lists.",
-	ResourceTypes: []string{tRDSInstance, tRedisGroup, tSG, tSGRule, tSGIngress},
+	ResourceTypes: []string{tokens.RDSInstance, tokens.ElastiCacheReplicationGroup, tokens.EC2SecurityGroup, tokens.EC2SecurityGroupRule, tokens.VPCSecurityGroupIngressRule},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		var out []Finding
 		data := map[string]Resource{} // SG URN -> a data resource using it
 		var order []string
-		for _, use := range []struct{ typ, path string }{{tRDSInstance, "vpcSecurityGroupIds"}, {tRedisGroup, "securityGroupIds"}} {
+		for _, use := range []struct{ typ, path string }{{tokens.RDSInstance, "vpcSecurityGroupIds"}, {tokens.ElastiCacheReplicationGroup, "securityGroupIds"}} {
 			for _, r := range s.ofType(use.typ) {
-				found, unresolved := referenced(s, r, use.path, tSG, "id")
+				found, unresolved := referenced(s, r, use.path, tokens.EC2SecurityGroup, "id")
 				if unresolved && len(found) == 0 {
 					out = append(out, unknown(r, use.path, "which security groups guard the data tier"))
 				}
@@ -92,7 +96,7 @@ var sgDataTierFromSG = Rule{
 				out = append(out, unknown(sg, "ingress", "the inline ingress rules of a data-tier group"))
 			}
 			rules = append(rules, own...)
-			for _, typ := range []string{tSGRule, tSGIngress} {
+			for _, typ := range []string{tokens.EC2SecurityGroupRule, tokens.VPCSecurityGroupIngressRule} {
 				found, _ := referrers(s, sg, typ, "securityGroupId", "id")
 				for _, rr := range found {
 					more, _ := rulesOf(rr)
@@ -133,7 +137,7 @@ func (s Stack) find(urn string) Resource {
 var sgDescriptions = Rule{
 	ID: "sg-descriptions", Number: 36, Severity: Low, Anchors: "CRP, CK_AWS_23, TV",
 	Description:   "Security groups (not the provider default \"Managed by Pulumi\"), their inline rules and rule resources have a description.",
-	ResourceTypes: []string{tSG, tSGRule, tSGIngress, tSGEgress},
+	ResourceTypes: []string{tokens.EC2SecurityGroup, tokens.EC2SecurityGroupRule, tokens.VPCSecurityGroupIngressRule, tokens.VPCSecurityGroupEgressRule},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		var out []Finding
 		check := func(path string, forbidDefault bool) {
@@ -146,7 +150,7 @@ var sgDescriptions = Rule{
 				out = append(out, fail(r, "%s is %s; say what the group or rule allows and why", path, v.Display()))
 			}
 		}
-		if r.Type == tSG {
+		if r.Type == tokens.EC2SecurityGroup {
 			check("description", true)
 			rules, _ := rulesOf(r)
 			for _, g := range rules {
@@ -162,15 +166,15 @@ var sgDescriptions = Rule{
 var vpcFlowLogs = Rule{
 	ID: "vpc-flow-logs", Number: 37, Severity: Medium, Anchors: "CK2_AWS_11, TV",
 	Description:   "Every VPC has a flow log (aws.ec2.FlowLog with vpcId).",
-	ResourceTypes: []string{tVPC, tFlowLog},
+	ResourceTypes: []string{tokens.EC2VPC, tokens.EC2FlowLog},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		var out []Finding
-		for _, v := range s.ofType(tVPC) {
-			found, unresolved := referrers(s, v, tFlowLog, "vpcId", "id")
+		for _, v := range s.ofType(tokens.EC2VPC) {
+			found, unresolved := referrers(s, v, tokens.EC2FlowLog, "vpcId", "id")
 			switch {
 			case len(found) > 0:
 			case unresolved:
-				out = append(out, unknownJoin(v, shortType(tFlowLog)))
+				out = append(out, unknownJoin(v, shortType(tokens.EC2FlowLog)))
 			default:
 				out = append(out, fail(v, "no FlowLog has vpcId referring to this VPC; add an aws.ec2.FlowLog (trafficType ALL) to CloudWatch Logs or S3"))
 			}
@@ -183,7 +187,7 @@ var subnetNoAutoPublicIP = Rule{
 	ID: "subnet-no-auto-public-ip", Number: 38, Severity: Medium, Anchors: "CK_AWS_130, TV",
 	Description: "Subnets outside the public tier do not auto-assign public IPs. A subnet is public when its logical " +
 		"name, Name tag or tier tag matches publicSubnetPatterns.",
-	ResourceTypes: []string{tSubnet},
+	ResourceTypes: []string{tokens.EC2Subnet},
 	Params: []ParamSpec{{Name: "publicSubnetPatterns", Type: ParamStringList, Default: []string{"*public*"},
 		Description: "globs on a subnet's logical name, tags.Name or tags.tier that mark the public tier"}},
 	CheckResource: func(r Resource, p Params) []Finding {

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func goodSG() map[string]any {
@@ -16,11 +18,13 @@ func goodSG() map[string]any {
 }
 
 func dataSG() Resource {
-	return res(tSG, "db-sg", map[string]any{"name": "platform-prod-db", "description": "PostgreSQL from the app tier", "vpcId": "vpc-1", "tags": goodTags()},
+	return res(tokens.EC2SecurityGroup, "db-sg", map[string]any{"name": "platform-prod-db", "description": "PostgreSQL from the app tier", "vpcId": "vpc-1", "tags": goodTags()},
 		withID("sg-db"))
 }
 
-func dbRule(inputs map[string]any) Resource { return res(tSGRule, "db-from-app", inputs) }
+func dbRule(inputs map[string]any) Resource {
+	return res(tokens.EC2SecurityGroupRule, "db-from-app", inputs)
+}
 
 func goodDBRule() map[string]any {
 	return map[string]any{"type": "ingress", "securityGroupId": "sg-db", "sourceSecurityGroupId": "sg-app",
@@ -29,19 +33,19 @@ func goodDBRule() map[string]any {
 
 func sgCase(id, path string, bad any, msg, unkPath string) ruleCase {
 	return ruleCase{
-		id: id, pass: stack("prod", res(tSG, "alb-sg", goodSG())),
-		fail: stack("prod", res(tSG, "alb-sg", set(goodSG(), path, bad))), failMsg: msg,
-		unknown: stack("prod", res(tSG, "alb-sg", set(goodSG(), unkPath, unk))),
+		id: id, pass: stack("prod", res(tokens.EC2SecurityGroup, "alb-sg", goodSG())),
+		fail: stack("prod", res(tokens.EC2SecurityGroup, "alb-sg", set(goodSG(), path, bad))), failMsg: msg,
+		unknown: stack("prod", res(tokens.EC2SecurityGroup, "alb-sg", set(goodSG(), unkPath, unk))),
 	}
 }
 
 func networkCases() []ruleCase {
-	vpc := res(tVPC, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16", "tags": goodTags()}, withID("vpc-1"))
+	vpc := res(tokens.EC2VPC, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16", "tags": goodTags()}, withID("vpc-1"))
 	flow := func(vpcID any) Resource {
-		return res(tFlowLog, "vpc-flow", map[string]any{"vpcId": vpcID, "trafficType": "ALL", "logDestination": "arn:aws:logs:x"})
+		return res(tokens.EC2FlowLog, "vpc-flow", map[string]any{"vpcId": vpcID, "trafficType": "ALL", "logDestination": "arn:aws:logs:x"})
 	}
 	subnet := func(name string, public any) Resource {
-		return res(tSubnet, name, map[string]any{"vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24", "mapPublicIpOnLaunch": public,
+		return res(tokens.EC2Subnet, name, map[string]any{"vpcId": "vpc-1", "cidrBlock": "10.0.1.0/24", "mapPublicIpOnLaunch": public,
 			"tags": goodTags("Name", "platform-prod-"+name, "tier", "private")})
 	}
 	return []ruleCase{
@@ -74,17 +78,17 @@ func TestSecurityGroupShapes(t *testing.T) {
 		r     Resource
 		fails int
 	}{
-		{"SecurityGroupRule ssh from anywhere", res(tSGRule, "r", map[string]any{"type": "ingress", "securityGroupId": "sg-1", "protocol": "tcp",
+		{"SecurityGroupRule ssh from anywhere", res(tokens.EC2SecurityGroupRule, "r", map[string]any{"type": "ingress", "securityGroupId": "sg-1", "protocol": "tcp",
 			"fromPort": 0, "toPort": 100, "cidrBlocks": []any{"0.0.0.0/0"}, "description": "x"}), 1},
-		{"egress rule resources are not ingress", res(tSGRule, "r", map[string]any{"type": "egress", "securityGroupId": "sg-1", "protocol": "-1",
+		{"egress rule resources are not ingress", res(tokens.EC2SecurityGroupRule, "r", map[string]any{"type": "egress", "securityGroupId": "sg-1", "protocol": "-1",
 			"fromPort": 0, "toPort": 0, "cidrBlocks": []any{"0.0.0.0/0"}, "description": "x"}), 0},
-		{"vpc ingress rule all protocols from ::/0", res(tSGIngress, "r", map[string]any{"securityGroupId": "sg-1", "ipProtocol": "-1",
+		{"vpc ingress rule all protocols from ::/0", res(tokens.VPCSecurityGroupIngressRule, "r", map[string]any{"securityGroupId": "sg-1", "ipProtocol": "-1",
 			"cidrIpv6": "::/0", "description": "x"}), 1},
-		{"vpc ingress rule RDP from anywhere", res(tSGIngress, "r", map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp",
+		{"vpc ingress rule RDP from anywhere", res(tokens.VPCSecurityGroupIngressRule, "r", map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp",
 			"fromPort": 3389, "toPort": 3389, "cidrIpv4": "0.0.0.0/0", "description": "x"}), 1},
-		{"vpc ingress rule HTTPS from anywhere", res(tSGIngress, "r", map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp",
+		{"vpc ingress rule HTTPS from anywhere", res(tokens.VPCSecurityGroupIngressRule, "r", map[string]any{"securityGroupId": "sg-1", "ipProtocol": "tcp",
 			"fromPort": 443, "toPort": 443, "cidrIpv4": "0.0.0.0/0", "description": "x"}), 0},
-		{"inline ICMP from anywhere is not a port", res(tSG, "sg", set(goodSG(), "ingress[0]", map[string]any{"protocol": "icmp",
+		{"inline ICMP from anywhere is not a port", res(tokens.EC2SecurityGroup, "sg", set(goodSG(), "ingress[0]", map[string]any{"protocol": "icmp",
 			"fromPort": -1, "toPort": -1, "cidrBlocks": []any{"0.0.0.0/0"}, "description": "ping"})), 0},
 	}
 	for _, c := range cases {
@@ -100,7 +104,7 @@ func TestDataTierJoins(t *testing.T) {
 	t.Parallel()
 	sg := dataSG()
 	sg.ID = ""
-	redisSG := res(tSG, "redis-sg", map[string]any{"description": "redis", "ingress": []any{
+	redisSG := res(tokens.EC2SecurityGroup, "redis-sg", map[string]any{"description": "redis", "ingress": []any{
 		map[string]any{"protocol": "tcp", "fromPort": 6379, "toPort": 6379, "cidrBlocks": []any{"10.0.0.0/8"}, "description": "vpc"}}})
 	cases := []struct {
 		name    string
@@ -110,7 +114,7 @@ func TestDataTierJoins(t *testing.T) {
 	}{
 		{"preview: SG by dependency, rule by dependency, source is an SG", stack("prod",
 			db(set(goodDB(), "vpcSecurityGroupIds", []any{unk}), deps("vpcSecurityGroupIds", sg.URN)), sg,
-			res(tSGIngress, "in", map[string]any{"securityGroupId": unk, "referencedSecurityGroupId": unk, "ipProtocol": "tcp",
+			res(tokens.VPCSecurityGroupIngressRule, "in", map[string]any{"securityGroupId": unk, "referencedSecurityGroupId": unk, "ipProtocol": "tcp",
 				"fromPort": 5432, "toPort": 5432, "description": "app"}, deps("securityGroupId", sg.URN))), 0, 0},
 		{"redis inline CIDR ingress fails", stack("prod", redis(set(goodRedis(), "securityGroupIds", []any{unk}), deps("securityGroupIds", redisSG.URN)), redisSG), 1, 0},
 		{"rds without security groups uses the default group", stack("prod", db(set(goodDB(), "vpcSecurityGroupIds", del))), 1, 0},
@@ -127,9 +131,9 @@ func TestDataTierJoins(t *testing.T) {
 
 func TestSGDescriptionDefault(t *testing.T) {
 	t.Parallel()
-	fs := run(t, "sg-descriptions", stack("prod", res(tSG, "sg", set(goodSG(), "description", "Managed by Pulumi"))))
+	fs := run(t, "sg-descriptions", stack("prod", res(tokens.EC2SecurityGroup, "sg", set(goodSG(), "description", "Managed by Pulumi"))))
 	require.Len(t, fs, 1)
-	fs = run(t, "sg-descriptions", stack("prod", res(tSG, "sg", set(goodSG(), "ingress[0].description", del))))
+	fs = run(t, "sg-descriptions", stack("prod", res(tokens.EC2SecurityGroup, "sg", set(goodSG(), "ingress[0].description", del))))
 	require.Len(t, fs, 1)
 	require.Contains(t, fs[0].Message, "ingress[0].description")
 }

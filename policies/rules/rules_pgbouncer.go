@@ -10,6 +10,7 @@ import (
 
 	"github.com/generic-corp/platform/internal/connbudget"
 	"github.com/generic-corp/platform/internal/instanceclass"
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // defaultClassMemoryGiB is the nominal memory of every RDS class internal/instanceclass
@@ -36,7 +37,7 @@ var pgbouncerConnectionBudget = Rule{
 		"(default_pool_size + reserve_pool_size from pgbouncer.ini, capped by max_db_connections) + otherClients " +
 		"<= max_connections − margin. max_connections comes from the instance's parameter group, else " +
 		defaultFormula + " with classMemoryGiB.",
-	ResourceTypes: []string{tDeployment, tConfigMap, tRDSInstance, tRDSParamGroup, tHPA, tScaledObject},
+	ResourceTypes: []string{tokens.K8sDeployment, tokens.K8sConfigMap, tokens.RDSInstance, tokens.RDSParameterGroup, tokens.K8sHorizontalPodAutoscaler, tokens.K8sScaledObject},
 	Params: []ParamSpec{
 		{Name: "deploymentName", Type: ParamString, Default: "pgbouncer", Description: "metadata.name of the PgBouncer Deployment"},
 		{Name: "configMapName", Type: ParamString, Default: "pgbouncer", Description: "metadata.name of the ConfigMap holding the ini"},
@@ -49,7 +50,7 @@ var pgbouncerConnectionBudget = Rule{
 	},
 	CheckStack: func(s Stack, p Params) []Finding {
 		var dep *Resource
-		for _, d := range s.ofType(tDeployment) {
+		for _, d := range s.ofType(tokens.K8sDeployment) {
 			if k8sName(d) == p.String("deploymentName") {
 				dep = &d
 				break
@@ -59,7 +60,7 @@ var pgbouncerConnectionBudget = Rule{
 			return nil
 		}
 		var out []Finding
-		for _, inst := range s.ofType(tRDSInstance) {
+		for _, inst := range s.ofType(tokens.RDSInstance) {
 			if isSet(inst.in("replicateSourceDb")) || !isPostgres(inst) {
 				continue
 			}
@@ -146,7 +147,7 @@ func maxSurge(dep Resource, replicas float64) (float64, string) {
 // (default 0) and max_db_connections (0 = unlimited) from the ConfigMap.
 func poolSizes(s Stack, dep Resource, p Params) (pool, reserve, capConn float64, secret bool, f []Finding) {
 	var cm *Resource
-	for _, c := range s.ofType(tConfigMap) {
+	for _, c := range s.ofType(tokens.K8sConfigMap) {
 		if k8sName(c) == p.String("configMapName") {
 			cm = &c
 			break
@@ -200,7 +201,7 @@ func iniSection(ini, section string) map[string]string {
 // maxConnections resolves the instance's max_connections and says where it came from.
 func maxConnections(s Stack, inst Resource, p Params) (float64, string, []Finding) {
 	class := inst.in("instanceClass")
-	g := attachedGroup(s, inst, tRDSParamGroup)
+	g := attachedGroup(s, inst, tokens.RDSParameterGroup)
 	if g.state == Unknown {
 		return 0, "", []Finding{unknown(inst, "parameterGroupName", "max_connections")}
 	}

@@ -3,12 +3,14 @@ package rules
 import (
 	"strconv"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 var rdsEncrypted = Rule{
 	ID: "rds-encrypted", Number: 1, Severity: High, Anchors: "AG, CRP, CK_AWS_16, TV",
 	Description:   "RDS instances encrypt storage with a customer-managed KMS key (storageEncrypted + kmsKeyId; a snapshot restore keeps the snapshot's key).",
-	ResourceTypes: []string{tRDSInstance},
+	ResourceTypes: []string{tokens.RDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "storageEncrypted", "set storageEncrypted: true (it cannot be changed later without a snapshot restore)")
 		if restoreSource(r) != "" && r.in("kmsKeyId").IsMissing() {
@@ -24,7 +26,7 @@ var rdsEncrypted = Rule{
 var rdsNotPublic = Rule{
 	ID: "rds-not-public", Number: 2, Severity: Critical, Anchors: "AG, CRP, CK_AWS_17, TV",
 	Description:   "RDS instances are not publicly accessible.",
-	ResourceTypes: []string{tRDSInstance},
+	ResourceTypes: []string{tokens.RDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		v := r.in("publiclyAccessible")
 		if v.IsUnknown() {
@@ -40,7 +42,7 @@ var rdsNotPublic = Rule{
 var rdsBackupRetention = Rule{
 	ID: "rds-backup-retention", Number: 3, Severity: Medium, Anchors: "AG, CRP, CK_AWS_133, TV",
 	Description:   "RDS instances keep automated backups for at least the stack's minimum (read replicas are skipped).",
-	ResourceTypes: []string{tRDSInstance},
+	ResourceTypes: []string{tokens.RDSInstance},
 	Params: []ParamSpec{{
 		Name: "minDays", Type: ParamInteger, Description: "minimum backupRetentionPeriod in days",
 		Default: 7, StackDefaults: map[string]any{StackStaging: 7, StackProd: 30, StackDR: 30},
@@ -64,7 +66,7 @@ var rdsBackupRetention = Rule{
 var rdsMultiAZ = Rule{
 	ID: "rds-multi-az", Number: 4, Severity: Medium, ProdMandatory: true, Anchors: "AG, CK_AWS_157",
 	Description:   "RDS instances are Multi-AZ.",
-	ResourceTypes: []string{tRDSInstance},
+	ResourceTypes: []string{tokens.RDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		return requireTrue(r, "multiAz", "set multiAz: true so a standby in another AZ takes over on failure")
 	},
@@ -73,7 +75,7 @@ var rdsMultiAZ = Rule{
 var rdsDeletionProtection = Rule{
 	ID: "rds-deletion-protection", Number: 5, Severity: Medium, ProdMandatory: true, Anchors: "CK_AWS_293, TV",
 	Description:   "RDS instances have deletion protection and take a final snapshot.",
-	ResourceTypes: []string{tRDSInstance},
+	ResourceTypes: []string{tokens.RDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "deletionProtection", "set deletionProtection: true")
 		skip := r.in("skipFinalSnapshot")
@@ -93,14 +95,14 @@ var rdsForceSSL = Rule{
 	ID: "rds-force-ssl", Number: 6, Severity: High, Anchors: "CK2_AWS_69",
 	Description: "The parameter group a PostgreSQL instance uses sets rds.force_ssl=1 (explicitly, or by the " +
 		"postgres15+ default of a group that does not override it).",
-	ResourceTypes: []string{tRDSInstance, tRDSParamGroup},
+	ResourceTypes: []string{tokens.RDSInstance, tokens.RDSParameterGroup},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		var out []Finding
-		for _, inst := range s.ofType(tRDSInstance) {
+		for _, inst := range s.ofType(tokens.RDSInstance) {
 			if !isPostgres(inst) {
 				continue
 			}
-			g := attachedGroup(s, inst, tRDSParamGroup)
+			g := attachedGroup(s, inst, tokens.RDSParameterGroup)
 			switch g.state {
 			case Unknown:
 				out = append(out, unknown(inst, "parameterGroupName", "which parameter group (and so rds.force_ssl) the instance uses"))
@@ -139,7 +141,7 @@ var rdsForceSSL = Rule{
 var rdsPerformanceInsights = Rule{
 	ID: "rds-performance-insights", Number: 7, Severity: Low, Anchors: "CRP, CK_AWS_353/354",
 	Description:   "RDS instances enable Performance Insights encrypted with a customer-managed KMS key.",
-	ResourceTypes: []string{tRDSInstance},
+	ResourceTypes: []string{tokens.RDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "performanceInsightsEnabled", "set performanceInsightsEnabled: true")
 		if len(out) > 0 {
@@ -152,14 +154,14 @@ var rdsPerformanceInsights = Rule{
 var rdsLogs = Rule{
 	ID: "rds-logs", Number: 8, Severity: Low, Anchors: "CK_AWS_129",
 	Description:   "PostgreSQL instances export the postgresql log to CloudWatch and set a slow-query threshold (log_min_duration_statement).",
-	ResourceTypes: []string{tRDSInstance, tRDSParamGroup},
+	ResourceTypes: []string{tokens.RDSInstance, tokens.RDSParameterGroup},
 	Params: []ParamSpec{
 		{Name: "logExports", Type: ParamStringList, Description: "log types enabledCloudwatchLogsExports must include", Default: []string{"postgresql"}},
 		{Name: "maxSlowQueryMs", Type: ParamInteger, Description: "highest acceptable log_min_duration_statement in ms", Default: 5000},
 	},
 	CheckStack: func(s Stack, p Params) []Finding {
 		var out []Finding
-		for _, inst := range s.ofType(tRDSInstance) {
+		for _, inst := range s.ofType(tokens.RDSInstance) {
 			if !isPostgres(inst) {
 				continue
 			}
@@ -180,7 +182,7 @@ var rdsLogs = Rule{
 }
 
 func slowQuery(s Stack, inst Resource, ceiling float64) []Finding {
-	g := attachedGroup(s, inst, tRDSParamGroup)
+	g := attachedGroup(s, inst, tokens.RDSParameterGroup)
 	switch {
 	case g.state == Unknown:
 		return []Finding{unknown(inst, "parameterGroupName", "the slow-query threshold (log_min_duration_statement)")}
@@ -205,7 +207,7 @@ func slowQuery(s Stack, inst Resource, ceiling float64) []Finding {
 var rdsMinorUpgrades = Rule{
 	ID: "rds-minor-upgrades", Number: 9, Severity: Low, Anchors: "CK_AWS_226",
 	Description:   "RDS instances keep automatic minor version upgrades on.",
-	ResourceTypes: []string{tRDSInstance},
+	ResourceTypes: []string{tokens.RDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		v := r.in("autoMinorVersionUpgrade")
 		if v.IsUnknown() {
@@ -221,7 +223,7 @@ var rdsMinorUpgrades = Rule{
 var rdsCopyTags = Rule{
 	ID: "rds-copy-tags", Number: 10, Severity: Low, Anchors: "CK2_AWS_60",
 	Description:   "RDS instances copy tags to snapshots.",
-	ResourceTypes: []string{tRDSInstance},
+	ResourceTypes: []string{tokens.RDSInstance},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		return requireTrue(r, "copyTagsToSnapshot", "set copyTagsToSnapshot: true so snapshots keep cost and backup tags")
 	},

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func goodDB() map[string]any {
@@ -30,9 +32,9 @@ func goodPG() map[string]any {
 }
 
 func db(inputs map[string]any, opts ...opt) Resource {
-	return res(tRDSInstance, "postgres", inputs, opts...)
+	return res(tokens.RDSInstance, "postgres", inputs, opts...)
 }
-func pg(inputs map[string]any) Resource { return res(tRDSParamGroup, "pg16", inputs) }
+func pg(inputs map[string]any) Resource { return res(tokens.RDSParameterGroup, "pg16", inputs) }
 
 func rdsCase(id, path string, bad any, msg string, unkPath string) ruleCase {
 	return ruleCase{
@@ -114,7 +116,7 @@ func TestRDSBackupRetentionPerStack(t *testing.T) {
 
 func TestRDSCustomerManagedKey(t *testing.T) {
 	t.Parallel()
-	key := res(tKMSKey, "db-key", map[string]any{"enableKeyRotation": true})
+	key := res(tokens.KMSKey, "db-key", map[string]any{"enableKeyRotation": true})
 	for _, c := range []struct {
 		name    string
 		r       Resource

@@ -1,11 +1,15 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
+)
 
 var redisAtRest = Rule{
 	ID: "redis-at-rest", Number: 11, Severity: High, Anchors: "CK_AWS_29/191, TV",
 	Description:   "ElastiCache replication groups encrypt at rest with a customer-managed KMS key.",
-	ResourceTypes: []string{tRedisGroup},
+	ResourceTypes: []string{tokens.ElastiCacheReplicationGroup},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "atRestEncryptionEnabled", "set atRestEncryptionEnabled: true (forces replacement)")
 		return append(out, cmkFindings(r, "kmsKeyId", "at-rest encryption")...)
@@ -15,7 +19,7 @@ var redisAtRest = Rule{
 var redisInTransit = Rule{
 	ID: "redis-in-transit", Number: 12, Severity: High, Anchors: "CK_AWS_30/31, TV",
 	Description:   "ElastiCache replication groups require TLS (transitEncryptionEnabled, mode not \"preferred\") and authenticate clients (authToken or RBAC userGroupIds).",
-	ResourceTypes: []string{tRedisGroup},
+	ResourceTypes: []string{tokens.ElastiCacheReplicationGroup},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "transitEncryptionEnabled", "set transitEncryptionEnabled: true")
 		mode := r.in("transitEncryptionMode")
@@ -33,7 +37,7 @@ var redisInTransit = Rule{
 var redisFailover = Rule{
 	ID: "redis-failover", Number: 13, Severity: Medium, ProdMandatory: true, Anchors: "CK2_AWS_50",
 	Description:   "ElastiCache replication groups enable automatic failover and Multi-AZ.",
-	ResourceTypes: []string{tRedisGroup},
+	ResourceTypes: []string{tokens.ElastiCacheReplicationGroup},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "automaticFailoverEnabled", "set automaticFailoverEnabled: true (needs numCacheClusters >= 2)")
 		return append(out, requireTrue(r, "multiAzEnabled", "set multiAzEnabled: true with replicas in another AZ")...)
@@ -43,7 +47,7 @@ var redisFailover = Rule{
 var redisSnapshots = Rule{
 	ID: "redis-snapshots", Number: 14, Severity: Medium, Anchors: "CK_AWS_134, TV",
 	Description:   "ElastiCache replication groups keep automatic snapshots (snapshotRetentionLimit >= minimum).",
-	ResourceTypes: []string{tRedisGroup},
+	ResourceTypes: []string{tokens.ElastiCacheReplicationGroup},
 	Params:        []ParamSpec{{Name: "minDays", Type: ParamInteger, Description: "minimum snapshotRetentionLimit in days", Default: 1}},
 	CheckResource: func(r Resource, p Params) []Finding {
 		v := r.in("snapshotRetentionLimit")
@@ -64,13 +68,13 @@ var redisQueueNoEviction = Rule{
 		"noeviction (an evicting policy silently drops jobs). Queue groups are those whose logical name, " +
 		"replicationGroupId, description or role tag match queueGroupPatterns; when none match, every group is treated " +
 		"as holding queues (one shared Redis).",
-	ResourceTypes: []string{tRedisGroup, tCacheParamGroup},
+	ResourceTypes: []string{tokens.ElastiCacheReplicationGroup, tokens.ElastiCacheParameterGroup},
 	Params: []ParamSpec{{
 		Name: "queueGroupPatterns", Type: ParamStringList, Default: []string{"*queue*", "*bullmq*"},
 		Description: "globs matched against a replication group's logical name, replicationGroupId, description and role tag",
 	}},
 	CheckStack: func(s Stack, p Params) []Finding {
-		groups := s.ofType(tRedisGroup)
+		groups := s.ofType(tokens.ElastiCacheReplicationGroup)
 		var queues []Resource
 		for _, g := range groups {
 			for _, cand := range []string{g.Name, strOf(g.in("replicationGroupId")), strOf(g.in("description")), strOf(g.in("tags.role"))} {
@@ -85,7 +89,7 @@ var redisQueueNoEviction = Rule{
 		}
 		var out []Finding
 		for _, q := range queues {
-			ref := attachedGroup(s, q, tCacheParamGroup)
+			ref := attachedGroup(s, q, tokens.ElastiCacheParameterGroup)
 			switch {
 			case ref.state == Unknown:
 				out = append(out, unknown(q, "parameterGroupName", "the maxmemory-policy of the queue's parameter group"))

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func goodRedis() map[string]any {
@@ -24,9 +26,11 @@ func goodCachePG() map[string]any {
 }
 
 func redis(inputs map[string]any, opts ...opt) Resource {
-	return res(tRedisGroup, "queue", inputs, opts...)
+	return res(tokens.ElastiCacheReplicationGroup, "queue", inputs, opts...)
 }
-func cachePG(inputs map[string]any) Resource { return res(tCacheParamGroup, "redis7", inputs) }
+func cachePG(inputs map[string]any) Resource {
+	return res(tokens.ElastiCacheParameterGroup, "redis7", inputs)
+}
 
 func redisCase(id, path string, bad any, msg, unkPath string) ruleCase {
 	return ruleCase{
@@ -53,7 +57,7 @@ func redisCases() []ruleCase {
 
 func TestRedisQueueSelection(t *testing.T) {
 	t.Parallel()
-	cache := res(tRedisGroup, "cache", set(set(set(goodRedis(), "replicationGroupId", "platform-prod-cache"), "parameterGroupName", del), "description", "response cache"))
+	cache := res(tokens.ElastiCacheReplicationGroup, "cache", set(set(set(goodRedis(), "replicationGroupId", "platform-prod-cache"), "parameterGroupName", del), "description", "response cache"))
 	cases := []struct {
 		name  string
 		s     Stack

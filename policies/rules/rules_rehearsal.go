@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // Rehearsal rules: the first deploy of a stack on an empty account, judged against the
@@ -47,7 +49,7 @@ var deployEndpointReachable = Rule{
 		"needs the in-VPC runner: an aws:codebuild/project:Project whose vpcConfig is the cluster's VPC and private subnets " +
 		"(NAT default route), whose security group an ingress rule on the cluster security group admits on 443. A public " +
 		"endpoint limited to CIDRs admits only executors with fixed egress CIDRs among them (none is declared).",
-	ResourceTypes: []string{tEKSCluster, tCodeBuildProject, tSGIngress, tSGRule, tSubnet, tRouteTableAssoc, tRoute, tK8sProvider},
+	ResourceTypes: []string{tokens.EKSCluster, tokens.CodeBuildProject, tokens.VPCSecurityGroupIngressRule, tokens.EC2SecurityGroupRule, tokens.EC2Subnet, tokens.EC2RouteTableAssociation, tokens.EC2Route, tokens.ProviderK8s},
 	CheckStack:    func(s Stack, _ Params) []Finding { return findingsOf(newRehearsal(s).endpointFindings()) },
 }
 
@@ -58,7 +60,7 @@ var deployArtifactsProvided = Rule{
 		"bootstrap phase creates and CI pushes to (deploy_model.go ImageRepositories), a pull-through cache rule whose " +
 		"ecrRepositoryPrefix is the image's first path segment, or the replicas of another stack the model declares " +
 		"(ImageReplicas: dr runs prod's). The finding names repo:tag and the workload.",
-	ResourceTypes: append(slices.Clone(workloadTypes), tHelmChart, tECRRepo, tPullThroughRule),
+	ResourceTypes: append(slices.Clone(workloadTypes), tokens.K8sHelmChart, tokens.ECRRepository, tokens.ECRPullThroughCacheRule),
 	CheckStack:    func(s Stack, _ Params) []Finding { return findingsOf(newRehearsal(s).artifactFindings()) },
 }
 
@@ -67,7 +69,7 @@ var deployZoneDelegated = Rule{
 	Description: "Every Route 53 zone of a subdomain (three or more labels) is delegated by the plan: an NS record named " +
 		"after the zone, in another zone, whose records are the zone's nameServers. An apex (two labels) is delegated at " +
 		"the registrar, a checklist line of the rehearsal. Otherwise ACM's DNS validation waits until its timeout.",
-	ResourceTypes: []string{tZone, tRecord},
+	ResourceTypes: []string{tokens.Route53Zone, tokens.Route53Record},
 	CheckStack:    func(s Stack, _ Params) []Finding { return findingsOf(newRehearsal(s).zoneFindings()) },
 }
 
@@ -75,13 +77,13 @@ var deploySecretHasVersion = Rule{
 	ID: ruleSecretHasVersion, Number: 68, Severity: High, Anchors: "own (issue 10: a rehearsal of the first deploy)",
 	Description: "Every Secrets Manager secret has a secret version of the plan (secretId from the secret), so External " +
 		"Secrets' GetSecretValue finds a value on the first deploy; an operator-filled secret holds a placeholder version.",
-	ResourceTypes: []string{tSecret, tSecretVersion},
+	ResourceTypes: []string{tokens.SecretsManagerSecret, tokens.SecretsManagerSecretVersion},
 	CheckStack:    func(s Stack, _ Params) []Finding { return findingsOf(newRehearsal(s).secretFindings()) },
 }
 
 // endpointFindings judges every `pulumi up` phase whose resources call the Kubernetes API.
 func (m *rehearsal) endpointFindings() []phaseFinding {
-	if len(m.s.ofType(tEKSCluster)) == 0 {
+	if len(m.s.ofType(tokens.EKSCluster)) == 0 {
 		return nil // an external cluster: nothing in the plan to judge
 	}
 	var out []phaseFinding
@@ -140,14 +142,14 @@ func (m *rehearsal) clustersOf() []Resource {
 		for _, d := range p.PropertyDependencies {
 			on = append(on, d...)
 		}
-		for _, c := range m.s.ofType(tEKSCluster) {
+		for _, c := range m.s.ofType(tokens.EKSCluster) {
 			if slices.Contains(on, c.URN) && !slices.ContainsFunc(out, func(x Resource) bool { return x.URN == c.URN }) {
 				out = append(out, c)
 			}
 		}
 	}
 	if len(out) == 0 {
-		return m.s.ofType(tEKSCluster)
+		return m.s.ofType(tokens.EKSCluster)
 	}
 	return out
 }
@@ -155,7 +157,7 @@ func (m *rehearsal) clustersOf() []Resource {
 // zoneFindings: a subdomain zone needs its NS record in another zone.
 func (m *rehearsal) zoneFindings() []phaseFinding {
 	var out []phaseFinding
-	for _, z := range m.s.ofType(tZone) {
+	for _, z := range m.s.ofType(tokens.Route53Zone) {
 		name, ok := z.in("name").String()
 		if !ok {
 			if z.in("name").IsUnknown() {
@@ -185,7 +187,7 @@ func (m *rehearsal) zoneFindings() []phaseFinding {
 // delegation finds the NS record that delegates zone z (named name).
 func (m *rehearsal) delegation(z Resource, name string) (*Resource, bool) {
 	unresolved := false
-	for _, r := range m.s.ofType(tRecord) {
+	for _, r := range m.s.ofType(tokens.Route53Record) {
 		typ, typOK := r.in("type").String()
 		rn, nameOK := r.in("name").String()
 		if !typOK && acmValidation(r) {
@@ -220,7 +222,7 @@ func acmValidation(r Resource) bool {
 	return len(deps) > 0 && !slices.ContainsFunc(deps, func(u string) bool { return urnType(u) != tACMCertificate })
 }
 
-const tACMCertificate = "aws:acm/certificate:Certificate"
+const tACMCertificate = tokens.ACMCertificate
 
 func dnsName(s string) string { return strings.ToLower(strings.TrimSuffix(strings.TrimSpace(s), ".")) }
 
@@ -240,8 +242,8 @@ func sameSet(a, b []string) bool {
 func (m *rehearsal) secretFindings() []phaseFinding {
 	var out []phaseFinding
 	phases := []string{PhaseBootstrap, PhaseOperatorSecrets}
-	for _, sec := range m.s.ofType(tSecret) {
-		versions, unresolved := referrers(m.s, sec, tSecretVersion, "secretId", "id", "arn")
+	for _, sec := range m.s.ofType(tokens.SecretsManagerSecret) {
+		versions, unresolved := referrers(m.s, sec, tokens.SecretsManagerSecretVersion, "secretId", "id", "arn")
 		name := sec.Name
 		if n, ok := sec.in("name").String(); ok {
 			name = n

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func viaProvider(urn string) opt { return func(r *Resource) { r.Provider = urn } }
@@ -19,14 +21,14 @@ const (
 )
 
 var (
-	vpcURN      = urnOf(tVPC, "network")
-	privateURN  = urnOf(tSubnet, "network-private-a")
-	dataURN     = urnOf(tSubnet, "network-data-a")
-	clusterURN  = urnOf(tEKSCluster, "cluster")
-	k8sProvURN  = urnOf(tK8sProvider, "cluster")
-	deployerSG  = urnOf(tSG, "deployer")
-	deployerURN = urnOf(tCodeBuildProject, "deployer")
-	ingressURN  = urnOf(tSGIngress, "deployer-to-control-plane")
+	vpcURN      = urnOf(tokens.EC2VPC, "network")
+	privateURN  = urnOf(tokens.EC2Subnet, "network-private-a")
+	dataURN     = urnOf(tokens.EC2Subnet, "network-data-a")
+	clusterURN  = urnOf(tokens.EKSCluster, "cluster")
+	k8sProvURN  = urnOf(tokens.ProviderK8s, "cluster")
+	deployerSG  = urnOf(tokens.EC2SecurityGroup, "deployer")
+	deployerURN = urnOf(tokens.CodeBuildProject, "deployer")
+	ingressURN  = urnOf(tokens.VPCSecurityGroupIngressRule, "deployer-to-control-plane")
 )
 
 // reachStack: a private-only cluster, a namespace on its Kubernetes provider, and the
@@ -36,23 +38,23 @@ func reachStack(cluster map[string]any, drop []string, extra ...Resource) Stack 
 	if cluster == nil {
 		cluster = map[string]any{"endpointPrivateAccess": true, "endpointPublicAccess": false, "subnetIds": []any{unk}}
 	}
-	rtURN, natURN := urnOf(tRouteTable, "private-a"), urnOf(tNAT, "a")
+	rtURN, natURN := urnOf(tokens.EC2RouteTable, "private-a"), urnOf(tokens.EC2NatGateway, "a")
 	rs := []Resource{
-		res(tVPC, "network", map[string]any{"cidrBlock": "10.30.0.0/16"}),
-		res(tSubnet, "network-private-a", map[string]any{"vpcId": unk, "cidrBlock": "10.30.0.0/19"}, deps("vpcId", vpcURN)),
-		res(tSubnet, "network-data-a", map[string]any{"vpcId": unk, "cidrBlock": "10.30.224.0/22"}, deps("vpcId", vpcURN)),
-		res(tNAT, "a", map[string]any{"subnetId": unk}),
-		res(tRouteTable, "private-a", map[string]any{"vpcId": unk}, deps("vpcId", vpcURN)),
-		res(tRouteTableAssoc, "private-a", map[string]any{"subnetId": unk, "routeTableId": unk}, deps("subnetId", privateURN), deps("routeTableId", rtURN)),
-		res(tRoute, "private-a-default", map[string]any{"destinationCidrBlock": "0.0.0.0/0", "natGatewayId": unk, "routeTableId": unk},
+		res(tokens.EC2VPC, "network", map[string]any{"cidrBlock": "10.30.0.0/16"}),
+		res(tokens.EC2Subnet, "network-private-a", map[string]any{"vpcId": unk, "cidrBlock": "10.30.0.0/19"}, deps("vpcId", vpcURN)),
+		res(tokens.EC2Subnet, "network-data-a", map[string]any{"vpcId": unk, "cidrBlock": "10.30.224.0/22"}, deps("vpcId", vpcURN)),
+		res(tokens.EC2NatGateway, "a", map[string]any{"subnetId": unk}),
+		res(tokens.EC2RouteTable, "private-a", map[string]any{"vpcId": unk}, deps("vpcId", vpcURN)),
+		res(tokens.EC2RouteTableAssociation, "private-a", map[string]any{"subnetId": unk, "routeTableId": unk}, deps("subnetId", privateURN), deps("routeTableId", rtURN)),
+		res(tokens.EC2Route, "private-a-default", map[string]any{"destinationCidrBlock": "0.0.0.0/0", "natGatewayId": unk, "routeTableId": unk},
 			deps("natGatewayId", natURN), deps("routeTableId", rtURN)),
-		res(tEKSCluster, "cluster", map[string]any{"vpcConfig": cluster}, deps("vpcConfig", privateURN)),
-		res(tK8sProvider, "cluster", map[string]any{"kubeconfig": unk}, deps("kubeconfig", clusterURN)),
-		res(tNamespace, "platform", map[string]any{"metadata": map[string]any{"name": "platform"}}, viaProvider(k8sProvURN)),
-		res(tSG, "deployer", map[string]any{"vpcId": unk, "description": "runner"}, deps("vpcId", vpcURN)),
-		res(tCodeBuildProject, "deployer", map[string]any{"vpcConfig": map[string]any{"vpcId": unk, "subnets": []any{unk}, "securityGroupIds": []any{unk}}},
+		res(tokens.EKSCluster, "cluster", map[string]any{"vpcConfig": cluster}, deps("vpcConfig", privateURN)),
+		res(tokens.ProviderK8s, "cluster", map[string]any{"kubeconfig": unk}, deps("kubeconfig", clusterURN)),
+		res(tokens.K8sNamespace, "platform", map[string]any{"metadata": map[string]any{"name": "platform"}}, viaProvider(k8sProvURN)),
+		res(tokens.EC2SecurityGroup, "deployer", map[string]any{"vpcId": unk, "description": "runner"}, deps("vpcId", vpcURN)),
+		res(tokens.CodeBuildProject, "deployer", map[string]any{"vpcConfig": map[string]any{"vpcId": unk, "subnets": []any{unk}, "securityGroupIds": []any{unk}}},
 			deps("vpcConfig", vpcURN, privateURN, deployerSG)),
-		res(tSGIngress, "deployer-to-control-plane", map[string]any{"securityGroupId": unk, "referencedSecurityGroupId": unk,
+		res(tokens.VPCSecurityGroupIngressRule, "deployer-to-control-plane", map[string]any{"securityGroupId": unk, "referencedSecurityGroupId": unk,
 			"ipProtocol": "tcp", "fromPort": 443, "toPort": 443}, deps("securityGroupId", clusterURN), deps("referencedSecurityGroupId", deployerSG)),
 	}
 	rs = slices.DeleteFunc(rs, func(r Resource) bool { return slices.Contains(drop, r.URN) })
@@ -75,11 +77,11 @@ func workload(typ, name string, init, containers []any) Resource {
 // through the Docker Hub cache.
 func imageStack(name string, extra ...Resource) Stack {
 	rs := []Resource{
-		res(tECRRepo, "registry-api", map[string]any{"name": "agent-platform-prod/api"}),
-		res(tPullThroughRule, "registry-docker-hub", map[string]any{"ecrRepositoryPrefix": hubPrefix, "upstreamRegistryUrl": "registry-1.docker.io"}),
-		workload(tDeployment, "api", []any{container("wait", ecrProd+"/"+hubPrefix+"/library/busybox:1.37")},
+		res(tokens.ECRRepository, "registry-api", map[string]any{"name": "agent-platform-prod/api"}),
+		res(tokens.ECRPullThroughCacheRule, "registry-docker-hub", map[string]any{"ecrRepositoryPrefix": hubPrefix, "upstreamRegistryUrl": "registry-1.docker.io"}),
+		workload(tokens.K8sDeployment, "api", []any{container("wait", ecrProd+"/"+hubPrefix+"/library/busybox:1.37")},
 			[]any{container("api", ecrProd+"/agent-platform-prod/api:v1.0.0")}),
-		res(tHelmChart, "temporal", map[string]any{"values": map[string]any{"server": map[string]any{
+		res(tokens.K8sHelmChart, "temporal", map[string]any{"values": map[string]any{"server": map[string]any{
 			"image": map[string]any{"repository": ecrProd + "/" + hubPrefix + "/temporalio/server", "tag": "1.31.2"}}}}),
 	}
 	s := stack(name, rs...)
@@ -88,11 +90,11 @@ func imageStack(name string, extra ...Resource) Stack {
 }
 
 func zoneStack(zone string, withRecord bool, recOpts ...opt) Stack {
-	z := res(tZone, "dns-zone", map[string]any{"name": zone})
+	z := res(tokens.Route53Zone, "dns-zone", map[string]any{"name": zone})
 	rs := []Resource{z}
 	if withRecord {
 		opts := append([]opt{deps("records", z.URN)}, recOpts...)
-		rs = append(rs, res(tRecord, "dns-delegation", map[string]any{"type": "NS", "name": zone + ".", "records": unk,
+		rs = append(rs, res(tokens.Route53Record, "dns-delegation", map[string]any{"type": "NS", "name": zone + ".", "records": unk,
 			"zoneId": "ZPARENT", "ttl": 172800}, opts...))
 	}
 	return stack("staging", rs...)
@@ -104,10 +106,10 @@ func (s Stack) with(rs ...Resource) Stack {
 }
 
 func secretStack(version bool, versionOpts ...opt) Stack {
-	s := res(tSecret, "secrets-anthropic-api-key", map[string]any{"name": "agent-platform-prod/anthropic-api-key", "kmsKeyId": keyARN})
+	s := res(tokens.SecretsManagerSecret, "secrets-anthropic-api-key", map[string]any{"name": "agent-platform-prod/anthropic-api-key", "kmsKeyId": keyARN})
 	rs := []Resource{s}
 	if version {
-		rs = append(rs, res(tSecretVersion, "secrets-anthropic-api-key", map[string]any{"secretId": unk, "secretString": sec("REPLACE_ME"),
+		rs = append(rs, res(tokens.SecretsManagerSecretVersion, "secrets-anthropic-api-key", map[string]any{"secretId": unk, "secretString": sec("REPLACE_ME"),
 			"versionStages": []any{"PLATFORM_PLACEHOLDER"}}, versionOpts...))
 	}
 	return stack("prod", rs...)
@@ -119,14 +121,14 @@ func rehearsalCases() []ruleCase {
 			failMsg: `phase "deploy" creates 1 resource(s) that call the Kubernetes API (e.g. Namespace "platform") on executor "vpc-runner"`,
 			unknown: reachStack(map[string]any{"endpointPrivateAccess": true, "endpointPublicAccess": unk, "subnetIds": []any{unk}}, nil)},
 		{id: "deploy-artifacts-provided", pass: imageStack("prod"),
-			fail:    imageStack("prod", workload(tDeployment, "thing", nil, []any{container("thing", "ghcr.io/example/thing:1.0")})),
+			fail:    imageStack("prod", workload(tokens.K8sDeployment, "thing", nil, []any{container("thing", "ghcr.io/example/thing:1.0")})),
 			failMsg: `Deployment "platform-thing": container "thing" runs ghcr.io/example/thing:1.0 (example/thing:1.0)`,
-			unknown: imageStack("prod", workload(tDeployment, "thing", nil, []any{container("thing", unk)}))},
+			unknown: imageStack("prod", workload(tokens.K8sDeployment, "thing", nil, []any{container("thing", unk)}))},
 		{id: "deploy-zone-delegated", pass: zoneStack("staging.generic-corp.io", true), fail: zoneStack("staging.generic-corp.io", false),
 			failMsg: "staging.generic-corp.io is a subdomain, but no NS record named staging.generic-corp.io in another zone",
-			unknown: stack("staging", res(tZone, "dns-zone", map[string]any{"name": "staging.generic-corp.io"}),
-				res(tRecord, "dns-delegation", map[string]any{"type": "NS", "name": "staging.generic-corp.io", "records": unk, "zoneId": "ZPARENT"}))},
-		{id: "deploy-secret-has-version", pass: secretStack(true, deps("secretId", urnOf(tSecret, "secrets-anthropic-api-key"))),
+			unknown: stack("staging", res(tokens.Route53Zone, "dns-zone", map[string]any{"name": "staging.generic-corp.io"}),
+				res(tokens.Route53Record, "dns-delegation", map[string]any{"type": "NS", "name": "staging.generic-corp.io", "records": unk, "zoneId": "ZPARENT"}))},
+		{id: "deploy-secret-has-version", pass: secretStack(true, deps("secretId", urnOf(tokens.SecretsManagerSecret, "secrets-anthropic-api-key"))),
 			fail: secretStack(false), failMsg: "agent-platform-prod/anthropic-api-key has no aws.secretsmanager.SecretVersion",
 			unknown: secretStack(true)},
 	}
@@ -135,18 +137,18 @@ func rehearsalCases() []ruleCase {
 func TestPartitionFollowsTheKubernetesProvider(t *testing.T) {
 	t.Parallel()
 	comp := Resource{URN: urnOf("platform:services:Workload", "api"), Type: "platform:services:Workload", Name: "api"}
-	ns := urnOf(tNamespace, "platform")
+	ns := urnOf(tokens.K8sNamespace, "platform")
 	s := reachStack(nil, nil,
 		comp,
-		res(tDeployment, "api", map[string]any{}, parentedTo(comp.URN), viaProvider(k8sProvURN)),
-		res(tConfigMap, "child", map[string]any{}, parentedTo(urnOf(tDeployment, "api"))),
-		res("aws:route53/record:Record", "api-record", map[string]any{"records": []any{unk}}, deps("records", urnOf(tIngress, "api"))),
-		res(tIngress, "api", map[string]any{}, deps("metadata", ns)),
+		res(tokens.K8sDeployment, "api", map[string]any{}, parentedTo(comp.URN), viaProvider(k8sProvURN)),
+		res(tokens.K8sConfigMap, "child", map[string]any{}, parentedTo(urnOf(tokens.K8sDeployment, "api"))),
+		res(tokens.Route53Record, "api-record", map[string]any{"records": []any{unk}}, deps("records", urnOf(tokens.K8sIngress, "api"))),
+		res(tokens.K8sIngress, "api", map[string]any{}, deps("metadata", ns)),
 	)
 	p := PartitionOf(s)
 	require.Equal(t, []string{k8sProvURN}, p.K8sProviders)
-	for _, urn := range []string{k8sProvURN, ns, urnOf(tDeployment, "api"), urnOf(tConfigMap, "child"), urnOf(tIngress, "api"),
-		urnOf("aws:route53/record:Record", "api-record")} {
+	for _, urn := range []string{k8sProvURN, ns, urnOf(tokens.K8sDeployment, "api"), urnOf(tokens.K8sConfigMap, "child"), urnOf(tokens.K8sIngress, "api"),
+		urnOf(tokens.Route53Record, "api-record")} {
 		require.Equal(t, PhaseDeploy, p.PhaseOf(urn), urn)
 	}
 	for _, urn := range []string{clusterURN, comp.URN, deployerURN, vpcURN} {
@@ -160,10 +162,10 @@ func TestPartitionFollowsTheKubernetesProvider(t *testing.T) {
 // excludes it and the runner-webhook phase creates it (and what depends on it).
 func TestWebhookIsDeferred(t *testing.T) {
 	t.Parallel()
-	hook := res("aws:codebuild/webhook:Webhook", "deployer", map[string]any{"projectName": "agent-platform-prod-deployer"},
+	hook := res(tokens.CodeBuildWebhook, "deployer", map[string]any{"projectName": "agent-platform-prod-deployer"},
 		deps("projectName", deployerURN))
-	after := res("aws:ssm/parameter:Parameter", "hook-url", map[string]any{"value": unk}, deps("value", hook.URN))
-	both := res("aws:ssm/parameter:Parameter", "both", map[string]any{"value": unk}, deps("value", hook.URN, k8sProvURN))
+	after := res(tokens.SSMParameter, "hook-url", map[string]any{"value": unk}, deps("value", hook.URN))
+	both := res(tokens.SSMParameter, "both", map[string]any{"value": unk}, deps("value", hook.URN, k8sProvURN))
 	p := PartitionOf(reachStack(nil, nil, hook, after, both))
 	require.Equal(t, []string{k8sProvURN, hook.URN}, p.Excluded)
 	require.Equal(t, []string{hook.URN, after.URN}, p.ByPhase[PhaseRunnerWebhook])
@@ -182,12 +184,12 @@ func TestEndpointReachability(t *testing.T) {
 	open := map[string]any{"endpointPrivateAccess": false, "endpointPublicAccess": true, "publicAccessCidrs": []any{"0.0.0.0/0"}, "subnetIds": []any{unk}}
 	cidrs := map[string]any{"endpointPrivateAccess": false, "endpointPublicAccess": true, "publicAccessCidrs": []any{"203.0.113.0/24"}, "subnetIds": []any{unk}}
 	both := map[string]any{"endpointPrivateAccess": true, "endpointPublicAccess": true, "publicAccessCidrs": []any{"203.0.113.0/24"}, "subnetIds": []any{unk}}
-	inData := res(tCodeBuildProject, "deployer", map[string]any{"vpcConfig": map[string]any{"vpcId": unk, "subnets": []any{unk}, "securityGroupIds": []any{unk}}},
+	inData := res(tokens.CodeBuildProject, "deployer", map[string]any{"vpcConfig": map[string]any{"vpcId": unk, "subnets": []any{unk}, "securityGroupIds": []any{unk}}},
 		deps("vpcConfig", vpcURN, dataURN, deployerSG))
-	outside := res(tCodeBuildProject, "deployer", map[string]any{"environment": map[string]any{"computeType": "BUILD_GENERAL1_SMALL"}})
-	wrongPort := res(tSGIngress, "deployer-to-control-plane", map[string]any{"securityGroupId": unk, "referencedSecurityGroupId": unk,
+	outside := res(tokens.CodeBuildProject, "deployer", map[string]any{"environment": map[string]any{"computeType": "BUILD_GENERAL1_SMALL"}})
+	wrongPort := res(tokens.VPCSecurityGroupIngressRule, "deployer-to-control-plane", map[string]any{"securityGroupId": unk, "referencedSecurityGroupId": unk,
 		"ipProtocol": "tcp", "fromPort": 22, "toPort": 22}, deps("securityGroupId", clusterURN), deps("referencedSecurityGroupId", deployerSG))
-	defaultProvider := res(tNamespace, "legacy", map[string]any{"metadata": map[string]any{"name": "legacy"}})
+	defaultProvider := res(tokens.K8sNamespace, "legacy", map[string]any{"metadata": map[string]any{"name": "legacy"}})
 	cases := []struct {
 		name string
 		s    Stack
@@ -205,7 +207,7 @@ func TestEndpointReachability(t *testing.T) {
 		{"ingress rule on another port", reachStack(nil, nil, wrongPort), "no ingress rule on the cluster security group admits its security group on 443"},
 		{"a Kubernetes object on the default provider is created by bootstrap", reachStack(nil, nil, defaultProvider),
 			`phase "bootstrap" creates 1 resource(s) that call the Kubernetes API (e.g. Namespace "legacy") on executor "operator"`},
-		{"no cluster in the plan", stack("prod", res(tNamespace, "x", map[string]any{})), ""},
+		{"no cluster in the plan", stack("prod", res(tokens.K8sNamespace, "x", map[string]any{})), ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -218,9 +220,9 @@ func TestEndpointReachability(t *testing.T) {
 func TestArtifactProviders(t *testing.T) {
 	t.Parallel()
 	replica := func(repo string) Resource {
-		return workload(tJob, "migrate", nil, []any{container("migrate", ecrDR+"/agent-platform-prod/"+repo+":v1.0.0")})
+		return workload(tokens.K8sJob, "migrate", nil, []any{container("migrate", ecrDR+"/agent-platform-prod/"+repo+":v1.0.0")})
 	}
-	deployRepo := res(tECRRepo, "registry-api", map[string]any{"name": "agent-platform-prod/api"}, viaProvider(k8sProvURN))
+	deployRepo := res(tokens.ECRRepository, "registry-api", map[string]any{"name": "agent-platform-prod/api"}, viaProvider(k8sProvURN))
 	cases := []struct {
 		name string
 		s    Stack
@@ -229,20 +231,20 @@ func TestArtifactProviders(t *testing.T) {
 		{"repository, pull-through cache, chart values", imageStack("prod"), ""},
 		{"dr runs prod's replicas", stack("dr", replica("migrations")), ""},
 		{"a replica nobody pushes", stack("dr", replica("tools")), `no aws.ecr.Repository named "agent-platform-prod/tools"`},
-		{"a replica in the wrong region", stack("dr", workload(tJob, "migrate", nil, []any{container("migrate", ecrProd+"/agent-platform-prod/migrations:v1.0.0")})),
+		{"a replica in the wrong region", stack("dr", workload(tokens.K8sJob, "migrate", nil, []any{container("migrate", ecrProd+"/agent-platform-prod/migrations:v1.0.0")})),
 			"prod's images are replicated into us-west-2, not us-east-1"},
 		{"prod declares no replicas", imageStack("prod", replica("migrations")), "no declared replica"},
-		{"a repository CI does not push", imageStack("prod", res(tECRRepo, "registry-tools", map[string]any{"name": "agent-platform-prod/tools"}),
-			workload(tDeployment, "tools", nil, []any{container("tools", ecrProd+"/agent-platform-prod/tools:1")})),
+		{"a repository CI does not push", imageStack("prod", res(tokens.ECRRepository, "registry-tools", map[string]any{"name": "agent-platform-prod/tools"}),
+			workload(tokens.K8sDeployment, "tools", nil, []any{container("tools", ecrProd+"/agent-platform-prod/tools:1")})),
 			"the images phase pushes only api, worker, temporal-worker, migrations"},
-		{"a repository the deploy phase creates", stack("prod", deployRepo, res(tK8sProvider, "cluster", map[string]any{}),
-			workload(tDeployment, "api", nil, []any{container("api", ecrProd+"/agent-platform-prod/api:v1.0.0")})),
+		{"a repository the deploy phase creates", stack("prod", deployRepo, res(tokens.ProviderK8s, "cluster", map[string]any{}),
+			workload(tokens.K8sDeployment, "api", nil, []any{container("api", ecrProd+"/agent-platform-prod/api:v1.0.0")})),
 			"is created by the deploy phase itself"},
-		{"an ECR repository the plan lacks", imageStack("prod", workload(tDeployment, "report", nil, []any{container("report", ecrProd+"/agent-platform-prod/report:1")})),
+		{"an ECR repository the plan lacks", imageStack("prod", workload(tokens.K8sDeployment, "report", nil, []any{container("report", ecrProd+"/agent-platform-prod/report:1")})),
 			`(agent-platform-prod/report:1)`},
-		{"Docker Hub directly", imageStack("prod", workload(tStatefulSet, "db", []any{container("init", "postgres:16")}, nil)),
+		{"Docker Hub directly", imageStack("prod", workload(tokens.K8sStatefulSet, "db", []any{container("init", "postgres:16")}, nil)),
 			`container "init" runs postgres:16 (library/postgres:16)`},
-		{"a chart image from its vendor's registry", imageStack("prod", res(tHelmChart, "keda", map[string]any{"values": map[string]any{
+		{"a chart image from its vendor's registry", imageStack("prod", res(tokens.K8sHelmChart, "keda", map[string]any{"values": map[string]any{
 			"image":    map[string]any{"keda": map[string]any{"registry": "ghcr.io", "repository": "kedacore/keda", "tag": "2.17"}},
 			"webhooks": map[string]any{"image": map[string]any{"registry": "ghcr.io", "repository": "kedacore/webhooks", "tag": 2.17}}}})),
 			`values.webhooks.image runs ghcr.io/kedacore/webhooks:2.17`},
@@ -265,7 +267,7 @@ func TestArtifactProviders(t *testing.T) {
 // an in-cluster layer alone) cannot show where its images come from.
 func TestRegistryLessPlanIsUnknown(t *testing.T) {
 	t.Parallel()
-	s := stack("prod", workload(tDeployment, "web", nil, []any{container("web", "nginx:latest")}))
+	s := stack("prod", workload(tokens.K8sDeployment, "web", nil, []any{container("web", "nginx:latest")}))
 	fs := run(t, "deploy-artifacts-provided", s)
 	require.Empty(t, only(fs, "deploy-artifacts-provided"), messages(fs))
 	unk := only(fs, UnknownID("deploy-artifacts-provided"))
@@ -291,10 +293,10 @@ func TestSplitImage(t *testing.T) {
 
 func TestZoneDelegation(t *testing.T) {
 	t.Parallel()
-	zoneURN := urnOf(tZone, "dns-zone")
+	zoneURN := urnOf(tokens.Route53Zone, "dns-zone")
 	byValue := zoneStack("dr.generic-corp.io", false)
 	byValue.Resources[0].Outputs = pv(map[string]any{"nameServers": []any{"ns-1.awsdns-01.org", "ns-2.awsdns-02.com"}}).AsMap()
-	byValue.Resources = append(byValue.Resources, res(tRecord, "dns-delegation", map[string]any{"type": "NS", "name": "dr.generic-corp.io",
+	byValue.Resources = append(byValue.Resources, res(tokens.Route53Record, "dns-delegation", map[string]any{"type": "NS", "name": "dr.generic-corp.io",
 		"records": []any{"ns-2.awsdns-02.com.", "ns-1.awsdns-01.org"}, "zoneId": "ZPARENT"}))
 	cases := []struct {
 		name string
@@ -306,11 +308,11 @@ func TestZoneDelegation(t *testing.T) {
 		{"apex: the registrar delegates it", zoneStack("generic-corp.io", false), ""},
 		{"the NS record sits in the child zone itself", zoneStack("staging.generic-corp.io", true, deps("zoneId", zoneURN)), "is a subdomain"},
 		{"an ACM validation record does not leave the verdict open", zoneStack("staging.generic-corp.io", false).with(
-			res(tRecord, "cert-validation", map[string]any{"type": unk, "name": unk, "records": []any{unk}, "zoneId": unk},
+			res(tokens.Route53Record, "cert-validation", map[string]any{"type": unk, "name": unk, "records": []any{unk}, "zoneId": unk},
 				deps("type", urnOf(tACMCertificate, "api")), deps("name", urnOf(tACMCertificate, "api")), deps("zoneId", zoneURN))),
 			"is a subdomain"},
-		{"an NS record for another name", stack("staging", res(tZone, "dns-zone", map[string]any{"name": "dr.generic-corp.io"}),
-			res(tRecord, "dns-delegation", map[string]any{"type": "NS", "name": "staging.generic-corp.io", "records": unk, "zoneId": "Z1"},
+		{"an NS record for another name", stack("staging", res(tokens.Route53Zone, "dns-zone", map[string]any{"name": "dr.generic-corp.io"}),
+			res(tokens.Route53Record, "dns-delegation", map[string]any{"type": "NS", "name": "staging.generic-corp.io", "records": unk, "zoneId": "Z1"},
 				deps("records", zoneURN))), "is a subdomain"},
 	}
 	for _, c := range cases {
@@ -325,15 +327,15 @@ func TestSecretVersionByValue(t *testing.T) {
 	t.Parallel()
 	s := secretStack(false)
 	s.Resources[0].ID = "arn:aws:secretsmanager:us-east-1:123456789012:secret:agent-platform-prod/anthropic-api-key-AbCdEf"
-	s.Resources = append(s.Resources, res(tSecretVersion, "v", map[string]any{"secretId": s.Resources[0].ID}))
+	s.Resources = append(s.Resources, res(tokens.SecretsManagerSecretVersion, "v", map[string]any{"secretId": s.Resources[0].ID}))
 	require.Empty(t, only(run(t, "deploy-secret-has-version", s), "deploy-secret-has-version"))
 }
 
 // TestRehearseView: the phases in order, their commands and the problems that block them.
 func TestRehearseView(t *testing.T) {
 	t.Parallel()
-	s := reachStack(nil, []string{ingressURN}, res(tZone, "dns-zone", map[string]any{"name": "generic-corp.io"}),
-		res(tCodeConnection, "deployer-github", map[string]any{"name": "agent-platform-prod-github", "providerType": "GitHub"}))
+	s := reachStack(nil, []string{ingressURN}, res(tokens.Route53Zone, "dns-zone", map[string]any{"name": "generic-corp.io"}),
+		res(tokens.CodeStarConnection, "deployer-github", map[string]any{"name": "agent-platform-prod-github", "providerType": "GitHub"}))
 	for _, r := range imageStack("prod").Resources {
 		if strings.HasPrefix(r.Type, "kubernetes:") {
 			r.Provider = k8sProvURN
@@ -341,8 +343,8 @@ func TestRehearseView(t *testing.T) {
 		s.Resources = append(s.Resources, r)
 	}
 	s.Resources = append(s.Resources, secretStack(false).Resources...)
-	reg := res(tSecret, "secrets-registry-docker-hub", map[string]any{"name": "ecr-pullthroughcache/agent-platform-prod/docker-hub"})
-	s.Resources = append(s.Resources, reg, res(tSecretVersion, "secrets-registry-docker-hub", map[string]any{"secretId": unk,
+	reg := res(tokens.SecretsManagerSecret, "secrets-registry-docker-hub", map[string]any{"name": "ecr-pullthroughcache/agent-platform-prod/docker-hub"})
+	s.Resources = append(s.Resources, reg, res(tokens.SecretsManagerSecretVersion, "secrets-registry-docker-hub", map[string]any{"secretId": unk,
 		"versionStages": []any{"PLATFORM_PLACEHOLDER"}}, deps("secretId", reg.URN)))
 	r := Rehearse(s)
 	var names []string

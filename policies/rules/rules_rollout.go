@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/generic-corp/platform/internal/tokens"
+
 // Rollout rules: behaviour models over the whole plan (readiness ordering, network flows)
 // rather than one resource's fields. See readiness.go and flows*.go.
 
@@ -10,7 +12,7 @@ var k8sReadinessDeadlock = Rule{
 		"ConfigMap or ServiceAccount, or the ExternalSecret that writes the Secret → its SecretStore → the store's " +
 		"ServiceAccount; a chart's values.existingSecret → that Secret. The engine's order is dependsOn, property " +
 		"dependencies and, for a dependency on a component, all of its descendants. The finding names the whole chain.",
-	ResourceTypes: append(append([]string{}, workloadTypes...), tExternalSecret, tSecretStore, tClusterStore, tHelmChart),
+	ResourceTypes: append(append([]string{}, workloadTypes...), tokens.K8sExternalSecret, tokens.K8sSecretStore, tokens.K8sClusterSecretStore, tokens.K8sHelmChart),
 	CheckStack: func(s Stack, _ Params) []Finding {
 		g := newReadiness(s)
 		var out []Finding

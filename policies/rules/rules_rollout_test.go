@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func after(urns ...string) opt {
@@ -21,7 +23,7 @@ func k8sObj(typ, ns, name string, spec map[string]any, opts ...opt) Resource {
 }
 
 func podSpecDeployment(ns, app string, env []any, ports []any, opts ...opt) Resource {
-	return k8sObj(tDeployment, ns, app, map[string]any{"template": map[string]any{
+	return k8sObj(tokens.K8sDeployment, ns, app, map[string]any{"template": map[string]any{
 		"metadata": map[string]any{"labels": map[string]any{"app": app}},
 		"spec":     map[string]any{"containers": []any{map[string]any{"name": app, "image": "x", "env": env, "ports": ports}}},
 	}}, opts...)
@@ -32,18 +34,18 @@ func podSpecDeployment(ns, app string, env []any, ports []any, opts ...opt) Reso
 func exporterStack(storeOpts ...opt) Stack {
 	dep := podSpecDeployment("monitoring", "exporter", []any{map[string]any{"name": "PASSWORD",
 		"valueFrom": map[string]any{"secretKeyRef": map[string]any{"name": "auth", "key": "password"}}}}, nil)
-	es := k8sObj(tExternalSecret, "monitoring", "auth", map[string]any{"secretStoreRef": map[string]any{"name": "store", "kind": "SecretStore"},
+	es := k8sObj(tokens.K8sExternalSecret, "monitoring", "auth", map[string]any{"secretStoreRef": map[string]any{"name": "store", "kind": "SecretStore"},
 		"target": map[string]any{"name": "auth"}})
-	store := k8sObj(tSecretStore, "monitoring", "store", map[string]any{}, storeOpts...)
+	store := k8sObj(tokens.K8sSecretStore, "monitoring", "store", map[string]any{}, storeOpts...)
 	return stack("prod", dep, es, store)
 }
 
 func ns(name string) Resource {
-	return res(tNamespace, name, map[string]any{"metadata": map[string]any{"name": name}})
+	return res(tokens.K8sNamespace, name, map[string]any{"metadata": map[string]any{"name": name}})
 }
 
 func netpol(nsName, name string, pods map[string]any, ingress, egress []any) Resource {
-	return k8sObj(tNetworkPolicy, nsName, name, map[string]any{"podSelector": map[string]any{"matchLabels": pods},
+	return k8sObj(tokens.K8sNetworkPolicy, nsName, name, map[string]any{"podSelector": map[string]any{"matchLabels": pods},
 		"policyTypes": []any{"Ingress", "Egress"}, "ingress": ingress, "egress": egress})
 }
 
@@ -70,13 +72,13 @@ var dnsEgress = peerRule("to", []any{selPeer("kube-system", map[string]any{"k8s-
 // extra replaces or adds resources by URN.
 func flowStack(pgbouncerPolicy bool, extra ...Resource) Stack {
 	rs := []Resource{
-		res(tVPC, "network", map[string]any{"cidrBlock": "10.0.0.0/16"}), // a whole program, not an in-cluster layer alone
+		res(tokens.EC2VPC, "network", map[string]any{"cidrBlock": "10.0.0.0/16"}), // a whole program, not an in-cluster layer alone
 		ns("platform"), ns("data"),
 		netpol("platform", "default-deny-all", map[string]any{}, nil, nil),
 		netpol("data", "default-deny-all", map[string]any{}, nil, nil),
 		podSpecDeployment("platform", "api", []any{map[string]any{"name": "DB", "value": "postgres://pgbouncer.data.svc.cluster.local:5432/app"}}, nil),
 		podSpecDeployment("data", "pgbouncer", nil, []any{map[string]any{"name": "postgres", "containerPort": 5432}}),
-		k8sObj(tService, "data", "pgbouncer", map[string]any{"selector": map[string]any{"app": "pgbouncer"},
+		k8sObj(tokens.K8sService, "data", "pgbouncer", map[string]any{"selector": map[string]any{"app": "pgbouncer"},
 			"ports": []any{map[string]any{"port": 5432, "targetPort": "postgres"}}}),
 		netpol("platform", "api", map[string]any{"app": "api"}, nil,
 			[]any{dnsEgress, peerRule("to", []any{selPeer("data", map[string]any{"app": "pgbouncer"})}, 5432)}),
@@ -89,7 +91,7 @@ func flowStack(pgbouncerPolicy bool, extra ...Resource) Stack {
 }
 
 func rolloutCases() []ruleCase {
-	exporter := urnOf(tDeployment, "monitoring-exporter")
+	exporter := urnOf(tokens.K8sDeployment, "monitoring-exporter")
 	wideAPI := netpol("platform", "api", map[string]any{"app": "api"}, nil, []any{dnsEgress,
 		peerRule("to", []any{selPeer("data", map[string]any{"app": "pgbouncer"})}, 5432),
 		peerRule("to", []any{map[string]any{"ipBlock": map[string]any{"cidr": "10.0.0.0/8"}}}, 6379)})
@@ -98,7 +100,7 @@ func rolloutCases() []ruleCase {
 	return []ruleCase{
 		{id: "k8s-readiness-deadlock", pass: exporterStack(), fail: exporterStack(after(exporter)),
 			failMsg: `SecretStore "monitoring-store", which the engine creates only after Deployment "monitoring-exporter"`,
-			unknown: exporterStack(deps("spec", urnOf(tDeployment, "other"))), noUnknown: true},
+			unknown: exporterStack(deps("spec", urnOf(tokens.K8sDeployment, "other"))), noUnknown: true},
 		{id: "netpol-required-flows", pass: flowStack(true), fail: flowStack(false),
 			failMsg: "data/default-deny-all select the pods and none admits it", unknown: flowStack(true), noUnknown: true},
 		{id: "netpol-default-deny", pass: flowStack(true),
@@ -130,9 +132,9 @@ func TestDeadlockThroughAComponent(t *testing.T) {
 	comp := Resource{URN: urnOf("platform:observability:Observability", "observability"), Type: "platform:observability:Observability", Name: "observability"}
 	for i := range s.Resources {
 		switch s.Resources[i].Type {
-		case tDeployment:
+		case tokens.K8sDeployment:
 			s.Resources[i].Parent = comp.URN
-		case tSecretStore:
+		case tokens.K8sSecretStore:
 			s.Resources[i].Dependencies = []string{comp.URN}
 		}
 	}

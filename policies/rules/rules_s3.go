@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // bucketKeys are the bucket identities a settings resource's `bucket` input may hold:
@@ -13,7 +15,7 @@ var bucketKeys = []string{"bucket", "id"}
 // `bucket` input) and runs check on each one found. skip exempts buckets.
 func perBucket(s Stack, typ, what, fix string, skip func(Resource) bool, check func(b, c Resource) []Finding) []Finding {
 	var out []Finding
-	for _, b := range s.ofType(tBucket) {
+	for _, b := range s.ofType(tokens.S3BucketV2) {
 		if skip != nil && skip(b) {
 			continue
 		}
@@ -42,9 +44,9 @@ func unknownJoin(r Resource, childType string) Finding {
 var s3PublicAccessBlock = Rule{
 	ID: "s3-public-access-block", Number: 16, Severity: High, Anchors: "CRP, CK2_AWS_6, TV",
 	Description:   "Every S3 bucket has a BucketPublicAccessBlock with all four flags true.",
-	ResourceTypes: []string{tBucket, tBucketPAB},
+	ResourceTypes: []string{tokens.S3BucketV2, tokens.S3BucketPublicAccessBlock},
 	CheckStack: func(s Stack, _ Params) []Finding {
-		return perBucket(s, tBucketPAB, "public access is not blocked", "add an aws.s3.BucketPublicAccessBlock with all four flags true", nil,
+		return perBucket(s, tokens.S3BucketPublicAccessBlock, "public access is not blocked", "add an aws.s3.BucketPublicAccessBlock with all four flags true", nil,
 			func(_, c Resource) []Finding {
 				var out []Finding
 				for _, flag := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
@@ -58,11 +60,11 @@ var s3PublicAccessBlock = Rule{
 var s3SSEKMS = Rule{
 	ID: "s3-sse-kms", Number: 17, Severity: High, Anchors: "CRP, CK_AWS_145, TV",
 	Description:   "Every S3 bucket has default encryption with KMS (aws:kms or aws:kms:dsse), by default with a customer-managed key.",
-	ResourceTypes: []string{tBucket, tBucketSSE},
+	ResourceTypes: []string{tokens.S3BucketV2, tokens.S3BucketServerSideEncryptionConfigurationV2},
 	Params: []ParamSpec{{Name: "requireCustomerManagedKey", Type: ParamBool, Default: true,
 		Description: "also require kmsMasterKeyId to be a customer-managed key (not the aws/s3 key)"}},
 	CheckStack: func(s Stack, p Params) []Finding {
-		return perBucket(s, tBucketSSE, "no default encryption configured", "add an aws.s3.BucketServerSideEncryptionConfigurationV2 with sseAlgorithm aws:kms", nil,
+		return perBucket(s, tokens.S3BucketServerSideEncryptionConfigurationV2, "no default encryption configured", "add an aws.s3.BucketServerSideEncryptionConfigurationV2 with sseAlgorithm aws:kms", nil,
 			func(_, c Resource) []Finding {
 				rules := c.in("rules")
 				if rules.IsUnknown() {
@@ -97,9 +99,9 @@ var s3SSEKMS = Rule{
 var s3Versioning = Rule{
 	ID: "s3-versioning", Number: 18, Severity: Medium, Anchors: "CK_AWS_21, TV",
 	Description:   "Every S3 bucket has versioning Enabled (BucketVersioningV2).",
-	ResourceTypes: []string{tBucket, tBucketVersioning},
+	ResourceTypes: []string{tokens.S3BucketV2, tokens.S3BucketVersioningV2},
 	CheckStack: func(s Stack, _ Params) []Finding {
-		return perBucket(s, tBucketVersioning, "versioning is off", "add an aws.s3.BucketVersioningV2 with versioningConfiguration.status \"Enabled\"", nil,
+		return perBucket(s, tokens.S3BucketVersioningV2, "versioning is off", "add an aws.s3.BucketVersioningV2 with versioningConfiguration.status \"Enabled\"", nil,
 			func(_, c Resource) []Finding {
 				v := c.in("versioningConfiguration.status")
 				if v.IsUnknown() {
@@ -118,13 +120,13 @@ var s3Versioning = Rule{
 // logging to itself loops) and CloudFront legacy log buckets need ACLs.
 func logTargets(s Stack) (access, cloudfront map[string]bool) {
 	access, cloudfront = map[string]bool{}, map[string]bool{}
-	for _, b := range s.ofType(tBucket) {
-		for _, l := range s.ofType(tBucketLogging) {
+	for _, b := range s.ofType(tokens.S3BucketV2) {
+		for _, l := range s.ofType(tokens.S3BucketLoggingV2) {
 			if refers(l, "targetBucket", b, bucketKeys...) == joinYes {
 				access[b.URN] = true
 			}
 		}
-		for _, d := range s.ofType(tDistribution) {
+		for _, d := range s.ofType(tokens.CloudFrontDistribution) {
 			if refers(d, "loggingConfig.bucket", b, "bucketDomainName") == joinYes || domainOfBucket(d.in("loggingConfig.bucket"), b) {
 				cloudfront[b.URN] = true
 			}
@@ -150,7 +152,7 @@ func domainOfBucket(v Value, b Resource) bool {
 var s3Logging = Rule{
 	ID: "s3-logging", Number: 19, Severity: Low, Anchors: "AG, CK_AWS_18, TV",
 	Description:   "Every S3 bucket has server access logging (BucketLoggingV2), except the log buckets themselves and exemptBucketPatterns.",
-	ResourceTypes: []string{tBucket, tBucketLogging},
+	ResourceTypes: []string{tokens.S3BucketV2, tokens.S3BucketLoggingV2},
 	Params: []ParamSpec{{Name: "exemptBucketPatterns", Type: ParamStringList, Default: []string{},
 		Description: "globs on a bucket's logical name or bucket name that need no access logging"}},
 	CheckStack: func(s Stack, p Params) []Finding {
@@ -159,7 +161,7 @@ var s3Logging = Rule{
 			return access[b.URN] || cf[b.URN] || globAny(p.StringList("exemptBucketPatterns"), b.Name) ||
 				globAny(p.StringList("exemptBucketPatterns"), strOf(b.in("bucket")))
 		}
-		return perBucket(s, tBucketLogging, "access logging is off", "add an aws.s3.BucketLoggingV2 that targets the access-log bucket", skip,
+		return perBucket(s, tokens.S3BucketLoggingV2, "access logging is off", "add an aws.s3.BucketLoggingV2 that targets the access-log bucket", skip,
 			func(_, c Resource) []Finding {
 				if !isSet(c.in("targetBucket")) {
 					return []Finding{fail(c, "targetBucket is not set; point it at the access-log bucket")}
@@ -172,10 +174,10 @@ var s3Logging = Rule{
 var s3ACLsDisabled = Rule{
 	ID: "s3-acls-disabled", Number: 20, Severity: Low, Anchors: "CK2_AWS_65",
 	Description:   "Every S3 bucket disables ACLs (BucketOwnershipControls objectOwnership BucketOwnerEnforced), except CloudFront legacy log buckets, which need ACLs.",
-	ResourceTypes: []string{tBucket, tBucketOwnership},
+	ResourceTypes: []string{tokens.S3BucketV2, tokens.S3BucketOwnershipControls},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		_, cf := logTargets(s)
-		return perBucket(s, tBucketOwnership, "ACLs stay enabled", "add an aws.s3.BucketOwnershipControls with rule.objectOwnership \"BucketOwnerEnforced\"",
+		return perBucket(s, tokens.S3BucketOwnershipControls, "ACLs stay enabled", "add an aws.s3.BucketOwnershipControls with rule.objectOwnership \"BucketOwnerEnforced\"",
 			func(b Resource) bool { return cf[b.URN] },
 			func(_, c Resource) []Finding {
 				v := c.in("rule.objectOwnership")
@@ -193,9 +195,9 @@ var s3ACLsDisabled = Rule{
 var s3TLSOnly = Rule{
 	ID: "s3-tls-only", Number: 21, Severity: Medium, Anchors: "CK, TV",
 	Description:   "Every S3 bucket's BucketPolicy denies requests with aws:SecureTransport=false.",
-	ResourceTypes: []string{tBucket, tBucketPolicy},
+	ResourceTypes: []string{tokens.S3BucketV2, tokens.S3BucketPolicy},
 	CheckStack: func(s Stack, _ Params) []Finding {
-		return perBucket(s, tBucketPolicy, "plain HTTP is allowed", "add an aws.s3.BucketPolicy with a Deny statement on Condition Bool aws:SecureTransport \"false\"", nil,
+		return perBucket(s, tokens.S3BucketPolicy, "plain HTTP is allowed", "add an aws.s3.BucketPolicy with a Deny statement on Condition Bool aws:SecureTransport \"false\"", nil,
 			func(_, c Resource) []Finding {
 				doc, st, err := readPolicy(c.in("policy"))
 				if fs := policyProblem(c, "policy", doc, st, err, "whether the policy denies non-TLS requests"); fs != nil {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 const tlsPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecure","Effect":"Deny","Principal":"*","Action":"s3:*",` +
@@ -16,18 +18,18 @@ const tlsPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecure","E
 func s3Fixture() map[string]Resource {
 	out := map[string]Resource{}
 	for _, b := range []struct{ key, name string }{{"data", "platform-prod-data"}, {"logs", "platform-prod-access-logs"}} {
-		out[b.key] = res(tBucket, b.key, map[string]any{"bucket": b.name, "tags": goodTags()})
-		out[b.key+"/pab"] = res(tBucketPAB, b.key+"-pab", map[string]any{"bucket": b.name, "blockPublicAcls": true,
+		out[b.key] = res(tokens.S3BucketV2, b.key, map[string]any{"bucket": b.name, "tags": goodTags()})
+		out[b.key+"/pab"] = res(tokens.S3BucketPublicAccessBlock, b.key+"-pab", map[string]any{"bucket": b.name, "blockPublicAcls": true,
 			"blockPublicPolicy": true, "ignorePublicAcls": true, "restrictPublicBuckets": true})
-		out[b.key+"/sse"] = res(tBucketSSE, b.key+"-sse", map[string]any{"bucket": b.name, "rules": []any{
+		out[b.key+"/sse"] = res(tokens.S3BucketServerSideEncryptionConfigurationV2, b.key+"-sse", map[string]any{"bucket": b.name, "rules": []any{
 			map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "aws:kms", "kmsMasterKeyId": keyARN}, "bucketKeyEnabled": true}}})
-		out[b.key+"/ver"] = res(tBucketVersioning, b.key+"-versioning", map[string]any{"bucket": b.name,
+		out[b.key+"/ver"] = res(tokens.S3BucketVersioningV2, b.key+"-versioning", map[string]any{"bucket": b.name,
 			"versioningConfiguration": map[string]any{"status": "Enabled"}})
-		out[b.key+"/own"] = res(tBucketOwnership, b.key+"-ownership", map[string]any{"bucket": b.name,
+		out[b.key+"/own"] = res(tokens.S3BucketOwnershipControls, b.key+"-ownership", map[string]any{"bucket": b.name,
 			"rule": map[string]any{"objectOwnership": "BucketOwnerEnforced"}})
-		out[b.key+"/pol"] = res(tBucketPolicy, b.key+"-policy", map[string]any{"bucket": b.name, "policy": tlsPolicy})
+		out[b.key+"/pol"] = res(tokens.S3BucketPolicy, b.key+"-policy", map[string]any{"bucket": b.name, "policy": tlsPolicy})
 	}
-	out["data/log"] = res(tBucketLogging, "data-logging", map[string]any{"bucket": "platform-prod-data",
+	out["data/log"] = res(tokens.S3BucketLoggingV2, "data-logging", map[string]any{"bucket": "platform-prod-data",
 		"targetBucket": "platform-prod-access-logs", "targetPrefix": "data/"})
 	return out
 }
@@ -92,9 +94,9 @@ func s3Cases() []ruleCase {
 func TestS3JoinModes(t *testing.T) {
 	t.Parallel()
 	fx := s3Fixture()
-	bucket := res(tBucket, "data", map[string]any{"bucket": unk, "tags": goodTags()})
+	bucket := res(tokens.S3BucketV2, "data", map[string]any{"bucket": unk, "tags": goodTags()})
 	pab := func(bucketInput any, opts ...opt) Resource {
-		return res(tBucketPAB, "data-pab", set(inputsOf("data/pab"), "bucket", bucketInput), opts...)
+		return res(tokens.S3BucketPublicAccessBlock, "data-pab", set(inputsOf("data/pab"), "bucket", bucketInput), opts...)
 	}
 	cases := []struct {
 		name    string
@@ -123,8 +125,8 @@ func TestS3LogBucketsExempt(t *testing.T) {
 	// the access-log bucket needs no logging of its own; the CloudFront legacy log bucket keeps ACLs
 	fs := run(t, "s3-logging", s3Stack(nil))
 	require.Empty(t, fs)
-	cfLogs := res(tBucket, "cf-logs", map[string]any{"bucket": "platform-prod-cf-logs", "tags": goodTags()})
-	dist := res(tDistribution, "cdn", map[string]any{"loggingConfig": map[string]any{"bucket": "platform-prod-cf-logs.s3.amazonaws.com"}})
+	cfLogs := res(tokens.S3BucketV2, "cf-logs", map[string]any{"bucket": "platform-prod-cf-logs", "tags": goodTags()})
+	dist := res(tokens.CloudFrontDistribution, "cdn", map[string]any{"loggingConfig": map[string]any{"bucket": "platform-prod-cf-logs.s3.amazonaws.com"}})
 	fs = run(t, "s3-acls-disabled", stack("prod", cfLogs, dist))
 	require.Empty(t, fs, messages(fs))
 	fs = run(t, "s3-logging", stack("prod", cfLogs, dist))

@@ -1,9 +1,11 @@
 package rules
 
+import "github.com/generic-corp/platform/internal/tokens"
+
 var secretsCMK = Rule{
 	ID: "secrets-cmk", Number: 43, Severity: Medium, Anchors: "CRP, CK_AWS_149, TV",
 	Description:   "Secrets Manager secrets are encrypted with a customer-managed KMS key.",
-	ResourceTypes: []string{tSecret},
+	ResourceTypes: []string{tokens.SecretsManagerSecret},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		return cmkFindings(r, "kmsKeyId", "the secret")
 	},
@@ -13,10 +15,10 @@ var snsEncrypted = Rule{
 	ID: "sns-encrypted", Number: 44, Severity: High, Anchors: "CK_AWS_26, TV",
 	Description: "SNS topics are encrypted with a customer-managed KMS key (CloudWatch cannot publish to aws/sns-encrypted " +
 		"topics), and no topic policy (inline or TopicPolicy) allows Principal \"*\" without a Condition.",
-	ResourceTypes: []string{tTopic, tTopicPolicy},
+	ResourceTypes: []string{tokens.SNSTopic, tokens.SNSTopicPolicy},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		var out []Finding
-		if r.Type == tTopic {
+		if r.Type == tokens.SNSTopic {
 			out = append(out, cmkFindings(r, "kmsMasterKeyId", "topic encryption")...)
 		}
 		doc, st, err := readPolicy(r.in("policy"))
@@ -34,7 +36,7 @@ var snsEncrypted = Rule{
 var logsRetention = Rule{
 	ID: "logs-retention", Number: 47, Severity: Low, Anchors: "CK_AWS_66/158, TV",
 	Description:   "CloudWatch log groups set a finite retention (retentionInDays, not 0 = forever) and a customer-managed KMS key.",
-	ResourceTypes: []string{tLogGroup},
+	ResourceTypes: []string{tokens.CloudWatchLogGroup},
 	Params: []ParamSpec{
 		{Name: "minDays", Type: ParamInteger, Default: 1, Description: "shortest acceptable retentionInDays"},
 		{Name: "requireKMS", Type: ParamBool, Default: true, Description: "also require kmsKeyId (customer-managed)"},
@@ -61,11 +63,11 @@ var logsRetention = Rule{
 var alarmsRouted = Rule{
 	ID: "alarms-routed", Number: 48, Severity: Low, Anchors: "own",
 	Description:   "CloudWatch metric alarms have actions enabled and every alarmAction is an SNS topic of this stack.",
-	ResourceTypes: []string{tMetricAlarm, tTopic},
+	ResourceTypes: []string{tokens.CloudWatchMetricAlarm, tokens.SNSTopic},
 	CheckStack: func(s Stack, _ Params) []Finding {
 		var out []Finding
-		topics := s.ofType(tTopic)
-		for _, a := range s.ofType(tMetricAlarm) {
+		topics := s.ofType(tokens.SNSTopic)
+		for _, a := range s.ofType(tokens.CloudWatchMetricAlarm) {
 			if b, ok := a.in("actionsEnabled").Bool(); ok && !b {
 				out = append(out, fail(a, "actionsEnabled is false; alarms that notify nobody are noise, enable actions"))
 				continue
@@ -76,7 +78,7 @@ var alarmsRouted = Rule{
 				out = append(out, fail(a, "alarmActions is empty; route the alarm to the alerting SNS topic"))
 				continue
 			}
-			deps := a.depsOfType("alarmActions", tTopic)
+			deps := a.depsOfType("alarmActions", tokens.SNSTopic)
 			if actions.IsUnknown() {
 				if len(deps) == 0 {
 					out = append(out, unknown(a, "alarmActions", "which topic the alarm notifies"))
@@ -116,7 +118,7 @@ func ourTopic(arn string, topics []Resource) bool {
 var ecrImmutableScan = Rule{
 	ID: "ecr-immutable-scan", Number: 49, Severity: Medium, Anchors: "CK_AWS_51/136/163",
 	Description:   "ECR repositories use immutable tags, scan on push, and KMS encryption with a customer-managed key.",
-	ResourceTypes: []string{tECRRepo},
+	ResourceTypes: []string{tokens.ECRRepository},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		var out []Finding
 		m := r.in("imageTagMutability")
@@ -143,7 +145,7 @@ var ecrImmutableScan = Rule{
 var cloudtrailOn = Rule{
 	ID: "cloudtrail-on", Number: 50, Severity: Medium, Anchors: "CK_AWS_35/36/67",
 	Description:   "CloudTrail trails are multi-region, validate log files and encrypt with a customer-managed KMS key.",
-	ResourceTypes: []string{tTrail},
+	ResourceTypes: []string{tokens.CloudTrailTrail},
 	CheckResource: func(r Resource, _ Params) []Finding {
 		out := requireTrue(r, "isMultiRegionTrail", "set isMultiRegionTrail: true")
 		out = append(out, requireTrue(r, "enableLogFileValidation", "set enableLogFileValidation: true")...)

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 func simpleCase(id, typ string, good map[string]any, path string, bad any, msg, unkPath string) ruleCase {
@@ -17,8 +19,8 @@ func simpleCase(id, typ string, good map[string]any, path string, bad any, msg, 
 func backupFixture(planRules []any, selection map[string]any, dbInputs map[string]any) Stack {
 	return stack("prod",
 		db(dbInputs),
-		res(tBackupPlan, "plan", map[string]any{"name": "platform-prod", "rules": planRules, "tags": goodTags()}, withID("plan-1")),
-		res(tBackupSelection, "rds", selection),
+		res(tokens.BackupPlan, "plan", map[string]any{"name": "platform-prod", "rules": planRules, "tags": goodTags()}, withID("plan-1")),
+		res(tokens.BackupSelection, "rds", selection),
 	)
 }
 
@@ -38,22 +40,22 @@ func tagSelection() map[string]any {
 
 func serviceCases() []ruleCase {
 	topic := map[string]any{"name": "platform-prod-alerts", "kmsMasterKeyId": keyARN, "tags": goodTags()}
-	vault := res(tBackupVault, "vault", map[string]any{"name": "platform-prod", "kmsKeyArn": keyARN, "tags": goodTags()})
-	lock := res(tVaultLock, "vault-lock", map[string]any{"backupVaultName": "platform-prod", "minRetentionDays": 7, "maxRetentionDays": 365})
+	vault := res(tokens.BackupVault, "vault", map[string]any{"name": "platform-prod", "kmsKeyArn": keyARN, "tags": goodTags()})
+	lock := res(tokens.BackupVaultLockConfiguration, "vault-lock", map[string]any{"backupVaultName": "platform-prod", "minRetentionDays": 7, "maxRetentionDays": 365})
 	alarm := func(actions any) Resource {
-		return res(tMetricAlarm, "api-5xx", map[string]any{"alarmActions": actions, "comparisonOperator": "GreaterThanThreshold",
+		return res(tokens.CloudWatchMetricAlarm, "api-5xx", map[string]any{"alarmActions": actions, "comparisonOperator": "GreaterThanThreshold",
 			"evaluationPeriods": 5, "threshold": 5, "tags": goodTags()})
 	}
-	alerts := res(tTopic, "alerts", topic)
+	alerts := res(tokens.SNSTopic, "alerts", topic)
 	goodRepo := map[string]any{"name": "platform/api", "imageTagMutability": "IMMUTABLE",
 		"imageScanningConfiguration": map[string]any{"scanOnPush": true},
 		"encryptionConfigurations":   []any{map[string]any{"encryptionType": "KMS", "kmsKey": keyARN}}, "tags": goodTags()}
 	goodTrail := map[string]any{"name": "platform", "s3BucketName": "platform-prod-trail", "isMultiRegionTrail": true,
 		"enableLogFileValidation": true, "kmsKeyId": keyARN, "tags": goodTags()}
 	return []ruleCase{
-		simpleCase("secrets-cmk", tSecret, map[string]any{"name": "db", "kmsKeyId": keyARN, "tags": goodTags()}, "kmsKeyId", del,
+		simpleCase("secrets-cmk", tokens.SecretsManagerSecret, map[string]any{"name": "db", "kmsKeyId": keyARN, "tags": goodTags()}, "kmsKeyId", del,
 			"kmsKeyId is not set (the AWS-managed key is used)", "kmsKeyId"),
-		simpleCase("sns-encrypted", tTopic, topic, "kmsMasterKeyId", "alias/aws/sns", `kmsMasterKeyId is "alias/aws/sns", an AWS-managed key`, "kmsMasterKeyId"),
+		simpleCase("sns-encrypted", tokens.SNSTopic, topic, "kmsMasterKeyId", "alias/aws/sns", `kmsMasterKeyId is "alias/aws/sns", an AWS-managed key`, "kmsMasterKeyId"),
 		{
 			id: "backup-coverage", pass: backupFixture(copyRules(), tagSelection(), goodDB()),
 			fail:    backupFixture(localRules(), tagSelection(), goodDB()),
@@ -62,9 +64,9 @@ func serviceCases() []ruleCase {
 		},
 		{
 			id: "backup-vault-cmk", pass: stack("prod", vault, lock), fail: stack("prod", vault), failMsg: "no VaultLockConfiguration locks this vault",
-			unknown: stack("prod", res(tBackupVault, "vault", map[string]any{"name": "platform-prod", "kmsKeyArn": unk}), lock),
+			unknown: stack("prod", res(tokens.BackupVault, "vault", map[string]any{"name": "platform-prod", "kmsKeyArn": unk}), lock),
 		},
-		simpleCase("logs-retention", tLogGroup, map[string]any{"name": "/platform/api", "retentionInDays": 30, "kmsKeyId": keyARN, "tags": goodTags()},
+		simpleCase("logs-retention", tokens.CloudWatchLogGroup, map[string]any{"name": "/platform/api", "retentionInDays": 30, "kmsKeyId": keyARN, "tags": goodTags()},
 			"retentionInDays", 0, "retentionInDays is 0 (logs kept forever)", "retentionInDays"),
 		{
 			id: "alarms-routed", pass: stack("prod", alerts, alarm([]any{"arn:aws:sns:us-east-1:123456789012:platform-prod-alerts"})),
@@ -72,8 +74,8 @@ func serviceCases() []ruleCase {
 			failMsg: `alarmActions[0] is "arn:aws:sns:us-east-1:123456789012:someone-else", not an SNS topic of this stack`,
 			unknown: stack("prod", alerts, alarm([]any{unk})),
 		},
-		simpleCase("ecr-immutable-scan", tECRRepo, goodRepo, "imageTagMutability", "MUTABLE", `imageTagMutability is "MUTABLE"`, "imageTagMutability"),
-		simpleCase("cloudtrail-on", tTrail, goodTrail, "isMultiRegionTrail", false, "isMultiRegionTrail is false", "kmsKeyId"),
+		simpleCase("ecr-immutable-scan", tokens.ECRRepository, goodRepo, "imageTagMutability", "MUTABLE", `imageTagMutability is "MUTABLE"`, "imageTagMutability"),
+		simpleCase("cloudtrail-on", tokens.CloudTrailTrail, goodTrail, "isMultiRegionTrail", false, "isMultiRegionTrail is false", "kmsKeyId"),
 	}
 }
 
@@ -88,9 +90,9 @@ func TestBackupSelectionShapes(t *testing.T) {
 	}{
 		{"untagged instance is not selected by tag", backupFixture(copyRules(), tagSelection(), untagged), 1, 0},
 		{"selection by resources ARN dependency (preview)", stack("prod", db(untagged),
-			res(tBackupPlan, "plan", map[string]any{"rules": copyRules()}, withID("plan-1")),
-			res(tBackupSelection, "rds", map[string]any{"planId": "plan-1", "resources": []any{unk}},
-				deps("resources", urnOf(tRDSInstance, "postgres")))), 0, 0},
+			res(tokens.BackupPlan, "plan", map[string]any{"rules": copyRules()}, withID("plan-1")),
+			res(tokens.BackupSelection, "rds", map[string]any{"planId": "plan-1", "resources": []any{unk}},
+				deps("resources", urnOf(tokens.RDSInstance, "postgres")))), 0, 0},
 		{"selection by wildcard RDS ARN", backupFixture(copyRules(), map[string]any{"planId": "plan-1",
 			"resources": []any{"arn:aws:rds:*:*:db:*"}}, untagged), 0, 0},
 		{"selection by conditions on tags", backupFixture(copyRules(), map[string]any{"planId": "plan-1", "resources": []any{"*"},
@@ -98,8 +100,8 @@ func TestBackupSelectionShapes(t *testing.T) {
 		{"conditions exclude the untagged instance", backupFixture(copyRules(), map[string]any{"planId": "plan-1", "resources": []any{"*"},
 			"conditions": []any{map[string]any{"stringEquals": []any{map[string]any{"key": "aws:ResourceTag/backup", "value": "true"}}}}}, untagged), 1, 0},
 		{"plan joined by dependency in preview", stack("prod", db(goodDB()),
-			res(tBackupPlan, "plan", map[string]any{"rules": copyRules()}),
-			res(tBackupSelection, "rds", set(tagSelection(), "planId", unk), deps("planId", urnOf(tBackupPlan, "plan")))), 0, 0},
+			res(tokens.BackupPlan, "plan", map[string]any{"rules": copyRules()}),
+			res(tokens.BackupSelection, "rds", set(tagSelection(), "planId", unk), deps("planId", urnOf(tokens.BackupPlan, "plan")))), 0, 0},
 		{"read replicas are skipped", stack("prod", db(set(untagged, "replicateSourceDb", "arn:aws:rds:us-east-1:1:db:primary"))), 0, 0},
 	}
 	for _, c := range cases {
@@ -114,14 +116,14 @@ func TestBackupSelectionShapes(t *testing.T) {
 
 func TestVaultLockOnlyWhereRequired(t *testing.T) {
 	t.Parallel()
-	vault := res(tBackupVault, "vault", map[string]any{"name": "platform-staging", "kmsKeyArn": keyARN})
+	vault := res(tokens.BackupVault, "vault", map[string]any{"name": "platform-staging", "kmsKeyArn": keyARN})
 	require.Empty(t, run(t, "backup-vault-cmk", stack("staging", vault)))
 	require.Len(t, run(t, "backup-vault-cmk", stack("dr", vault)), 1)
 }
 
 func TestTopicPolicyPublic(t *testing.T) {
 	t.Parallel()
-	fs := run(t, "sns-encrypted", stack("prod", res(tTopicPolicy, "alerts-policy", map[string]any{"arn": "arn:aws:sns:x",
+	fs := run(t, "sns-encrypted", stack("prod", res(tokens.SNSTopicPolicy, "alerts-policy", map[string]any{"arn": "arn:aws:sns:x",
 		"policy": `{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"SNS:Publish","Resource":"*"}]}`})))
 	require.Len(t, fs, 1, messages(fs))
 	require.Contains(t, fs[0].Message, `allows Principal "*" with no Condition`)

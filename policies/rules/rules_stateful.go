@@ -1,13 +1,17 @@
 package rules
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
+)
 
 var statefulProtected = Rule{
 	ID: "stateful-protected", Number: 60, Severity: High, ProdMandatory: true, Anchors: "own",
 	Description: "Stateful resources carry the protect option: RDS instances, ElastiCache replication groups, backup " +
 		"vaults, KMS keys, and data buckets (an S3 bucket whose logical or bucket name matches dataBucketPatterns, or " +
 		"tagged stateful=true). Types in retainTypes must also set retainOnDelete.",
-	ResourceTypes: []string{tRDSInstance, tRedisGroup, tBackupVault, tKMSKey, tBucket},
+	ResourceTypes: []string{tokens.RDSInstance, tokens.ElastiCacheReplicationGroup, tokens.BackupVault, tokens.KMSKey, tokens.S3BucketV2},
 	Params: []ParamSpec{
 		{Name: "dataBucketPatterns", Type: ParamStringList, Default: []string{"*data*", "*backup*", "*audit*", "*logs*", "*trail*"},
 			Description: "globs on a bucket's logical name or bucket name that mark it as holding data"},
@@ -15,7 +19,7 @@ var statefulProtected = Rule{
 			Description: "type tokens that must also set retainOnDelete (e.g. aws:kms/key:Key)"},
 	},
 	CheckResource: func(r Resource, p Params) []Finding {
-		if r.Type == tBucket && !dataBucket(r, p.StringList("dataBucketPatterns")) {
+		if r.Type == tokens.S3BucketV2 && !dataBucket(r, p.StringList("dataBucketPatterns")) {
 			if !r.Protect && (r.in("bucket").IsUnknown() || r.in("tags").IsUnknown()) {
 				return []Finding{unknown(r, "bucket", "whether this is a data bucket that must be protected")}
 			}

@@ -3,6 +3,8 @@ package rules
 import (
 	"fmt"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/tokens"
 )
 
 // sgRule is one security group rule in any of its four shapes: inline ingress/egress on
@@ -32,7 +34,7 @@ func (g sgRule) where() string {
 // rulesOf lists the rules a resource declares.
 func rulesOf(r Resource) ([]sgRule, bool) {
 	switch r.Type {
-	case tSG:
+	case tokens.EC2SecurityGroup:
 		var out []sgRule
 		complete := true
 		for _, dir := range []string{"ingress", "egress"} {
@@ -51,16 +53,16 @@ func rulesOf(r Resource) ([]sgRule, bool) {
 			}
 		}
 		return out, complete
-	case tSGRule:
+	case tokens.EC2SecurityGroupRule:
 		t, _ := r.in("type").String()
 		return []sgRule{{
 			owner: r, ingress: t != "egress",
 			cidrPaths: []string{"cidrBlocks", "ipv6CidrBlocks"}, prefixPaths: []string{"prefixListIds"},
 			sourcePaths: []string{"sourceSecurityGroupId", "self"}, protoPath: "protocol", groupPath: "securityGroupId",
 		}}, true
-	case tSGIngress, tSGEgress:
+	case tokens.VPCSecurityGroupIngressRule, tokens.VPCSecurityGroupEgressRule:
 		return []sgRule{{
-			owner: r, ingress: r.Type == tSGIngress,
+			owner: r, ingress: r.Type == tokens.VPCSecurityGroupIngressRule,
 			cidrPaths: []string{"cidrIpv4", "cidrIpv6"}, prefixPaths: []string{"prefixListId"},
 			sourcePaths: []string{"referencedSecurityGroupId"}, protoPath: "ipProtocol", groupPath: "securityGroupId",
 		}}, true
