@@ -6,7 +6,6 @@ import (
 	"github.com/generic-corp/platform/components/backup"
 	"github.com/generic-corp/platform/components/cache"
 	"github.com/generic-corp/platform/components/database"
-	"github.com/generic-corp/platform/components/secrets"
 )
 
 // buildDataStores creates PostgreSQL (with PgBouncer on the cluster) and the two Redis
@@ -49,9 +48,7 @@ func (p *Platform) buildDataStores(ctx *pulumi.Context) error {
 			MaxClientConn:       cfg.Database.MaxClientConn,
 		},
 		// PgBouncer belongs to the in-cluster layer; the instance still reports the pooled URL.
-		ExternalPgBouncer: true,
-		Namespace:         nsData,
-		DbSecretName:      p.Secrets.SecretNames[secrets.DbSecret],
+		Namespace: nsData,
 		// AWS Backup selects by this tag (and by ARN): a restored or renamed instance stays covered.
 		Tags: p.Tags.With(map[string]string{backup.SelectionTagKey: backup.SelectionTagValue}),
 	}); err != nil {

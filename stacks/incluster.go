@@ -162,7 +162,7 @@ func (l *layer) temporal(ctx *pulumi.Context, charts bool) error {
 	l.out.Temporal, err = temporal.NewTemporal(ctx, "temporal", &temporal.TemporalArgs{
 		NamePrefix: cfg.NamePrefix(), KubernetesProvider: l.k8s,
 		KubernetesDependsOn: l.after(nsTemporal), Namespace: nsTemporal, SkipNamespace: true,
-		ExternalDbSecret: true, SkipChart: !charts,
+		SkipChart: !charts,
 		Network: &temporal.TemporalNetwork{VpcCidr: l.in.VpcCidr, ClientNamespaces: []string{nsApps, addons.KedaNamespace},
 			MetricsNamespace: nsMonitoring},
 		DbHost: l.in.DbAddress, AdminSecretName: l.secretName(secrets.DbSecret),
@@ -171,7 +171,7 @@ func (l *layer) temporal(ctx *pulumi.Context, charts bool) error {
 		NumHistoryShards: cfg.Apps.TemporalHistoryShards, Replicas: cfg.TemporalReplicas(),
 		WebHost: "temporal." + cfg.Edge.Domain, WebCertificateArn: l.in.TemporalWebCertificateArn,
 		WebIngressGroup: cfg.NamePrefix() + "-internal",
-		Protect:         cfg.Strict(), Tags: l.tags,
+		Tags:            l.tags,
 	})
 	return err
 }

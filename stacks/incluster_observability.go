@@ -49,7 +49,7 @@ func (l *layer) observability(ctx *pulumi.Context, charts bool) error {
 		NamePrefix: cfg.NamePrefix(), KubernetesProvider: l.k8s,
 		KubernetesDependsOn: append(append([]pulumi.Resource{}, l.deps...), ns, store),
 		Namespace:           nsMonitoring, SkipNamespace: true,
-		SkipCharts: !charts, ExternalGrafanaSecret: true,
+		SkipCharts:         !charts,
 		RedisExporterImage: l.mirrored(observability.DefaultRedisExporterImage),
 		PrometheusReplicas: replicas, AlertmanagerReplicas: replicas, StorageKmsKeyArn: l.in.DataKmsKeyArn,
 		PagerDutySecretName: l.secretName(pagerDutySecret), SlackSecretName: l.secretName(slackSecret),

@@ -2,12 +2,12 @@ package addons
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -52,7 +52,8 @@ const (
 
 // AddonsArgs configure the cluster add-ons.
 type AddonsArgs struct {
-	// NamePrefix starts IAM role names, e.g. "platform-prod". Required.
+	// NamePrefix starts IAM role names, e.g. "platform-prod". Required; the rule of
+	// argcheck.NamePrefix, at most 32 characters.
 	NamePrefix string
 	// ClusterName is the EKS cluster's name (cluster.Cluster.ClusterName). Required.
 	ClusterName pulumi.StringInput
@@ -100,7 +101,6 @@ type NamespaceStoreArgs struct {
 }
 
 var (
-	prefixRe  = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 	regionRe  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d$`)
 	versionRe = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
 	nsRe      = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
@@ -121,10 +121,10 @@ func (a AddonsArgs) withDefaults() AddonsArgs {
 // is allowed. It runs after withDefaults.
 func (a AddonsArgs) validate() error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("addons: "+format, args...)) }
-	if !prefixRe.MatchString(a.NamePrefix) || len(a.NamePrefix) > 32 {
-		bad("NamePrefix %q must be lower-case letters, digits and single hyphens, starting with a letter, at most 32 (e.g. \"platform-prod\")", a.NamePrefix)
-	}
+	p := argcheck.Into("addons", &errs)
+	bad := p.Addf
+	// Its IAM role names leave room for "-<namespace>-<service account>".
+	p.NamePrefixUpTo(a.NamePrefix, 32)
 	for _, f := range []struct {
 		name string
 		in   pulumi.StringInput
@@ -161,13 +161,9 @@ func (a AddonsArgs) validate() error {
 		bad("SecretsKmsKeyArn is required with SecretStores (kms:Decrypt on the secrets' key)")
 	}
 	if a.KubernetesProvider == nil {
-		bad("KubernetesProvider is required (the cluster's provider)")
+		p.Missing("KubernetesProvider", "the cluster's provider")
 	}
-	for _, k := range tags.Required {
-		if a.Tags[k] == "" {
-			bad("Tags lacks the required tag %q (required: %s)", k, strings.Join(tags.Required, ", "))
-		}
-	}
+	p.Tags(a.Tags)
 	return errors.Join(errs...)
 }
 

@@ -134,7 +134,8 @@ type RedisAlarms struct {
 // AlertingArgs configure the topics, subscriptions, alarms and the budget.
 type AlertingArgs struct {
 	// NamePrefix starts every physical name, e.g. "platform-prod". Required; lower-case
-	// letters, digits and '-', starting with a letter, at most 40 characters.
+	// words joined by single hyphens, starting with a letter, at most 40 characters
+	// (argcheck.NamePrefix).
 	NamePrefix string
 	// AccountId is the AWS account id (12 digits), for the key and topic policies.
 	// Required; may be unknown at construction.

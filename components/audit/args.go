@@ -23,7 +23,8 @@ const (
 // AuditArgs configure the trail, its key and its bucket.
 type AuditArgs struct {
 	// NamePrefix starts every physical name, e.g. "platform-prod". Required; lower-case
-	// letters, digits and '-', starting with a letter, at most 40 characters.
+	// words joined by single hyphens, starting with a letter, at most 40 characters
+	// (argcheck.NamePrefix).
 	NamePrefix string
 	// AccountId is the AWS account id (12 digits); the key and bucket policies name it.
 	// Required; may be unknown at construction.

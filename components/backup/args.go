@@ -52,7 +52,8 @@ var DefaultRestoreTestRecoveryPointTypes = []string{"CONTINUOUS", "SNAPSHOT"}
 // BackupArgs configure the vaults, the plan, the DR copy and the restore tests.
 type BackupArgs struct {
 	// NamePrefix starts every physical name, e.g. "platform-prod". Required; lower-case
-	// letters, digits and '-', starting with a letter, at most 40 characters.
+	// words joined by single hyphens, starting with a letter, at most 40 characters
+	// (argcheck.NamePrefix).
 	NamePrefix string
 	// AccountId is the AWS account id (12 digits) the DR key policy grants to. Required;
 	// may be unknown at construction (e.g. from aws.GetCallerIdentity).

@@ -31,8 +31,8 @@ const (
 // RedisArgs configures the Redis tier. Zero values mean "use the documented default";
 // every environment decision (sizes, replicas, Multi-AZ, retention) is the caller's.
 type RedisArgs struct {
-	// NamePrefix starts every physical name, e.g. "platform-prod". Required; lower-case
-	// letters, digits and hyphens, starting with a letter.
+	// NamePrefix starts every physical name, e.g. "platform-prod". Required;
+	// lower-case words joined by single hyphens, starting with a letter, at most 40 characters (argcheck.NamePrefix).
 	NamePrefix string
 	// VpcId is the VPC of the data subnets; the security group is created in it. Required.
 	VpcId pulumi.StringInput

@@ -7,10 +7,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/argcheck"
 )
 
 var (
-	prefixPattern    = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 	labelPattern     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	engineVersionPat = regexp.MustCompile(`^7\.[0-9]+$`)
 	nodeTypePattern  = regexp.MustCompile(`^cache\.[a-z0-9]+\.[a-z0-9]+$`)
@@ -43,18 +44,15 @@ const maxReplicas = 5
 // field, the bad value and what is allowed. It registers nothing.
 func (a RedisArgs) validate() error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("cache: "+format, args...))
-	}
+	p := argcheck.Into("cache", &errs)
+	bad := p.Addf
 
-	if !prefixPattern.MatchString(a.NamePrefix) {
-		bad("NamePrefix %q is not allowed (lower-case letters, digits and single hyphens, starting with a letter, e.g. \"platform-prod\")", a.NamePrefix)
-	}
+	p.NamePrefix(a.NamePrefix)
 	if a.VpcId == nil {
-		bad("VpcId is required (the VPC of the data subnets)")
+		p.Missing("VpcId", "the VPC of the data subnets")
 	}
 	if a.DataSubnetIds == nil {
-		bad("DataSubnetIds is required (the private data-tier subnets)")
+		p.Missing("DataSubnetIds", "the private data-tier subnets")
 	}
 	if len(a.AllowedSecurityGroupIds) == 0 {
 		bad("AllowedSecurityGroupIds is empty: at least one source security group must be admitted to port %d", Port)
@@ -68,10 +66,10 @@ func (a RedisArgs) validate() error {
 		}
 	}
 	if a.KmsKeyArn == nil {
-		bad("KmsKeyArn is required (customer-managed KMS key for encryption at rest)")
+		p.Missing("KmsKeyArn", "customer-managed KMS key for encryption at rest")
 	}
 	if a.LogsKmsKeyArn == nil {
-		bad("LogsKmsKeyArn is required (customer-managed KMS key for the Redis log groups)")
+		p.Missing("LogsKmsKeyArn", "customer-managed KMS key for the Redis log groups")
 	}
 	if !engineVersionPat.MatchString(a.EngineVersion) {
 		bad("EngineVersion %q is not allowed (Redis 7 major.minor, e.g. \"7.1\")", a.EngineVersion)
@@ -108,9 +106,8 @@ func (g GroupArgs) validate(i int, seen map[string]bool) []error {
 	if g.Name != "" {
 		field = fmt.Sprintf("Groups[%d] (%q)", i, g.Name)
 	}
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("cache: "+field+"."+format, args...))
-	}
+	p := argcheck.Into("cache", &errs).At(field)
+	bad := p.Addf
 
 	switch {
 	case !labelPattern.MatchString(g.Name):
@@ -150,7 +147,7 @@ func (g GroupArgs) validate(i int, seen map[string]bool) []error {
 		bad("MultiAz needs automatic failover, which needs at least 2 nodes, but the group has %d (set Replicas >= 1 or MultiAz false)", 1+replicas)
 	}
 	if g.AuthToken == nil {
-		bad("AuthToken is required (in-transit encryption is always on and Redis AUTH with it)")
+		p.Missing("AuthToken", "in-transit encryption is always on and Redis AUTH with it")
 	}
 	if g.SnapshotName != "" && !snapshotNamePat.MatchString(g.SnapshotName) {
 		bad("SnapshotName %q is not an ElastiCache snapshot name (letters, digits and hyphens, starting with a letter)", g.SnapshotName)

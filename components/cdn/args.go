@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/generic-corp/platform/components/dns"
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/generic-corp/platform/internal/tags"
 )
@@ -30,8 +31,8 @@ var CloudFrontKeyAlgorithms = []string{"RSA_2048", "EC_prime256v1"}
 
 // SiteArgs configures one static site behind CloudFront.
 type SiteArgs struct {
-	// NamePrefix starts every physical name, e.g. "platform-prod". Required; lower-case
-	// letters, digits and single hyphens, starting with a letter.
+	// NamePrefix starts every physical name, e.g. "platform-prod". Required;
+	// lower-case words joined by single hyphens, starting with a letter, at most 40 characters (argcheck.NamePrefix).
 	NamePrefix string
 	// Domains are the names the site answers on, e.g. ["app.generic-corp.io"] or
 	// ["generic-corp.io", "www.generic-corp.io"]. Required, at least one, no wildcards,
@@ -163,15 +164,12 @@ func (a SiteArgs) withDefaults(name string) SiteArgs {
 // what is allowed. It registers nothing.
 func (a SiteArgs) validate(name string) error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("cdn: site %q: "+format, append([]any{name}, args...)...))
-	}
+	p := argcheck.Into(fmt.Sprintf("cdn: site %q", name), &errs)
+	bad := p.Addf
 	if !prefixPattern.MatchString(name) {
 		bad("the component name is not allowed (lower-case letters, digits and single hyphens, e.g. \"app\"; it is part of physical names)")
 	}
-	if !prefixPattern.MatchString(a.NamePrefix) {
-		bad("NamePrefix %q is not allowed (lower-case letters, digits and single hyphens, starting with a letter, e.g. \"platform-prod\")", a.NamePrefix)
-	}
+	p.NamePrefix(a.NamePrefix)
 	if len(a.Domains) == 0 {
 		bad("Domains is empty (at least one name, e.g. \"app.generic-corp.io\")")
 	}

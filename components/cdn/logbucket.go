@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/generic-corp/platform/internal/tags"
 )
@@ -22,8 +23,8 @@ const (
 
 // LogBucketArgs configures the shared access-log bucket.
 type LogBucketArgs struct {
-	// NamePrefix starts the bucket name, e.g. "platform-prod". Required; lower-case
-	// letters, digits and single hyphens, starting with a letter.
+	// NamePrefix starts the bucket name, e.g. "platform-prod". Required;
+	// lower-case words joined by single hyphens, starting with a letter, at most 40 characters (argcheck.NamePrefix).
 	NamePrefix string
 	// AccountId is this AWS account's id (12 digits); the bucket policy admits S3 server
 	// access logs only from buckets of this account. Required; may be unknown at
@@ -64,14 +65,11 @@ func (a LogBucketArgs) withDefaults(name string) LogBucketArgs {
 
 func (a LogBucketArgs) validate(name string) error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("cdn: log bucket %q: "+format, append([]any{name}, args...)...))
-	}
-	if !prefixPattern.MatchString(a.NamePrefix) {
-		bad("NamePrefix %q is not allowed (lower-case letters, digits and single hyphens, starting with a letter, e.g. \"platform-prod\")", a.NamePrefix)
-	}
+	p := argcheck.Into(fmt.Sprintf("cdn: log bucket %q", name), &errs)
+	bad := p.Addf
+	p.NamePrefix(a.NamePrefix)
 	if a.AccountId == nil {
-		bad("AccountId is required (the account whose buckets may deliver access logs)")
+		p.Missing("AccountId", "the account whose buckets may deliver access logs")
 	}
 	if a.LogRetentionDays < 1 || a.LogRetentionDays > 3650 {
 		bad("LogRetentionDays %d is not allowed (1..3650 days)", a.LogRetentionDays)

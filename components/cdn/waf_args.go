@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 )
 
@@ -45,7 +46,7 @@ const (
 // EdgeWafArgs configures one WAFv2 web ACL.
 type EdgeWafArgs struct {
 	// NamePrefix starts the web ACL, metric and log group names, e.g. "platform-prod".
-	// Required; lower-case letters, digits and single hyphens, starting with a letter.
+	// Required; lower-case words joined by single hyphens, starting with a letter, at most 40 characters (argcheck.NamePrefix).
 	NamePrefix string
 	// Scope is ScopeCloudFront ("CLOUDFRONT", the default) for the distributions or
 	// ScopeRegional ("REGIONAL") for the API load balancer.
@@ -98,15 +99,12 @@ func (a EdgeWafArgs) withDefaults() EdgeWafArgs {
 
 func (a EdgeWafArgs) validate(name string) error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("cdn: web ACL %q: "+format, append([]any{name}, args...)...))
-	}
+	p := argcheck.Into(fmt.Sprintf("cdn: web ACL %q", name), &errs)
+	bad := p.Addf
 	if !prefixPattern.MatchString(name) {
 		bad("the component name is not allowed (lower-case letters, digits and single hyphens, e.g. \"edge-waf\"; it is part of physical names)")
 	}
-	if !prefixPattern.MatchString(a.NamePrefix) {
-		bad("NamePrefix %q is not allowed (lower-case letters, digits and single hyphens, starting with a letter, e.g. \"platform-prod\")", a.NamePrefix)
-	}
+	p.NamePrefix(a.NamePrefix)
 	switch a.Scope {
 	case ScopeCloudFront:
 		if a.Provider == nil {
@@ -127,7 +125,7 @@ func (a EdgeWafArgs) validate(name string) error {
 		}
 	}
 	if a.LogsKmsKeyArn == nil {
-		bad("LogsKmsKeyArn is required (customer-managed key of the WAF log group)")
+		p.Missing("LogsKmsKeyArn", "customer-managed key of the WAF log group")
 	}
 	if !slices.Contains(LogRetentionValues, a.LogRetentionDays) {
 		bad("LogRetentionDays %d is not allowed (one of %v)", a.LogRetentionDays, LogRetentionValues)

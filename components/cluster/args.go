@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -16,7 +17,8 @@ import (
 
 // ClusterArgs configure one EKS cluster.
 type ClusterArgs struct {
-	// NamePrefix starts every physical name, e.g. "platform-prod". Required. The cluster
+	// NamePrefix starts every physical name, e.g. "platform-prod". Required; the rule of
+	// argcheck.NamePrefix. The cluster
 	// is named Name(NamePrefix); pass that same name to the network for subnet tags.
 	NamePrefix string
 	// VpcId is the VPC the cluster runs in. Required.
@@ -152,7 +154,6 @@ var (
 		1096, 1827, 2192, 2557, 2922, 3288, 3653}
 	amiTypes        = []string{"AL2023_ARM_64_STANDARD", "AL2023_x86_64_STANDARD"}
 	capacityTypes   = []string{"ON_DEMAND", "SPOT"}
-	prefixPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	versionPattern  = regexp.MustCompile(`^1\.(\d{2})$`)
 	addonName       = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	addonVersion    = regexp.MustCompile(`^v(\d+)\.(\d+)\.\d+(-[a-z0-9.]+)?-eksbuild\.\d+$`)
@@ -204,12 +205,10 @@ func (a ClusterArgs) withDefaults() ClusterArgs {
 // validate rejects impossible or unsafe arguments, naming the field, the bad value and
 // what is allowed, before anything is registered. It runs after withDefaults.
 func (a ClusterArgs) validate() error {
-	var errs []string
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	p := argcheck.New("cluster")
+	bad := p.Addf
 
-	if !prefixPattern.MatchString(a.NamePrefix) {
-		bad("NamePrefix %q must be lower-case letters, digits and '-', starting with a letter or digit", a.NamePrefix)
-	}
+	p.NamePrefix(a.NamePrefix)
 	for _, f := range []struct {
 		name string
 		in   any
@@ -230,14 +229,14 @@ func (a ClusterArgs) validate() error {
 	}
 
 	for _, c := range a.PublicAccessCidrs {
-		p, err := netip.ParsePrefix(c)
+		block, err := netip.ParsePrefix(c)
 		switch {
-		case err != nil || !p.Addr().Is4():
+		case err != nil || !block.Addr().Is4():
 			bad("PublicAccessCidrs entry %q is not an IPv4 CIDR block like \"203.0.113.0/24\"", c)
-		case p.Bits() == 0:
+		case block.Bits() == 0:
 			bad("PublicAccessCidrs entry %q opens the API endpoint to the whole internet; list specific CIDRs or leave PublicAccessCidrs empty for a private-only endpoint", c)
-		case p.Masked() != p:
-			bad("PublicAccessCidrs entry %q has host bits set; did you mean %q?", c, p.Masked().String())
+		case block.Masked() != block:
+			bad("PublicAccessCidrs entry %q has host bits set; did you mean %q?", c, block.Masked().String())
 		}
 	}
 
@@ -271,17 +270,12 @@ func (a ClusterArgs) validate() error {
 		}
 	}
 
-	errs = append(errs, validateNodeGroups(a.NodeGroups)...)
-
-	if len(errs) > 0 {
-		return fmt.Errorf("cluster: invalid arguments:\n  - %s", strings.Join(errs, "\n  - "))
-	}
-	return nil
+	validateNodeGroups(p, a.NodeGroups)
+	return p.Err()
 }
 
-func validateNodeGroups(groups []NodeGroupArgs) []string {
-	var errs []string
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+func validateNodeGroups(p *argcheck.Problems, groups []NodeGroupArgs) {
+	bad := p.Addf
 	seen := map[string]bool{}
 	for i, g := range groups {
 		where := fmt.Sprintf("NodeGroups[%d] (%q)", i, g.Name)
@@ -316,7 +310,6 @@ func validateNodeGroups(groups []NodeGroupArgs) []string {
 			bad("%s: CapacityType %q; allowed: %v", where, g.CapacityType, capacityTypes)
 		}
 	}
-	return errs
 }
 
 // atoi parses digits the caller's regexp already matched.

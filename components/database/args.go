@@ -3,7 +3,6 @@ package database
 import (
 	"github.com/generic-corp/platform/internal/connbudget"
 	"github.com/generic-corp/platform/internal/tags"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -40,10 +39,10 @@ const (
 	DefaultExporterImage = "prometheuscommunity/pgbouncer-exporter:v0.12.1"
 )
 
-// PostgresArgs configure the RDS PostgreSQL instance and its PgBouncer pool.
+// PostgresArgs configure the RDS PostgreSQL instance and describe its PgBouncer pool.
 type PostgresArgs struct {
 	// NamePrefix starts every physical name, e.g. "platform-prod" gives the instance
-	// identifier "platform-prod-postgres". Required; lower-case letters, digits, '-'.
+	// identifier "platform-prod-postgres". Required; lower-case words joined by single hyphens, starting with a letter, at most 40 characters (argcheck.NamePrefix).
 	NamePrefix string
 	// InstanceClass is the RDS class. Default "db.t4g.medium". Must be a class of
 	// internal/instanceclass (max_connections derives from its memory) on which RDS for
@@ -68,7 +67,7 @@ type PostgresArgs struct {
 	Username string
 	// Password is the master password, a secret from the secrets component. Required.
 	// We pass it rather than using manageMasterUserPassword because PgBouncer's auth file
-	// and DatabaseUrl need the value we own, and RDS-managed rotation would change it
+	// and DatabaseURL need the value we own, and RDS-managed rotation would change it
 	// behind their back.
 	Password pulumi.StringInput
 	// KmsKeyArn is the customer-managed key for storage and Performance Insights
@@ -120,31 +119,13 @@ type PostgresArgs struct {
 	// ConnectionMargin is kept free of the budget: superuser_reserved_connections (3),
 	// rds.rds_superuser_reserved_connections (2) and admin headroom. Default 15.
 	ConnectionMargin int
-	// PgBouncer configures the pool on the cluster. With ExternalPgBouncer it still
-	// describes that pool: the connection budget is checked against it and
-	// DatabaseUrlPooled follows its ClientTLSSecretName.
+	// PgBouncer describes the pool NewPgBouncer runs on the cluster (the in-cluster
+	// layer, given Address): the connection budget is checked against it and
+	// DatabaseURLPooled follows its ClientTLSSecretName. Pass the same PgBouncer args and
+	// Namespace to both.
 	PgBouncer PgBouncerArgs
-	// ExternalPgBouncer leaves PgBouncer to a NewPgBouncer elsewhere (the in-cluster
-	// layer, given Address): NewPostgres then creates no Kubernetes object, does not need
-	// KubernetesProvider, KubernetesDependsOn or DbSecretName, and still outputs
-	// PooledHost (PgBouncerHost(Namespace)), PooledPort and DatabaseUrlPooled as if it had
-	// created the pool. Pass the same Namespace and PgBouncer args to both. Default false.
-	ExternalPgBouncer bool
-	// KubernetesProvider is the EKS cluster's provider; every Kubernetes object uses it.
-	// Required unless ExternalPgBouncer.
-	KubernetesProvider *kubernetes.Provider
-	// KubernetesDependsOn are resources the Kubernetes objects wait for, e.g. the External
-	// Secrets operator chart and its SecretStore (the ExternalSecret needs its CRD).
-	KubernetesDependsOn []pulumi.Resource
-	// Namespace holds PgBouncer. Default "data".
+	// Namespace holds PgBouncer; PooledHost is PgBouncerHost(Namespace). Default "data".
 	Namespace string
-	// SkipNamespace leaves the namespace to someone else; by default it is created with
-	// the Pod Security "restricted" level enforced.
-	SkipNamespace bool
-	// DbSecretName is the Secrets Manager name of the application user secret
-	// (secrets.SecretNames[secrets.DbSecret]), read by the ExternalSecret. Required unless
-	// ExternalPgBouncer.
-	DbSecretName string
 	// Tags is the stack tag set; must carry tags.Required.
 	Tags tags.Set
 }
@@ -189,7 +170,7 @@ type PgBouncerArgs struct {
 	// is not in the image's trust store and cannot be fetched offline.
 	RdsCaBundle string
 	// ClientTLSSecretName is a kubernetes.io/tls Secret in Namespace for client-side TLS.
-	// When set, clients must use TLS and DatabaseUrlPooled says sslmode=require; otherwise
+	// When set, clients must use TLS and DatabaseURLPooled says sslmode=require; otherwise
 	// the in-cluster hop is plaintext and the URL says sslmode=disable (honest, rather
 	// than a require that PgBouncer could not honour).
 	ClientTLSSecretName string

@@ -7,7 +7,6 @@ import (
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/generic-corp/platform/internal/testkit"
 	"github.com/generic-corp/platform/plan"
-	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
@@ -34,13 +33,9 @@ const (
 	testLogsKey  = "arn:aws:kms:us-east-1:123456789012:key/logs"
 )
 
-// program builds the component with a test Kubernetes provider; mutate adjusts the args.
+// program builds the component; mutate adjusts the args.
 func program(mutate func(a *PostgresArgs)) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		k8s, err := kubernetes.NewProvider(ctx, "k8s", &kubernetes.ProviderArgs{Kubeconfig: pulumi.String("fake")})
-		if err != nil {
-			return err
-		}
 		a := &PostgresArgs{
 			NamePrefix:              "platform-test",
 			InstanceClass:           "db.m6g.large",
@@ -49,8 +44,6 @@ func program(mutate func(a *PostgresArgs)) pulumi.RunFunc {
 			DataSubnetIds:           pulumi.StringArray{pulumi.String("subnet-a"), pulumi.String("subnet-b")},
 			VpcId:                   pulumi.String("vpc-1"),
 			AllowedSecurityGroupIds: pulumi.StringArray{pulumi.String("sg-nodes"), pulumi.String("sg-pods")},
-			KubernetesProvider:      k8s,
-			DbSecretName:            "platform-test/db-app",
 			Tags:                    tags.New("test", "platform", "platform-team", "cc-1", nil),
 		}
 		if mutate != nil {
@@ -244,7 +237,7 @@ func TestPostgresUpdateProd(t *testing.T) {
 	t.Run("children parented under the component", func(t *testing.T) {
 		comp := p.ByType(Type)[0]
 		for _, r := range p.Resources {
-			if r == comp || r.Type == "pulumi:providers:kubernetes" {
+			if r == comp {
 				continue
 			}
 			require.Equal(t, comp.URN, p.Component(p.Resource(r.Parent), "platform:database:Postgres").URN, r.URN)

@@ -1,6 +1,7 @@
 // Package database owns the platform's PostgreSQL tier: one RDS for PostgreSQL 16
 // instance (optionally a read replica), its subnet group, security group, parameter
-// group, enhanced-monitoring role and log groups, and PgBouncer on the EKS cluster.
+// group, enhanced-monitoring role and log groups (NewPostgres, the AWS layer), and
+// PgBouncer on the EKS cluster (NewPgBouncer, the in-cluster layer).
 //
 // Security and reliability are on by construction: storage and Performance Insights
 // encrypted with the customer-managed data key, TLS forced (rds.force_ssl=1), no public
@@ -15,7 +16,7 @@
 // caps each pod with max_db_connections, so the arithmetic holds on the cluster too. The
 // arithmetic is internal/connbudget's, which stacks.Load and the policy rule share.
 //
-// PgBouncer (child component platform:database:PgBouncer) runs in transaction mode. Its
+// PgBouncer (component platform:database:PgBouncer) runs in transaction mode. Its
 // auth file comes from the application user secret in Secrets Manager through an
 // ExternalSecret (External Secrets operator, store Args.PgBouncer.SecretStoreName), so
 // no password is written to any Kubernetes object by Pulumi. After the secret rotates,
@@ -39,12 +40,11 @@
 // namespaces in on 5432, Prometheus's namespace in on 9127, DNS and RDS (the VPC CIDR)
 // out. The pods wait for it.
 //
-// In-cluster layer on its own: NewPgBouncer (PgBouncerStandaloneArgs) creates the same
-// pool in front of an RDS address it is given, and PostgresArgs.ExternalPgBouncer makes
-// NewPostgres leave the pool to it (no Kubernetes object; PooledHost, PooledPort and
-// DatabaseURLPooled unchanged, since they depend only on Namespace and the PgBouncer
-// args). The AWS layer and the in-cluster layer must then get the same Namespace and
-// PgBouncer args; the connection budget is checked by NewPostgres.
+// The two layers meet in front of the pool: NewPgBouncer (PgBouncerStandaloneArgs) runs
+// it in front of the RDS address NewPostgres outputs, and NewPostgres outputs PooledHost,
+// PooledPort and DatabaseURLPooled from Namespace and the PgBouncer args alone. Both must
+// get the same Namespace and PgBouncer args; the connection budget is checked by
+// NewPostgres.
 //
 // TLS to RDS is always required; it is verified (verify-full) when the RDS CA bundle is
 // supplied (Args.PgBouncer.RdsCaBundle). Clients reach PgBouncer in plaintext inside the

@@ -17,8 +17,8 @@ func PgBouncerHost(namespace string) string {
 }
 
 // PgBouncerStandaloneArgs configure PgBouncer on its own, in front of an RDS instance
-// created elsewhere (NewPostgres with ExternalPgBouncer, or a fixture): the in-cluster
-// layer of the platform. The objects are the ones NewPostgres creates: the ConfigMap
+// created elsewhere (NewPostgres, or a fixture): the in-cluster layer of the platform.
+// The objects: the ConfigMap
 // "pgbouncer" (pgbouncer.ini, databases.ini), the ExternalSecret "pgbouncer-auth", the
 // Deployment, PodDisruptionBudget and Service "pgbouncer", and the namespace unless
 // SkipNamespace.
@@ -95,18 +95,8 @@ func (a PgBouncerStandaloneArgs) validate() error {
 	return errors.Join(errs...)
 }
 
-// pgbouncer is the pool NewPostgres runs in front of its primary.
-func (a PostgresArgs) pgbouncer(rdsAddress pulumi.StringInput) PgBouncerStandaloneArgs {
-	return PgBouncerStandaloneArgs{
-		RdsAddress: rdsAddress, DbName: a.DbName, DbSecretName: a.DbSecretName,
-		Namespace: a.Namespace, SkipNamespace: a.SkipNamespace, PgBouncer: a.PgBouncer,
-		KubernetesProvider: a.KubernetesProvider, KubernetesDependsOn: a.KubernetesDependsOn, Tags: a.Tags,
-	}
-}
-
 // NewPgBouncer validates args, then creates PgBouncer (component
-// platform:database:PgBouncer) in front of RdsAddress: the same objects NewPostgres
-// creates for its own pool.
+// platform:database:PgBouncer) in front of RdsAddress.
 func NewPgBouncer(ctx *pulumi.Context, name string, args *PgBouncerStandaloneArgs, opts ...pulumi.ResourceOption) (*PgBouncer, error) {
 	if args == nil {
 		return nil, errors.New("database: PgBouncer args are required")

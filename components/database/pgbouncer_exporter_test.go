@@ -38,7 +38,7 @@ func TestPgBouncerExporter(t *testing.T) {
 	cases := []struct {
 		name      string
 		mode      plan.Mode
-		postgres  func(a *PostgresArgs)
+		pool      func(a *PgBouncerStandaloneArgs)
 		statsUser string
 		url       string
 		image     string // "" means DefaultExporterImage
@@ -52,9 +52,9 @@ func TestPgBouncerExporter(t *testing.T) {
 			url: "postgres://app:$(PGBOUNCER_STATS_PASSWORD)@127.0.0.1:5432/pgbouncer?sslmode=disable",
 		},
 		{
-			name: "stats user follows the master user; client TLS on the loopback too", mode: plan.Preview,
-			postgres: func(a *PostgresArgs) {
-				a.Username = "agents"
+			name: "another stats user; client TLS on the loopback too", mode: plan.Preview,
+			pool: func(a *PgBouncerStandaloneArgs) {
+				a.PgBouncer.StatsUser = "agents"
 				a.PgBouncer.ClientTLSSecretName = "pgbouncer-tls"
 			},
 			statsUser: "agents",
@@ -62,7 +62,7 @@ func TestPgBouncerExporter(t *testing.T) {
 		},
 		{
 			name: "explicit stats user and image", mode: plan.Update,
-			postgres: func(a *PostgresArgs) {
+			pool: func(a *PgBouncerStandaloneArgs) {
 				a.PgBouncer.StatsUser = "pool_stats"
 				a.PgBouncer.ExporterImage = "prometheuscommunity/pgbouncer-exporter:v0.11.1"
 			},
@@ -73,7 +73,7 @@ func TestPgBouncerExporter(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := capture(t, tc.mode, tc.postgres)
+			p := pool(t, tc.mode, tc.pool)
 			d := testkit.One(t, p, tDeployment)
 			require.Len(t, d.Input("spec.template.spec.containers").AsArray().AsSlice(), 2, "pgbouncer and the exporter")
 			c := containerNamed(t, d, "exporter")

@@ -37,6 +37,14 @@ func standalone(rdsAddress string, mutate func(a *PgBouncerStandaloneArgs)) pulu
 	}
 }
 
+// pool captures PgBouncer alone in front of fixtureRdsAddress.
+func pool(t *testing.T, mode plan.Mode, mutate func(a *PgBouncerStandaloneArgs)) *plan.Plan {
+	t.Helper()
+	p, err := plan.Capture(standalone(fixtureRdsAddress, mutate), plan.Options{Mode: mode})
+	require.NoError(t, err)
+	return p
+}
+
 // kubernetesObjects maps "<type> <namespace>/<name>" to the object's inputs.
 func kubernetesObjects(p *plan.Plan) map[string]any {
 	out := map[string]any{}
@@ -90,81 +98,27 @@ func TestPgBouncerStandalone(t *testing.T) {
 	}
 }
 
-// TestPgBouncerStandaloneMatchesEmbedded renders the pool both ways, with the address the
-// embedded path got from RDS, and requires identical Kubernetes objects.
-func TestPgBouncerStandaloneMatchesEmbedded(t *testing.T) {
-	cases := []struct {
-		name       string
-		postgres   func(a *PostgresArgs)
-		standalone func(a *PgBouncerStandaloneArgs)
-	}{
-		{name: "defaults"},
-		{
-			name: "tuned pool, TLS, own namespace",
-			postgres: func(a *PostgresArgs) {
-				a.DbName, a.Namespace, a.SkipNamespace = "agents", "db", true
-				a.PgBouncer = PgBouncerArgs{Replicas: 3, DefaultPoolSize: 15, ReservePoolSizeZero: true,
-					ClientTLSSecretName: "pgbouncer-tls", RdsCaBundle: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-					SecretStoreKind: "ClusterSecretStore"}
-			},
-			standalone: func(a *PgBouncerStandaloneArgs) {
-				a.DbName, a.Namespace, a.SkipNamespace = "agents", "db", true
-				a.PgBouncer = PgBouncerArgs{Replicas: 3, DefaultPoolSize: 15, ReservePoolSizeZero: true,
-					ClientTLSSecretName: "pgbouncer-tls", RdsCaBundle: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-					SecretStoreKind: "ClusterSecretStore"}
-			},
-		},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			embedded := capture(t, plan.Update, tc.postgres)
-			address := testkit.Str(t, primary(t, embedded).Output("address"))
-			alone, err := plan.Capture(standalone(address, tc.standalone), plan.Options{Mode: plan.Update})
-			require.NoError(t, err)
-
-			want, got := kubernetesObjects(embedded), kubernetesObjects(alone)
-			require.NotEmpty(t, want)
-			require.Equal(t, want, got)
-			// Same logical names too: only the parent differs.
-			for _, typ := range []string{tConfigMap, tDeployment, tPDB, tService} {
-				require.Equal(t, testkit.One(t, embedded, typ).Name, testkit.One(t, alone, typ).Name, typ)
-			}
-		})
-	}
-}
-
-// TestPostgresExternalPgBouncer is the AWS layer's side: no Kubernetes object, the same
-// pooled endpoint and URL as with the embedded pool.
-func TestPostgresExternalPgBouncer(t *testing.T) {
+// TestPostgresLeavesThePoolToNewPgBouncer is the AWS layer's side: no Kubernetes
+// object, and the pooled endpoint and URL of the pool NewPgBouncer runs.
+func TestPostgresLeavesThePoolToNewPgBouncer(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String(), func(t *testing.T) {
-			tlsPool := func(a *PostgresArgs) {
+			p := capture(t, mode, func(a *PostgresArgs) {
 				a.Namespace = "db"
 				a.PgBouncer.ClientTLSSecretName = "pgbouncer-tls"
-			}
-			embedded := capture(t, mode, tlsPool)
-			external := capture(t, mode, func(a *PostgresArgs) {
-				tlsPool(a)
-				a.ExternalPgBouncer = true
-				a.KubernetesProvider = nil
-				a.DbSecretName = ""
 			})
-			for _, r := range external.Resources {
+			for _, r := range p.Resources {
 				require.False(t, strings.HasPrefix(r.Type, "kubernetes:"), "%s registered by the AWS layer", r.URN)
 				require.NotEqual(t, PgBouncerType, r.Type)
 			}
-			require.Len(t, external.ByType(tInstance), 1)
+			require.Len(t, p.ByType(tInstance), 1)
 
-			ext, emb := external.ByType(Type)[0], embedded.ByType(Type)[0]
-			require.Equal(t, "pgbouncer.db.svc.cluster.local", testkit.Str(t, ext.Output("pooledHost")))
-			require.Equal(t, 5432, testkit.Int(t, ext.Output("pooledPort")))
-			for _, k := range []string{"pooledHost", "pooledPort", "budgetUsed", "budgetLimit"} {
-				require.Equal(t, testkit.Plain(emb.Output(k)), testkit.Plain(ext.Output(k)), k)
-			}
-			pooled := external.Outputs.Get("databaseUrlPooled")
+			comp := p.ByType(Type)[0]
+			require.Equal(t, PgBouncerHost("db"), testkit.Str(t, comp.Output("pooledHost")))
+			require.Equal(t, 5432, testkit.Int(t, comp.Output("pooledPort")))
+			pooled := p.Outputs.Get("databaseUrlPooled")
 			require.True(t, pooled.Secret())
 			require.Equal(t, "postgresql://app:"+testPassword+"@pgbouncer.db.svc.cluster.local:5432/app?sslmode=require", pooled.AsString())
-			require.Equal(t, testkit.Plain(embedded.Outputs.Get("databaseUrlPooled")), testkit.Plain(pooled))
 		})
 	}
 }
@@ -202,13 +156,5 @@ func TestPgBouncerStandaloneValidation(t *testing.T) {
 		}, plan.Options{})
 		require.ErrorContains(t, err, "args are required")
 	})
-	t.Run("postgres with an external pool needs no provider or secret name", func(t *testing.T) {
-		_, err := plan.Capture(program(func(a *PostgresArgs) {
-			a.ExternalPgBouncer, a.KubernetesProvider, a.DbSecretName = true, nil, ""
-		}), plan.Options{Mode: plan.Preview})
-		require.NoError(t, err)
-		_, err = plan.Capture(program(func(a *PostgresArgs) { a.KubernetesProvider, a.DbSecretName = nil, "" }), plan.Options{Mode: plan.Preview})
-		require.ErrorContains(t, err, "KubernetesProvider is required")
-		require.ErrorContains(t, err, "DbSecretName is required")
-	})
+
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func TestPgBouncer(t *testing.T) {
-	p := capture(t, plan.Update, func(a *PostgresArgs) { a.PgBouncer.Replicas = 3 })
+	p := pool(t, plan.Update, func(a *PgBouncerStandaloneArgs) { a.PgBouncer.Replicas = 3 })
 	k8sProvider := p.ByType("pulumi:providers:kubernetes")
 	require.Len(t, k8sProvider, 1)
 
@@ -49,8 +49,7 @@ func TestPgBouncer(t *testing.T) {
 		}
 		require.NotContains(t, ini, "password")
 		dbs := testkit.Str(t, key(t, cm.Input("data"), "databases.ini"))
-		addr := testkit.Str(t, primary(t, p).Output("address"))
-		require.Equal(t, "[databases]\napp = host="+addr+" port=5432 dbname=app\n", dbs)
+		require.Equal(t, "[databases]\napp = host="+fixtureRdsAddress+" port=5432 dbname=app\n", dbs)
 	})
 
 	t.Run("external secret writes the auth file from Secrets Manager", func(t *testing.T) {
@@ -129,14 +128,14 @@ func TestPgBouncer(t *testing.T) {
 	})
 
 	t.Run("budget counts the surge pod", func(t *testing.T) {
-		comp := p.ByType(Type)[0]
+		comp := capture(t, plan.Update, func(a *PostgresArgs) { a.PgBouncer.Replicas = 3 }).ByType(Type)[0]
 		require.Equal(t, 4, testkit.Int(t, comp.Output("budgetReplicas")))
 	})
 }
 
 func TestPgBouncerPreviewAndTLS(t *testing.T) {
 	bundle := "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
-	p := capture(t, plan.Preview, func(a *PostgresArgs) {
+	p := pool(t, plan.Preview, func(a *PgBouncerStandaloneArgs) {
 		a.PgBouncer.RdsCaBundle = bundle
 		a.PgBouncer.ClientTLSSecretName = "pgbouncer-tls"
 		a.PgBouncer.SecretStoreKind = "ClusterSecretStore"
@@ -152,28 +151,31 @@ func TestPgBouncerPreviewAndTLS(t *testing.T) {
 	require.Contains(t, ini, "server_tls_ca_file = /etc/pgbouncer/rds-ca.pem")
 	require.Contains(t, ini, "client_tls_sslmode = require")
 	require.Equal(t, bundle, testkit.Str(t, key(t, cm.Input("data"), "rds-ca.pem")))
-	require.True(t, key(t, cm.Input("data"), "databases.ini").IsComputed(), "the RDS host is unknown in preview")
 
 	require.Equal(t, "ClusterSecretStore", testkit.Str(t, p.ByType(tExternal)[0].Input("spec.secretStoreRef.kind")))
 	d := p.ByType(tDeployment)[0]
 	require.Equal(t, "db", testkit.Str(t, d.Input("metadata.namespace")))
 	require.Equal(t, "pgbouncer-tls", testkit.Str(t, d.Input("spec.template.spec.volumes[4].secret.secretName")))
 
-	pooled := p.Outputs.Get("databaseUrlPooled")
+	testkit.RequireNoLeaks(t, p)
+
+	// The AWS layer's side of the same pool.
+	pg := capture(t, plan.Preview, func(a *PostgresArgs) {
+		a.PgBouncer.ClientTLSSecretName = "pgbouncer-tls"
+		a.Namespace = "db"
+	})
+	pooled := pg.Outputs.Get("databaseUrlPooled")
 	require.True(t, pooled.Secret())
 	require.Equal(t, "postgresql://app:"+testPassword+"@pgbouncer.db.svc.cluster.local:5432/app?sslmode=require", pooled.AsString(),
 		"the pooled URL is known in preview: only the password and the service name")
-	require.Equal(t, "pgbouncer.db.svc.cluster.local", testkit.Str(t, p.ByType(Type)[0].Output("pooledHost")))
-	testkit.RequireNoLeaks(t, p)
+	require.Equal(t, "pgbouncer.db.svc.cluster.local", testkit.Str(t, pg.ByType(Type)[0].Output("pooledHost")))
+	testkit.RequireNoLeaks(t, pg)
 }
 
 func TestPgBouncerDependsOn(t *testing.T) {
-	p, err := plan.Capture(func(ctx *pulumi.Context) error {
-		return program(func(a *PostgresArgs) {
-			a.KubernetesDependsOn = []pulumi.Resource{a.KubernetesProvider}
-		})(ctx)
-	}, plan.Options{Mode: plan.Preview})
-	require.NoError(t, err)
+	p := pool(t, plan.Preview, func(a *PgBouncerStandaloneArgs) {
+		a.KubernetesDependsOn = []pulumi.Resource{a.KubernetesProvider}
+	})
 	prov := p.ByType("pulumi:providers:kubernetes")[0]
 	require.Contains(t, p.ByType(tExternal)[0].Dependencies, prov.URN)
 }

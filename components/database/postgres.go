@@ -14,8 +14,8 @@ import (
 // Type is the component's type token.
 const Type = "platform:database:Postgres"
 
-// Postgres is the RDS PostgreSQL instance, its network, parameters, monitoring and the
-// PgBouncer pool in front of it.
+// Postgres is the RDS PostgreSQL instance, its network, parameters and monitoring, with
+// the endpoint of the PgBouncer pool (NewPgBouncer) in front of it.
 type Postgres struct {
 	pulumi.ResourceState
 
@@ -122,19 +122,14 @@ func NewPostgres(ctx *pulumi.Context, name string, args *PostgresArgs, opts ...p
 	}
 
 	clientTLS := a.PgBouncer.ClientTLSSecretName != ""
-	if !a.ExternalPgBouncer {
-		if _, err := newPgBouncer(ctx, name+"-pgbouncer", a.pgbouncer(primary.Address), pulumi.Parent(c)); err != nil {
-			return nil, err
-		}
-	}
 
 	c.Endpoint, c.Address, c.Port = primary.Endpoint, primary.Address, primary.Port
 	c.InstanceIdentifier, c.InstanceArn = primary.Identifier, primary.Arn
 	c.SecurityGroupId = nw.securityGroup.ID().ToStringOutput()
 	c.SubnetGroupName = nw.subnetGroup.Name
 	c.ParameterGroupName = params.Name
-	// Known at construction either way, so the pooled URL is known in preview and the
-	// same whether this component or the in-cluster layer runs the pool.
+	// Known at construction, so the pooled URL is known in preview although the
+	// in-cluster layer runs the pool.
 	c.PooledHost = pulumi.String(PgBouncerHost(a.Namespace)).ToStringOutput()
 	c.PooledPort = pulumi.Int(postgresPort).ToIntOutput()
 	c.MaxConnections = pulumi.Int(maxConns).ToIntOutput()

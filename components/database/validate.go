@@ -101,15 +101,6 @@ func (a PostgresArgs) validate() error {
 			errs = append(errs, fmt.Errorf("database: PgBouncer/InstanceClass %s: %w", a.InstanceClass, berr))
 		}
 	}
-	if !a.ExternalPgBouncer {
-		// Only the pool's Kubernetes objects need these; an external pool brings its own.
-		if a.KubernetesProvider == nil {
-			missing("KubernetesProvider", "the EKS cluster's provider (or set ExternalPgBouncer)")
-		}
-		if a.DbSecretName == "" {
-			missing("DbSecretName", "the Secrets Manager name of the application user secret")
-		}
-	}
 	if !dnsLabelRe.MatchString(a.Namespace) {
 		bad("Namespace", a.Namespace, "want a DNS label")
 	}

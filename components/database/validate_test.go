@@ -62,8 +62,6 @@ func TestPostgresValidation(t *testing.T) {
 			a.PgBouncer.Replicas = 10
 			a.PgBouncer.DefaultPoolSize = 40
 		}, []string{"connection budget exceeded", "11 PgBouncer pods", "default_pool_size 40", "= 545", "max_connections 405", "= 390"}},
-		{"no provider", func(a *PostgresArgs) { a.KubernetesProvider = nil }, []string{"KubernetesProvider is required"}},
-		{"no db secret", func(a *PostgresArgs) { a.DbSecretName = "" }, []string{"DbSecretName is required"}},
 		{"missing tag", func(a *PostgresArgs) { a.Tags = tags.Set{"environment": "test"} }, []string{"Tags", "cost-center"}},
 	}
 	for _, tc := range cases {

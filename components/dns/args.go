@@ -2,10 +2,10 @@ package dns
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 )
 
@@ -76,9 +76,8 @@ func (a DnsArgs) withDefaults() DnsArgs {
 // what is allowed. It registers nothing.
 func (a DnsArgs) validate() error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("dns: "+format, args...))
-	}
+	p := argcheck.Into("dns", &errs)
+	bad := p.Addf
 	if !ValidDomain(a.ZoneName, false) {
 		bad("ZoneName %q is not allowed (a lower-case domain such as \"generic-corp.io\", no trailing dot)", a.ZoneName)
 	}

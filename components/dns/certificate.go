@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 )
 
@@ -71,9 +72,8 @@ func (a CertificateArgs) withDefaults() CertificateArgs {
 
 func (a CertificateArgs) validate() error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("dns: certificate: "+format, args...))
-	}
+	p := argcheck.Into("dns: certificate", &errs)
+	bad := p.Addf
 	if !ValidDomain(a.DomainName, true) {
 		bad("DomainName %q is not allowed (a lower-case domain such as \"app.generic-corp.io\"; \"*.\" wildcards allowed)", a.DomainName)
 	}
@@ -88,7 +88,7 @@ func (a CertificateArgs) validate() error {
 		seen[san] = true
 	}
 	if a.ZoneId == nil {
-		bad("ZoneId is required (the hosted zone that receives the validation records)")
+		p.Missing("ZoneId", "the hosted zone that receives the validation records")
 	}
 	if !slices.Contains(KeyAlgorithms, a.KeyAlgorithm) {
 		bad("KeyAlgorithm %q is not allowed (one of %s)", a.KeyAlgorithm, strings.Join(KeyAlgorithms, ", "))

@@ -7,13 +7,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // NetworkArgs configure one VPC.
 type NetworkArgs struct {
-	// NamePrefix starts every physical name and Name tag, e.g. "platform-prod". Required.
+	// NamePrefix starts every physical name and Name tag, e.g. "platform-prod". Required;
+	// the rule of argcheck.NamePrefix.
 	NamePrefix string
 	// VpcCidr is the VPC's IPv4 CIDR, e.g. "10.0.0.0/16". Required. The prefix length
 	// must be between /16 (the largest AWS allows) and /20 (the smallest that still gives
@@ -60,7 +62,6 @@ var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400
 var (
 	azPattern       = regexp.MustCompile(`^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$`)
 	servicePattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]*[a-z0-9]$`)
-	prefixPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
 	clusterNameRule = regexp.MustCompile(`^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$`)
 )
 
@@ -82,12 +83,10 @@ func (a NetworkArgs) withDefaults() NetworkArgs {
 // naming the field, the bad value and what is allowed. It runs after withDefaults and
 // before anything is registered.
 func (a NetworkArgs) validate() error {
-	var errs []string
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	p := argcheck.New("network")
+	bad := p.Addf
 
-	if !prefixPattern.MatchString(a.NamePrefix) {
-		bad("NamePrefix %q must be lower-case letters, digits and '-', starting with a letter or digit", a.NamePrefix)
-	}
+	p.NamePrefix(a.NamePrefix)
 	if _, err := carve(a.VpcCidr, max(len(a.AvailabilityZones), 1)); err != nil {
 		bad("VpcCidr: %v", err)
 	}
@@ -139,10 +138,7 @@ func (a NetworkArgs) validate() error {
 		seenSvc[svc] = true
 	}
 
-	if len(errs) > 0 {
-		return fmt.Errorf("network: invalid arguments:\n  - %s", strings.Join(errs, "\n  - "))
-	}
-	return nil
+	return p.Err()
 }
 
 // region returns the region the (validated) zones belong to.

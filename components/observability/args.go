@@ -74,7 +74,8 @@ var (
 type ObservabilityArgs struct {
 	// NamePrefix starts every physical AWS name (secrets, the Loki bucket and role) and is
 	// the Prometheus external label "cluster". Required, e.g. "platform-prod"; lower-case
-	// letters, digits and '-', starting with a letter, at most 40 characters.
+	// words joined by single hyphens, starting with a letter, at most 40 characters
+	// (argcheck.NamePrefix).
 	NamePrefix string
 	// KubernetesProvider is the EKS cluster's provider; every Kubernetes object uses it.
 	// Required.
@@ -133,19 +134,6 @@ type ObservabilityArgs struct {
 	// RunbookBaseURL is the runbook document; every alert links "<RunbookBaseURL>#<anchor>".
 	// Default "https://github.com/generic-corp/platform/blob/main/docs/runbooks.md".
 	RunbookBaseURL string
-
-	// SecretsKmsKeyArn encrypts the Grafana admin secret (secrets.SecretsKeyArn).
-	// Required unless ExternalGrafanaSecret.
-	SecretsKmsKeyArn pulumi.StringInput
-	// ExternalGrafanaSecret leaves the Grafana admin login to NewGrafanaAdminSecret
-	// elsewhere (the AWS layer): no Secrets Manager or random resource is created here,
-	// the ExternalSecret "grafana-admin" reads GrafanaAdminSecretName(NamePrefix), and
-	// GrafanaAdminSecretArn is "". Pass the GrafanaAdminSecret component in
-	// KubernetesDependsOn so the value exists before it is read. Default false.
-	ExternalGrafanaSecret bool
-	// RecoveryWindowInDays is how long a deleted secret can be restored, in days. Default
-	// 30; 7..30.
-	RecoveryWindowInDays int
 
 	// LokiStorage is "filesystem" (a volume on the single Loki pod; staging) or "s3" (a
 	// bucket of this component, IRSA; prod). Default "filesystem". "s3" creates AWS
@@ -260,7 +248,6 @@ func (a ObservabilityArgs) withDefaults() ObservabilityArgs {
 	setS(&a.SecretStoreName, DefaultSecretStoreName)
 	setS(&a.SecretStoreKind, DefaultSecretStoreKind)
 	setS(&a.RunbookBaseURL, DefaultRunbookBaseURL)
-	setI(&a.RecoveryWindowInDays, DefaultRecoveryWindowInDays)
 	setS(&a.LokiStorage, DefaultLokiStorage)
 	setI(&a.LokiRetentionDays, DefaultLokiRetentionDays)
 	setI(&a.LokiStorageGiB, DefaultLokiStorageGiB)

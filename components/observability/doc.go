@@ -4,7 +4,8 @@
 // logs to it, all through helm/v4.Chart with pinned versions; the PrometheusRule with the
 // seed plan's application alerts; the ServiceMonitor and PodMonitors that scrape our
 // workloads; redis_exporter per ElastiCache group; an encrypted gp3 StorageClass; the
-// Grafana admin login; and, for S3-backed Loki, its bucket and IRSA role. CloudWatch
+// Grafana admin login (NewGrafanaAdminSecret, in the AWS layer, with the ExternalSecret
+// here that reads it); and, for S3-backed Loki, its bucket and IRSA role. CloudWatch
 // alarms on AWS resources belong to components/alerting; both page the same PagerDuty
 // service and post to the same Slack channel.
 //
@@ -67,12 +68,12 @@
 //
 // # In-cluster layer on its own
 //
-// SkipCharts leaves the three charts out and ExternalGrafanaSecret leaves the Grafana
-// login to NewGrafanaAdminSecret (component platform:observability:GrafanaAdminSecret,
-// the same random password and secret) in the AWS layer. With both, and LokiStorage
-// "filesystem" (S3 storage creates its bucket and role here regardless), the component
-// registers Kubernetes objects only: namespace, StorageClass, ExternalSecrets,
-// PrometheusRule, ServiceMonitor, PodMonitors and redis exporters.
+// SkipCharts leaves the three charts out; the Grafana login is always
+// NewGrafanaAdminSecret's (component platform:observability:GrafanaAdminSecret) in the
+// AWS layer. With SkipCharts and LokiStorage "filesystem" (S3 storage creates its bucket
+// and role here regardless), the component registers Kubernetes objects only:
+// namespace, StorageClass, ExternalSecrets, PrometheusRule, ServiceMonitor, PodMonitors
+// and redis exporters.
 //
 // # Why these settings
 //

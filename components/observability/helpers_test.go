@@ -59,7 +59,6 @@ func captureErr(mode plan.Mode, mutate func(*ObservabilityArgs)) (*plan.Plan, er
 		}
 		a := baseArgs()
 		a.KubernetesProvider = k8s
-		a.SecretsKmsKeyArn = pulumi.String(secretsKey)
 		if mutate != nil {
 			mutate(&a)
 		}

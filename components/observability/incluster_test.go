@@ -2,13 +2,11 @@ package observability
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -17,7 +15,7 @@ import (
 )
 
 // captureInCluster runs NewObservability as the in-cluster layer does: the Kubernetes
-// provider alone, no charts, the Grafana secret made elsewhere, and a stand-in for
+// provider alone, no charts, and a stand-in for
 // whatever installs the operator's CRDs.
 func captureInCluster(t *testing.T, mode plan.Mode) *plan.Plan {
 	t.Helper()
@@ -34,7 +32,7 @@ func captureInCluster(t *testing.T, mode plan.Mode) *plan.Plan {
 		}
 		a := baseArgs()
 		a.KubernetesProvider, a.KubernetesDependsOn = k8s, []pulumi.Resource{crds}
-		a.SkipCharts, a.ExternalGrafanaSecret = true, true
+		a.SkipCharts = true
 		a.RedisExporters = []RedisExporterArgs{{Name: "queue", Address: pulumi.String("queue.internal:6379"), AuthSecretName: "platform-test/redis-queue"}}
 		_, err = NewObservability(ctx, "obs", &a)
 		return err
@@ -76,7 +74,6 @@ func TestInClusterObservability(t *testing.T) {
 			testkit.One(t, p, tPDB)
 
 			comp := testkit.One(t, p, Type)
-			require.Equal(t, "", testkit.Str(t, comp.Output("grafanaAdminSecretArn")))
 			require.Equal(t, "", testkit.Str(t, comp.Output("lokiBucket")))
 			require.Equal(t, "http://kps-prometheus.monitoring.svc.cluster.local:9090", testkit.Str(t, comp.Output("prometheusUrl")))
 			require.Equal(t, "http://loki.monitoring.svc.cluster.local:3100", testkit.Str(t, comp.Output("lokiUrl")))
@@ -87,8 +84,8 @@ func TestInClusterObservability(t *testing.T) {
 // TestObservabilityOptionsAlone checks each option on its own against the full component.
 func TestObservabilityOptionsAlone(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
-		t.Run(mode.String()+"/external grafana secret keeps the charts", func(t *testing.T) {
-			p := capture(t, mode, func(a *ObservabilityArgs) { a.ExternalGrafanaSecret, a.SecretsKmsKeyArn = true, nil })
+		t.Run(mode.String()+"/the charts wait for the grafana ExternalSecret", func(t *testing.T) {
+			p := capture(t, mode, nil)
 			testkit.RequireNoCloud(t, p)
 			require.Len(t, p.ByType(tChart), 3)
 			es := testkit.ExternalSecretsByTarget(t, p)["grafana-admin"]
@@ -96,13 +93,11 @@ func TestObservabilityOptionsAlone(t *testing.T) {
 			require.Contains(t, chartNamed(t, p, KubePrometheusStackChart).Dependencies, es.URN)
 			require.Contains(t, testkit.One(t, p, tRule).Dependencies, chartNamed(t, p, KubePrometheusStackChart).URN)
 		})
-		t.Run(mode.String()+"/skip charts keeps the secret", func(t *testing.T) {
+		t.Run(mode.String()+"/skip charts keeps everything else", func(t *testing.T) {
 			full := capture(t, mode, nil)
 			p := capture(t, mode, func(a *ObservabilityArgs) { a.SkipCharts = true })
 			require.Empty(t, p.ByType(tChart))
-			testkit.One(t, p, tSecret)
-			require.Contains(t, testkit.ExternalSecretsByTarget(t, p)["grafana-admin"].Dependencies,
-				testkit.One(t, p, "aws:secretsmanager/secretVersion:SecretVersion").URN)
+			require.NotNil(t, testkit.ExternalSecretsByTarget(t, p)["grafana-admin"])
 			for _, r := range append(p.ByType(tRule), p.ByType(tServiceMonitor)...) {
 				for _, d := range r.Dependencies {
 					require.NotContains(t, d, "helm.sh", r.URN)
@@ -125,13 +120,12 @@ func TestObservabilityOptionsAlone(t *testing.T) {
 	}
 }
 
-// TestGrafanaAdminSecretStandalone checks the AWS-layer half: the same password and
-// secret NewObservability creates, under their own component.
+// TestGrafanaAdminSecretStandalone checks the AWS-layer half: the password and the
+// secret the ExternalSecret "grafana-admin" reads, under their own component.
 func TestGrafanaAdminSecretStandalone(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		for _, protect := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/protect=%t", mode, protect), func(t *testing.T) {
-				embedded := capture(t, mode, func(a *ObservabilityArgs) { a.Protect = protect })
 				p, err := plan.Capture(func(ctx *pulumi.Context) error {
 					s, err := NewGrafanaAdminSecret(ctx, "obs", &GrafanaAdminSecretArgs{
 						NamePrefix: "platform-test", SecretsKmsKeyArn: pulumi.String(secretsKey), Protect: protect, Tags: baseArgs().Tags,
@@ -146,15 +140,16 @@ func TestGrafanaAdminSecretStandalone(t *testing.T) {
 				require.NoError(t, err)
 
 				comp := testkit.One(t, p, GrafanaAdminSecretType)
-				for _, typ := range []string{tSecret, "aws:secretsmanager/secretVersion:SecretVersion", "random:index/randomPassword:RandomPassword"} {
-					r, e := testkit.One(t, p, typ), testkit.One(t, embedded, typ)
+				for typ, name := range map[string]string{tSecret: "obs-grafana-admin", "aws:secretsmanager/secretVersion:SecretVersion": "obs-grafana-admin",
+					"random:index/randomPassword:RandomPassword": "obs-grafana-password"} {
+					r := testkit.One(t, p, typ)
 					require.Equal(t, comp.URN, r.Parent, typ)
 					require.Equal(t, protect, r.Protect, typ)
-					require.Equal(t, e.Name, r.Name, "same logical names as inside NewObservability")
-					if !strings.Contains(typ, "secretVersion") {
-						require.Equal(t, testkit.PlainMarked(property.New(e.Inputs)), testkit.PlainMarked(property.New(r.Inputs)), typ)
-					}
+					require.Equal(t, name, r.Name, typ)
 				}
+				pw := testkit.One(t, p, "random:index/randomPassword:RandomPassword")
+				require.Equal(t, 32, testkit.Int(t, pw.Input("length")))
+				require.False(t, pw.Input("special").AsBool())
 				sec := testkit.One(t, p, tSecret)
 				require.Equal(t, "platform-test/grafana-admin", testkit.Str(t, sec.Input("name")))
 				require.Equal(t, secretsKey, testkit.Str(t, sec.Input("kmsKeyId")))
@@ -170,12 +165,6 @@ func TestGrafanaAdminSecretStandalone(t *testing.T) {
 }
 
 func TestInClusterValidation(t *testing.T) {
-	t.Run("external grafana secret needs no key", func(t *testing.T) {
-		_, err := captureErr(plan.Preview, func(a *ObservabilityArgs) { a.ExternalGrafanaSecret, a.SecretsKmsKeyArn = true, nil })
-		require.NoError(t, err)
-		_, err = captureErr(plan.Preview, func(a *ObservabilityArgs) { a.SecretsKmsKeyArn = nil })
-		require.ErrorContains(t, err, "SecretsKmsKeyArn is required")
-	})
 	cases := []struct {
 		name string
 		args *GrafanaAdminSecretArgs

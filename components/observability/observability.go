@@ -29,9 +29,6 @@ type Observability struct {
 	Namespace pulumi.StringOutput
 	// PrometheusURL, AlertmanagerURL, GrafanaURL and LokiURL are in-cluster URLs.
 	PrometheusURL, AlertmanagerURL, GrafanaURL, LokiURL pulumi.StringOutput
-	// GrafanaAdminSecretArn is the Grafana admin login in Secrets Manager; "" with
-	// ExternalGrafanaSecret (use GrafanaAdminSecret.Arn).
-	GrafanaAdminSecretArn pulumi.StringOutput
 	// LokiBucket is the Loki bucket's name ("" with filesystem storage).
 	LokiBucket pulumi.StringOutput
 	// LokiRoleArn is Loki's IRSA role ("" with filesystem storage).
@@ -41,7 +38,7 @@ type Observability struct {
 }
 
 // NewObservability validates args, then creates the namespace, the StorageClass, the
-// secrets (the Grafana one unless ExternalGrafanaSecret), the three charts (unless
+// ExternalSecrets, the three charts (unless
 // SkipCharts), the rules and the monitors.
 func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs, opts ...pulumi.ResourceOption) (*Observability, error) {
 	if args == nil {
@@ -85,21 +82,13 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 		return nil, err
 	}
 
-	// The Grafana ExternalSecret waits for the secret's value when it is made here; an
-	// external one is waited for through KubernetesDependsOn.
-	adminName, adminDeps := GrafanaAdminSecretName(a.NamePrefix), []pulumi.Resource(nil)
-	c.GrafanaAdminSecretArn = pulumi.String("").ToStringOutput()
-	if !a.ExternalGrafanaSecret {
-		admin, err := newGrafanaAdmin(ctx, name, a.grafanaSecretArgs(), c)
-		if err != nil {
-			return nil, err
-		}
-		c.GrafanaAdminSecretArn, adminDeps = admin.arn, []pulumi.Resource{admin.version}
-	}
+	// NewGrafanaAdminSecret (the AWS layer) makes the login; the ExternalSecret waits for
+	// it through KubernetesDependsOn.
+	adminName := GrafanaAdminSecretName(a.NamePrefix)
 	grafanaES, err := newExternalSecret(ctx, name+"-grafana-admin", a, meta(grafanaSecret), grafanaSecret, map[string]secretRef{
 		grafanaUserKey: {key: adminName, property: "username"},
 		grafanaPassKey: {key: adminName, property: "password"},
-	}, k8s(adminDeps)...)
+	}, k8s(nil)...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,15 +181,14 @@ func NewObservability(ctx *pulumi.Context, name string, args *ObservabilityArgs,
 		alertNames = append(alertNames, pulumi.String(n))
 	}
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
-		"namespace":             c.Namespace,
-		"prometheusUrl":         c.PrometheusURL,
-		"alertmanagerUrl":       c.AlertmanagerURL,
-		"grafanaUrl":            c.GrafanaURL,
-		"lokiUrl":               c.LokiURL,
-		"grafanaAdminSecretArn": c.GrafanaAdminSecretArn,
-		"lokiBucket":            c.LokiBucket,
-		"lokiRoleArn":           c.LokiRoleArn,
-		"alertNames":            alertNames,
+		"namespace":       c.Namespace,
+		"prometheusUrl":   c.PrometheusURL,
+		"alertmanagerUrl": c.AlertmanagerURL,
+		"grafanaUrl":      c.GrafanaURL,
+		"lokiUrl":         c.LokiURL,
+		"lokiBucket":      c.LokiBucket,
+		"lokiRoleArn":     c.LokiRoleArn,
+		"alertNames":      alertNames,
 	}); err != nil {
 		return nil, err
 	}

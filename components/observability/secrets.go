@@ -8,7 +8,6 @@ import (
 	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/generated"
 	"github.com/generic-corp/platform/internal/tags"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
@@ -55,7 +54,7 @@ func GrafanaAdminSecretName(namePrefix string) string { return namePrefix + "/gr
 const GrafanaAdminSecretType = "platform:observability:GrafanaAdminSecret"
 
 // GrafanaAdminSecretArgs configure the Grafana admin login on its own (the AWS layer),
-// for a NewObservability with ExternalGrafanaSecret.
+// whose ExternalSecret "grafana-admin" NewObservability reads.
 type GrafanaAdminSecretArgs struct {
 	// NamePrefix names the secret "<NamePrefix>/grafana-admin" (GrafanaAdminSecretName).
 	// Required; the same NamePrefix as ObservabilityArgs.NamePrefix.
@@ -114,8 +113,7 @@ func (a GrafanaAdminSecretArgs) validate() error {
 }
 
 // NewGrafanaAdminSecret validates args, then creates the Grafana admin password and the
-// Secrets Manager secret holding it: what NewObservability creates itself unless
-// ExternalGrafanaSecret.
+// Secrets Manager secret holding it.
 func NewGrafanaAdminSecret(ctx *pulumi.Context, name string, args *GrafanaAdminSecretArgs, opts ...pulumi.ResourceOption) (*GrafanaAdminSecret, error) {
 	if args == nil {
 		return nil, errors.New("observability: GrafanaAdminSecret args are required")
@@ -128,37 +126,21 @@ func NewGrafanaAdminSecret(ctx *pulumi.Context, name string, args *GrafanaAdminS
 	if err := ctx.RegisterComponentResource(GrafanaAdminSecretType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	admin, err := newGrafanaAdmin(ctx, name, a, c)
+	arn, err := newGrafanaAdmin(ctx, name, a, c)
 	if err != nil {
 		return nil, err
 	}
-	c.Arn = admin.arn
+	c.Arn = arn
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"arn": c.Arn, "name": pulumi.String(c.Name)}); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// grafanaAdmin is Grafana's admin login in Secrets Manager.
-type grafanaAdmin struct {
-	name    string
-	arn     pulumi.StringOutput
-	version *secretsmanager.SecretVersion
-}
-
-// grafanaSecretArgs are the Grafana secret's args as NewObservability has them.
-func (a ObservabilityArgs) grafanaSecretArgs() GrafanaAdminSecretArgs {
-	return GrafanaAdminSecretArgs{
-		NamePrefix: a.NamePrefix, SecretsKmsKeyArn: a.SecretsKmsKeyArn,
-		RecoveryWindowInDays: a.RecoveryWindowInDays, Protect: a.Protect, Tags: a.Tags,
-	}
-}
-
 // newGrafanaAdmin draws the Grafana admin password (letters and digits, 32) and stores
-// {"username": "admin", "password"} as "<NamePrefix>/grafana-admin" under the secrets key.
-// NewObservability and NewGrafanaAdminSecret both create it here, under their own
-// component.
-func newGrafanaAdmin(ctx *pulumi.Context, name string, a GrafanaAdminSecretArgs, parent pulumi.Resource) (*grafanaAdmin, error) {
+// {"username": "admin", "password"} as "<NamePrefix>/grafana-admin" under the secrets key,
+// returning the secret's ARN.
+func newGrafanaAdmin(ctx *pulumi.Context, name string, a GrafanaAdminSecretArgs, parent pulumi.Resource) (pulumi.StringOutput, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
 	if a.Protect {
 		opts = append(opts, pulumi.Protect(true))
@@ -179,7 +161,7 @@ func newGrafanaAdmin(ctx *pulumi.Context, name string, a GrafanaAdminSecretArgs,
 		Username:             "admin",
 	}, opts...)
 	if err != nil {
-		return nil, err
+		return pulumi.StringOutput{}, err
 	}
-	return &grafanaAdmin{name: physical, arn: login.Arn, version: login.Version}, nil
+	return login.Arn, nil
 }

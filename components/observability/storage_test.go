@@ -168,7 +168,6 @@ func TestValidation(t *testing.T) {
 		}, "RedisExporters[q].Address is required"},
 		{"latest exporter", func(a *ObservabilityArgs) { a.RedisExporterImage = "oliver006/redis_exporter:latest" }, "RedisExporterImage"},
 		{"missing tags", func(a *ObservabilityArgs) { a.Tags = nil }, `required tag "environment"`},
-		{"no key", func(a *ObservabilityArgs) { a.SecretsKmsKeyArn = nil }, "SecretsKmsKeyArn is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := captureErr(plan.Preview, tc.mutate)

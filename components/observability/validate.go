@@ -41,9 +41,6 @@ func (a ObservabilityArgs) validate() error {
 	if a.KubernetesProvider == nil {
 		missing("KubernetesProvider", "the EKS cluster's Kubernetes provider")
 	}
-	if a.SecretsKmsKeyArn == nil && !a.ExternalGrafanaSecret {
-		missing("SecretsKmsKeyArn", "the customer-managed key for the Grafana admin secret, secrets.SecretsKeyArn (or set ExternalGrafanaSecret)")
-	}
 	if !dnsLabelRe.MatchString(a.Namespace) {
 		bad("Namespace", a.Namespace, "want a DNS label")
 	}
@@ -80,7 +77,6 @@ func (a ObservabilityArgs) validate() error {
 	if !strings.HasPrefix(a.RunbookBaseURL, "https://") || strings.ContainsAny(a.RunbookBaseURL, "# ") {
 		bad("RunbookBaseURL", a.RunbookBaseURL, "want an https:// URL without a fragment; alerts append #<anchor>")
 	}
-	between("RecoveryWindowInDays", a.RecoveryWindowInDays, 7, 30, "days")
 
 	errs = append(errs, a.validateLoki()...)
 

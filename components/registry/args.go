@@ -2,9 +2,9 @@ package registry
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -20,8 +20,9 @@ const (
 // RegistryArgs configures the ECR repositories.
 type RegistryArgs struct {
 	// NamePrefix is the repository namespace, e.g. "platform-prod": repositories are
-	// named "<NamePrefix>/<repository>". Required; lower-case letters, digits and single
-	// hyphens, starting with a letter.
+	// named "<NamePrefix>/<repository>". Required; lower-case
+	// words joined by single hyphens, starting with a letter, at most 40 characters
+	// (argcheck.NamePrefix).
 	NamePrefix string
 	// Repositories are the short repository names. Default ["api", "worker",
 	// "temporal-worker", "migrations"]. Lower-case letters, digits and single '-', '_'
@@ -93,7 +94,6 @@ type PullThroughCacheArgs struct {
 }
 
 var (
-	prefixPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 	// repoPattern is one path component of an ECR repository name.
 	repoPattern = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
 )
@@ -121,12 +121,9 @@ func (a RegistryArgs) withDefaults() RegistryArgs {
 // what is allowed. It registers nothing.
 func (a RegistryArgs) validate() error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("registry: "+format, args...))
-	}
-	if !prefixPattern.MatchString(a.NamePrefix) {
-		bad("NamePrefix %q is not allowed (lower-case letters, digits and single hyphens, starting with a letter, e.g. \"platform-prod\")", a.NamePrefix)
-	}
+	p := argcheck.Into("registry", &errs)
+	bad := p.Addf
+	p.NamePrefix(a.NamePrefix)
 	seen := map[string]bool{}
 	for i, r := range a.Repositories {
 		switch {
@@ -140,7 +137,7 @@ func (a RegistryArgs) validate() error {
 		seen[r] = true
 	}
 	if a.KmsKeyArn == nil && a.ReplicaOf == "" {
-		bad("KmsKeyArn is required (customer-managed KMS key for image encryption)")
+		p.Missing("KmsKeyArn", "customer-managed KMS key for image encryption")
 	}
 	if a.UntaggedExpiryDays < 1 {
 		bad("UntaggedExpiryDays %d is not allowed (at least 1 day)", a.UntaggedExpiryDays)

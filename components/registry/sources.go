@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/generic-corp/platform/internal/argcheck"
 )
 
 // Upstream is a registry ECR can cache through a pull through cache rule.
@@ -35,9 +37,8 @@ var (
 // validateSources checks ReplicaOf, Replication and PullThroughCaches.
 func (a RegistryArgs) validateSources() []error {
 	var errs []error
-	bad := func(format string, args ...any) {
-		errs = append(errs, fmt.Errorf("registry: "+format, args...))
-	}
+	p := argcheck.Into("registry", &errs)
+	bad := p.Addf
 	if a.ReplicaOf == "" && a.Replication == nil && len(a.PullThroughCaches) == 0 && a.AccountId == "" {
 		return nil
 	}
@@ -47,7 +48,7 @@ func (a RegistryArgs) validateSources() []error {
 	if !regionPattern.MatchString(a.Region) {
 		bad("Region %q is not allowed (an AWS region such as us-east-1; required with AccountId, ReplicaOf, Replication or PullThroughCaches)", a.Region)
 	}
-	if a.ReplicaOf != "" && !prefixPattern.MatchString(a.ReplicaOf) {
+	if a.ReplicaOf != "" && !argcheck.IsNamePrefix(a.ReplicaOf) {
 		bad("ReplicaOf %q is not allowed (the NamePrefix of the primary stack, e.g. \"platform-prod\")", a.ReplicaOf)
 	}
 	if a.ReplicaOf != "" && a.Replication != nil {

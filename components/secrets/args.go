@@ -47,8 +47,9 @@ const RegistryDockerHub = "docker-hub"
 // SecretsArgs configure the platform's KMS keys and secrets.
 type SecretsArgs struct {
 	// NamePrefix starts every physical name: KMS aliases "alias/<NamePrefix>-<purpose>",
-	// secrets "<NamePrefix>/<name>". Required, e.g. "platform-prod"; lower-case letters,
-	// digits and '-', at most 40 characters.
+	// secrets "<NamePrefix>/<name>". Required, e.g. "platform-prod"; lower-case words
+	// joined by single hyphens, starting with a letter, at most 40 characters
+	// (argcheck.NamePrefix).
 	NamePrefix string
 	// AccountId is the AWS account id (12 digits) the key policies grant to. Required; may
 	// be unknown at construction (e.g. from aws.GetCallerIdentity).

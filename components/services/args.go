@@ -46,7 +46,8 @@ type WorkloadArgs struct {
 	Name string
 	// Component is the app.kubernetes.io/component label. Default: Name.
 	Component string
-	// NamePrefix starts the IAM role name, e.g. "platform-prod". Required.
+	// NamePrefix starts the IAM role name, e.g. "platform-prod". Required; the rule of
+	// argcheck.NamePrefix, at most 32 characters.
 	NamePrefix string
 	// Namespace the workload runs in. Required; not "default".
 	Namespace string

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/generic-corp/platform/components/registry"
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -38,7 +39,8 @@ type MigrationArgs struct {
 	// Name is the Job's base name and app label; the Job is "<Name>-<ImageTag>",
 	// shortened with a hash to 63 characters. Default "migrate".
 	Name string
-	// NamePrefix starts the IAM role name, e.g. "platform-prod". Required.
+	// NamePrefix starts the IAM role name, e.g. "platform-prod". Required; the rule of
+	// argcheck.NamePrefix, at most 32 characters.
 	NamePrefix string
 	// Namespace the Job runs in. Required; must exist (pass it in KubernetesDependsOn).
 	Namespace string
@@ -133,43 +135,43 @@ func (a MigrationArgs) withDefaults() MigrationArgs {
 }
 
 func (a MigrationArgs) validate() error {
-	p := &problems{where: fmt.Sprintf("services: migration %q", a.Name)}
+	p := argcheck.New(fmt.Sprintf("services: migration %q", a.Name))
 	checkName(p, "Name", a.Name)
-	checkPrefix(p, a.NamePrefix)
+	p.NamePrefixUpTo(a.NamePrefix, maxNamePrefix)
 	checkNamespace(p, a.Namespace)
 	if a.Image == nil {
-		p.add("Image is required (a tagged reference from registry.ImageRefOutput)")
+		p.Addf("Image is required (a tagged reference from registry.ImageRefOutput)")
 	}
 	if err := registry.CheckTag(a.ImageTag); err != nil {
-		p.add("ImageTag: %v", err)
+		p.Addf("ImageTag: %v", err)
 	}
 	if a.RunAsUser < 1 {
-		p.add("RunAsUser %d must be a non-root UID (>= 1)", a.RunAsUser)
+		p.Addf("RunAsUser %d must be a non-root UID (>= 1)", a.RunAsUser)
 	}
 	checkResources(p, a.Resources)
 	checkEnv(p, a.Env, a.SecretEnv)
 	if len(a.Secrets) == 0 {
-		p.add("Secrets is empty; the migration needs the database credentials")
+		p.Addf("Secrets is empty; the migration needs the database credentials")
 	}
 	if _, ok := a.SecretEnv[DatabaseURLEnv]; !ok {
-		p.add("SecretEnv lacks %s (the unpooled database URL the migration connects with)", DatabaseURLEnv)
+		p.Addf("SecretEnv lacks %s (the unpooled database URL the migration connects with)", DatabaseURLEnv)
 	}
 	checkSecrets(p, secretArgs{a.Secrets, a.SecretEnv, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer, a.RoleArn})
 	if a.BackoffLimit < 0 || a.BackoffLimit > 2 {
-		p.add("BackoffLimit %d is out of range (0 to 2: a migration that failed twice needs a human)", a.BackoffLimit)
+		p.Addf("BackoffLimit %d is out of range (0 to 2: a migration that failed twice needs a human)", a.BackoffLimit)
 	}
 	if a.ActiveDeadlineSeconds < 60 || a.ActiveDeadlineSeconds > 21600 {
-		p.add("ActiveDeadlineSeconds %d is out of range (60 to 21600)", a.ActiveDeadlineSeconds)
+		p.Addf("ActiveDeadlineSeconds %d is out of range (60 to 21600)", a.ActiveDeadlineSeconds)
 	}
 	if a.TTLSecondsAfterFinished < 0 {
-		p.add("TTLSecondsAfterFinished %d must be >= 0 (0 keeps the Job)", a.TTLSecondsAfterFinished)
+		p.Addf("TTLSecondsAfterFinished %d must be >= 0 (0 keeps the Job)", a.TTLSecondsAfterFinished)
 	}
 	checkNetwork(p, a.Network, false)
 	if a.KubernetesProvider == nil {
-		p.add("KubernetesProvider is required (the cluster's provider)")
+		p.Addf("KubernetesProvider is required (the cluster's provider)")
 	}
-	checkTags(p, a.Tags)
-	return p.err()
+	p.Tags(a.Tags)
+	return p.Err()
 }
 
 // MigrationServiceAccount is the ServiceAccount of the migration Job whose

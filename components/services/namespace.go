@@ -3,6 +3,7 @@ package services
 import (
 	"fmt"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -67,16 +68,16 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 	if args == nil {
 		return nil, fmt.Errorf("services: namespace %q: args are required", name)
 	}
-	p := &problems{where: fmt.Sprintf("services: namespace %q", args.Name)}
+	p := argcheck.New(fmt.Sprintf("services: namespace %q", args.Name))
 	checkNamespace(p, args.Name)
 	if args.PodSecurity != "" && args.PodSecurity != PodSecurityRestricted && args.PodSecurity != PodSecurityPrivileged {
-		p.add(fmt.Sprintf("PodSecurity %q is not allowed (allowed: %s, %s)", args.PodSecurity, PodSecurityRestricted, PodSecurityPrivileged))
+		p.Addf("PodSecurity %q is not allowed (allowed: %s, %s)", args.PodSecurity, PodSecurityRestricted, PodSecurityPrivileged)
 	}
 	if args.KubernetesProvider == nil {
-		p.add("KubernetesProvider is required (the cluster's provider)")
+		p.Addf("KubernetesProvider is required (the cluster's provider)")
 	}
-	checkTags(p, args.Tags)
-	if err := p.err(); err != nil {
+	p.Tags(args.Tags)
+	if err := p.Err(); err != nil {
 		return nil, err
 	}
 	c := &Namespace{}

@@ -3,6 +3,7 @@ package services
 import (
 	"fmt"
 
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
@@ -29,7 +30,8 @@ const (
 // SecretStoreArgs configure one namespaced SecretStore reading AWS Secrets Manager
 // with its own IRSA role, or with a role created elsewhere (RoleArn).
 type SecretStoreArgs struct {
-	// NamePrefix starts the IAM role name, e.g. "platform-prod". Required.
+	// NamePrefix starts the IAM role name, e.g. "platform-prod". Required; the rule of
+	// argcheck.NamePrefix, at most 32 characters.
 	NamePrefix string
 	// RoleArn is an IRSA role created elsewhere (NewStoreRole, or a fixture in a test
 	// of the in-cluster layer). When set, the store creates no IAM role or policy and
@@ -95,14 +97,14 @@ func (a SecretStoreArgs) withDefaults() SecretStoreArgs {
 }
 
 func (a SecretStoreArgs) validate() error {
-	p := &problems{where: fmt.Sprintf("services: secret store %q", a.StoreName)}
-	checkPrefix(p, a.NamePrefix)
+	p := argcheck.New(fmt.Sprintf("services: secret store %q", a.StoreName))
+	p.NamePrefixUpTo(a.NamePrefix, maxNamePrefix)
 	checkNamespace(p, a.Namespace)
 	if !dnsLabel.MatchString(a.StoreName) || len(a.StoreName) > 63 {
-		p.add("StoreName %q must be a DNS-1123 label", a.StoreName)
+		p.Addf("StoreName %q must be a DNS-1123 label", a.StoreName)
 	}
 	if !dnsLabel.MatchString(a.ServiceAccountName) || len(a.ServiceAccountName) > 63 {
-		p.add("ServiceAccountName %q must be a DNS-1123 label", a.ServiceAccountName)
+		p.Addf("ServiceAccountName %q must be a DNS-1123 label", a.ServiceAccountName)
 	}
 	if a.RoleArn == nil {
 		checkGrant(p, a.SecretArns)
@@ -111,10 +113,10 @@ func (a SecretStoreArgs) validate() error {
 		checkRegion(p, a.Region)
 	}
 	if a.KubernetesProvider == nil {
-		p.add("KubernetesProvider is required (the cluster's provider)")
+		p.Addf("KubernetesProvider is required (the cluster's provider)")
 	}
-	checkTags(p, a.Tags)
-	return p.err()
+	p.Tags(a.Tags)
+	return p.Err()
 }
 
 // NewSecretStore registers the IRSA role, its inline policy (both only without

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/generic-corp/platform/components/cluster"
+	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -70,19 +71,19 @@ func (a StoreRoleArgs) withDefaults() StoreRoleArgs {
 }
 
 func (a StoreRoleArgs) validate() error {
-	p := &problems{where: fmt.Sprintf("services: store role for %s/%s", a.Namespace, a.ServiceAccountName)}
-	checkPrefix(p, a.NamePrefix)
+	p := argcheck.New(fmt.Sprintf("services: store role for %s/%s", a.Namespace, a.ServiceAccountName))
+	p.NamePrefixUpTo(a.NamePrefix, maxNamePrefix)
 	checkNamespace(p, a.Namespace)
 	if !dnsLabel.MatchString(a.ServiceAccountName) || len(a.ServiceAccountName) > 63 {
-		p.add("ServiceAccountName %q must be a DNS-1123 label", a.ServiceAccountName)
+		p.Addf("ServiceAccountName %q must be a DNS-1123 label", a.ServiceAccountName)
 	}
 	checkGrant(p, a.SecretArns)
 	checkIdentity(p, a.KmsKeyArn, a.Region, a.OidcProviderArn, a.OidcIssuer)
 	if a.ReplicaKeyAlias != "" && (!strings.HasPrefix(a.ReplicaKeyAlias, "alias/") || a.AccountId == nil) {
-		p.add("ReplicaKeyAlias %q must be a KMS alias (alias/...) and comes with AccountId", a.ReplicaKeyAlias)
+		p.Addf("ReplicaKeyAlias %q must be a KMS alias (alias/...) and comes with AccountId", a.ReplicaKeyAlias)
 	}
-	checkTags(p, a.Tags)
-	return p.err()
+	p.Tags(a.Tags)
+	return p.Err()
 }
 
 // NewStoreRole registers the IRSA role and its inline read policy.

@@ -54,9 +54,11 @@ var (
 
 // TemporalArgs configure the Temporal server, its databases and its Web UI.
 type TemporalArgs struct {
-	// NamePrefix starts every physical AWS name: the password secret is
-	// "<NamePrefix>/temporal-db". Required, e.g. "platform-prod"; lower-case letters,
-	// digits and '-', starting with a letter, at most 40 characters.
+	// NamePrefix names the password secret the ExternalSecret "temporal-db" reads,
+	// DbSecretName(NamePrefix) (NewDbSecret, in the AWS layer: pass it, or what waits for
+	// it, in KubernetesDependsOn). Required, e.g. "platform-prod"; lower-case words
+	// joined by single hyphens, starting with a letter, at most 40 characters
+	// (argcheck.NamePrefix).
 	NamePrefix string
 	// KubernetesProvider is the EKS cluster's provider; every Kubernetes object uses it.
 	// Required.
@@ -100,18 +102,6 @@ type TemporalArgs struct {
 	// Job verify the RDS certificate and host name (sslmode verify-full); otherwise TLS
 	// is required but not verified (sslmode require), as in components/database.
 	RdsCaBundle string
-	// SecretsKmsKeyArn is the customer-managed key that encrypts the password secret
-	// (secrets.SecretsKeyArn). Required unless ExternalDbSecret.
-	SecretsKmsKeyArn pulumi.StringInput
-	// ExternalDbSecret leaves the password secret to NewDbSecret elsewhere (the AWS
-	// layer): no Secrets Manager or random resource is created here, the ExternalSecret
-	// "temporal-db" reads DbSecretName(NamePrefix), and DbSecretArn is "". Pass the
-	// DbSecret component in KubernetesDependsOn so the value exists before it is read.
-	// Default false.
-	ExternalDbSecret bool
-	// RecoveryWindowInDays is how long the deleted password secret can be restored, in
-	// days. Default 30; 7..30.
-	RecoveryWindowInDays int
 	// SecretStoreName is the External Secrets store that reads Secrets Manager. Default
 	// "aws-secrets-manager".
 	SecretStoreName string
@@ -179,9 +169,6 @@ type TemporalArgs struct {
 	// and two scrapes of the same pods would double every series.
 	ServiceMonitor bool
 
-	// Protect adds pulumi.Protect to the password secret (true in prod); unused with
-	// ExternalDbSecret.
-	Protect bool
 	// Tags is the stack tag set; must carry tags.Required.
 	Tags tags.Set
 }
@@ -218,7 +205,6 @@ func (a TemporalArgs) withDefaults() TemporalArgs {
 	setS(&a.DbUser, DefaultDbUser)
 	setS(&a.Database, DefaultDatabase)
 	setS(&a.VisibilityDatabase, DefaultVisibilityDatabase)
-	setI(&a.RecoveryWindowInDays, DefaultRecoveryWindowInDays)
 	setS(&a.SecretStoreName, DefaultSecretStoreName)
 	setS(&a.SecretStoreKind, DefaultSecretStoreKind)
 	setI(&a.NumHistoryShards, DefaultNumHistoryShards)

@@ -60,7 +60,6 @@ func captureErr(mode plan.Mode, mutate func(*TemporalArgs)) (*plan.Plan, error) 
 		a := baseArgs()
 		a.KubernetesProvider = k8s
 		a.DbHost = db.Address
-		a.SecretsKmsKeyArn = pulumi.String(secretsKey)
 		if mutate != nil {
 			mutate(&a)
 		}

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
-	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
@@ -39,7 +38,7 @@ func captureK8sOnly(t *testing.T, mode plan.Mode, mutate func(*TemporalArgs)) *p
 }
 
 func TestInClusterTemporal(t *testing.T) {
-	inCluster := func(a *TemporalArgs) { a.ExternalDbSecret, a.SkipChart = true, true }
+	inCluster := func(a *TemporalArgs) { a.SkipChart = true }
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		t.Run(mode.String(), func(t *testing.T) {
 			p := captureK8sOnly(t, mode, inCluster)
@@ -78,7 +77,6 @@ func TestInClusterTemporal(t *testing.T) {
 			require.Equal(t, "temporal-frontend.temporal.svc.cluster.local:7233", testkit.Str(t, comp.Output("frontendAddress")))
 			require.Equal(t, "http://temporal.internal.example.com", testkit.Str(t, comp.Output("webUrl")), "no WebCertificateArn")
 			require.Equal(t, "platform-test/temporal-db", testkit.Str(t, comp.Output("dbSecretName")))
-			require.Equal(t, "", testkit.Str(t, comp.Output("dbSecretArn")))
 			require.Equal(t, "metrics", testkit.Str(t, comp.Output("metricsPort")))
 			require.Equal(t, 121, testkit.Int(t, comp.Output("poolConnections")))
 		})
@@ -88,22 +86,19 @@ func TestInClusterTemporal(t *testing.T) {
 // TestTemporalOptionsAlone checks each option on its own against the full component.
 func TestTemporalOptionsAlone(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
-		t.Run(mode.String()+"/external secret keeps the chart", func(t *testing.T) {
-			p := captureK8sOnly(t, mode, func(a *TemporalArgs) { a.ExternalDbSecret = true })
+		t.Run(mode.String()+"/the chart reads the password secret", func(t *testing.T) {
+			p := captureK8sOnly(t, mode, nil)
 			testkit.RequireNoCloud(t, p)
 			chart := testkit.One(t, p, tChart)
 			require.Equal(t, "temporal-db", testkit.Str(t, chart.Input("values.server.config.persistence.datastores.default.sql.existingSecret")))
 			require.Contains(t, chart.Dependencies, testkit.One(t, p, tJob).URN)
 			require.Equal(t, DbSecretName("platform-test"), testkit.Str(t, testkit.ExternalSecretsByTarget(t, p)["temporal-db"].Input("spec.data[1].remoteRef.key")))
 		})
-		t.Run(mode.String()+"/skip chart keeps the secret", func(t *testing.T) {
+		t.Run(mode.String()+"/skip chart keeps everything else", func(t *testing.T) {
 			full := capture(t, mode, nil)
 			p := capture(t, mode, func(a *TemporalArgs) { a.SkipChart = true })
 			require.Empty(t, p.ByType(tChart))
-			require.Len(t, p.ByType(tSecret), 1)
-			require.Len(t, p.ByType(tPassword), 1)
-			es := testkit.ExternalSecretsByTarget(t, p)
-			require.Contains(t, es["temporal-db"].Dependencies, testkit.One(t, p, tVersion).URN, "the value exists before it is read")
+			require.Empty(t, p.ByType(tSecret), "the AWS layer makes the password secret (NewDbSecret)")
 			// Everything but the chart is the same.
 			var want, got []string
 			for _, r := range full.Resources {
@@ -120,13 +115,12 @@ func TestTemporalOptionsAlone(t *testing.T) {
 	}
 }
 
-// TestDbSecretStandalone checks the AWS-layer half: the same password and secret
-// NewTemporal creates, under their own component.
+// TestDbSecretStandalone checks the AWS-layer half: the password and the secret the
+// ExternalSecret "temporal-db" reads, under their own component.
 func TestDbSecretStandalone(t *testing.T) {
 	for _, mode := range []plan.Mode{plan.Preview, plan.Update} {
 		for _, protect := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s/protect=%t", mode, protect), func(t *testing.T) {
-				embedded := capture(t, mode, func(a *TemporalArgs) { a.Protect = protect })
 				p, err := plan.Capture(func(ctx *pulumi.Context) error {
 					s, err := NewDbSecret(ctx, "temporal", &DbSecretArgs{
 						NamePrefix: "platform-test", SecretsKmsKeyArn: pulumi.String(secretsKey), Protect: protect,
@@ -142,18 +136,18 @@ func TestDbSecretStandalone(t *testing.T) {
 				require.NoError(t, err)
 
 				comp := testkit.One(t, p, DbSecretType)
-				for _, typ := range []string{tSecret, tVersion, tPassword} {
+				for typ, name := range map[string]string{tSecret: "temporal-db", tVersion: "temporal-db", tPassword: "temporal-db-password"} {
 					r := testkit.One(t, p, typ)
 					require.Equal(t, comp.URN, r.Parent, typ)
 					require.Equal(t, protect, r.Protect, typ)
-					e := testkit.One(t, embedded, typ)
-					require.Equal(t, e.Name, r.Name, "same logical names as inside NewTemporal")
-					if typ != tVersion {
-						require.Equal(t, testkit.PlainMarked(property.New(e.Inputs)), testkit.PlainMarked(property.New(r.Inputs)), typ)
-					}
+					require.Equal(t, name, r.Name, typ)
 				}
+				pw := testkit.One(t, p, tPassword)
+				require.False(t, testkit.Bool(t, pw.Input("special")))
+				require.Equal(t, 40, testkit.Int(t, pw.Input("length")))
 				sec := testkit.One(t, p, tSecret)
 				require.Equal(t, "platform-test/temporal-db", testkit.Str(t, sec.Input("name")))
+				require.Equal(t, "platform-test/temporal-db", testkit.Str(t, testkit.Key(t, sec.Input("tags"), "Name")))
 				require.Equal(t, secretsKey, testkit.Str(t, sec.Input("kmsKeyId")))
 				require.Equal(t, 30, testkit.Int(t, sec.Input("recoveryWindowInDays")))
 				require.Equal(t, "platform-test/temporal-db", testkit.Str(t, p.Outputs.Get("name")))
@@ -170,12 +164,6 @@ func TestDbSecretStandalone(t *testing.T) {
 }
 
 func TestInClusterValidation(t *testing.T) {
-	t.Run("external secret needs no key", func(t *testing.T) {
-		_, err := captureErr(plan.Preview, func(a *TemporalArgs) { a.SecretsKmsKeyArn, a.ExternalDbSecret = nil, true })
-		require.NoError(t, err)
-		_, err = captureErr(plan.Preview, func(a *TemporalArgs) { a.SecretsKmsKeyArn = nil })
-		require.ErrorContains(t, err, "SecretsKmsKeyArn is required")
-	})
 	cases := []struct {
 		name string
 		args *DbSecretArgs

@@ -9,7 +9,6 @@ import (
 	"github.com/generic-corp/platform/internal/argcheck"
 	"github.com/generic-corp/platform/internal/generated"
 	"github.com/generic-corp/platform/internal/tags"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
@@ -34,7 +33,7 @@ func DbSecretName(namePrefix string) string { return namePrefix + "/temporal-db"
 const DbSecretType = "platform:temporal:DbSecret"
 
 // DbSecretArgs configure Temporal's role password secret on its own (the AWS layer),
-// for a NewTemporal with ExternalDbSecret.
+// whose ExternalSecret "temporal-db" NewTemporal reads.
 type DbSecretArgs struct {
 	// NamePrefix names the secret "<NamePrefix>/temporal-db" (DbSecretName). Required;
 	// the same NamePrefix as TemporalArgs.NamePrefix.
@@ -103,7 +102,7 @@ func (a DbSecretArgs) validate() error {
 }
 
 // NewDbSecret validates args, then creates the random password and the Secrets Manager
-// secret holding it: what NewTemporal creates itself unless ExternalDbSecret.
+// secret holding it.
 func NewDbSecret(ctx *pulumi.Context, name string, args *DbSecretArgs, opts ...pulumi.ResourceOption) (*DbSecret, error) {
 	if args == nil {
 		return nil, errors.New("temporal: DbSecret args are required")
@@ -116,41 +115,23 @@ func NewDbSecret(ctx *pulumi.Context, name string, args *DbSecretArgs, opts ...p
 	if err := ctx.RegisterComponentResource(DbSecretType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	s, err := newDbSecret(ctx, name, a, c)
+	arn, err := newDbSecret(ctx, name, a, c)
 	if err != nil {
 		return nil, err
 	}
-	c.Arn = s.arn
+	c.Arn = arn
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"arn": c.Arn, "name": pulumi.String(c.Name)}); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// dbSecret is Temporal's role password in Secrets Manager.
-type dbSecret struct {
-	name string // physical name, "<NamePrefix>/temporal-db"
-	arn  pulumi.StringOutput
-	// version is the secret's current value; anything that reads it through External
-	// Secrets must wait for it.
-	version *secretsmanager.SecretVersion
-}
-
-// dbSecretArgs are the password secret's args as NewTemporal has them.
-func (a TemporalArgs) dbSecretArgs() DbSecretArgs {
-	return DbSecretArgs{
-		NamePrefix: a.NamePrefix, DbUser: a.DbUser, SecretsKmsKeyArn: a.SecretsKmsKeyArn,
-		RecoveryWindowInDays: a.RecoveryWindowInDays, Protect: a.Protect, Tags: a.Tags,
-	}
-}
-
 // newDbSecret draws Temporal's role password and stores {"username","password"} in Secrets
 // Manager under the secrets key. The password is letters and digits only (40 characters,
 // ~238 bits): it goes into a psql variable, a libpq environment variable and Temporal's
 // DSN, and no character needs escaping in any of them. It stays a secret output end to
-// end; only the External Secrets operator copies it into the cluster. NewTemporal and
-// NewDbSecret both create it here, under their own component.
-func newDbSecret(ctx *pulumi.Context, name string, a DbSecretArgs, parent pulumi.Resource) (*dbSecret, error) {
+// end; only the External Secrets operator copies it into the cluster.
+func newDbSecret(ctx *pulumi.Context, name string, a DbSecretArgs, parent pulumi.Resource) (pulumi.StringOutput, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent)}
 	if a.Protect {
 		opts = append(opts, pulumi.Protect(true))
@@ -177,9 +158,9 @@ func newDbSecret(ctx *pulumi.Context, name string, a DbSecretArgs, parent pulumi
 		Username:             a.DbUser,
 	}, opts...)
 	if err != nil {
-		return nil, err
+		return pulumi.StringOutput{}, err
 	}
-	return &dbSecret{name: physical, arn: login.Arn, version: login.Version}, nil
+	return login.Arn, nil
 }
 
 // newExternalSecret asks the External Secrets operator to copy username and password of

@@ -27,10 +27,8 @@ type Temporal struct {
 	FrontendAddress pulumi.StringOutput
 	// WebURL is the Web UI's URL on the internal load balancer.
 	WebURL pulumi.StringOutput
-	// DbSecretArn is the ARN of Temporal's role password secret (for ESO IAM policies);
-	// "" with ExternalDbSecret (use DbSecret.Arn).
-	DbSecretArn pulumi.StringOutput
-	// DbSecretName is its physical name, "<NamePrefix>/temporal-db".
+	// DbSecretName is the physical name of Temporal's role password secret (NewDbSecret),
+	// "<NamePrefix>/temporal-db".
 	DbSecretName string
 	// SchemaJobName is the name of the schema Job of this configuration.
 	SchemaJobName pulumi.StringOutput
@@ -44,9 +42,8 @@ type Temporal struct {
 	MetricsPort      string
 }
 
-// NewTemporal validates args, then creates the password secret (unless
-// ExternalDbSecret), the ExternalSecrets, the schema Job and the chart (unless
-// SkipChart), in that order.
+// NewTemporal validates args, then creates the ExternalSecrets, the schema Job and the
+// chart (unless SkipChart), in that order.
 func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...pulumi.ResourceOption) (*Temporal, error) {
 	if args == nil {
 		return nil, errors.New("temporal: args are required")
@@ -70,18 +67,9 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 		return nil, err
 	}
 
-	// The ExternalSecret of Temporal's role waits for the secret's value when it is made
-	// here; an external one is waited for through KubernetesDependsOn.
-	var dbSecretDeps []pulumi.Resource
-	c.DbSecretArn, c.DbSecretName = pulumi.String("").ToStringOutput(), DbSecretName(a.NamePrefix)
-	if !a.ExternalDbSecret {
-		secret, err := newDbSecret(ctx, name, a.dbSecretArgs(), c)
-		if err != nil {
-			return nil, err
-		}
-		c.DbSecretArn = secret.arn
-		dbSecretDeps = []pulumi.Resource{secret.version}
-	}
+	// The ExternalSecret of Temporal's role waits for NewDbSecret's value through
+	// KubernetesDependsOn.
+	c.DbSecretName = DbSecretName(a.NamePrefix)
 
 	k8s := func(deps []pulumi.Resource, extra ...pulumi.ResourceOption) []pulumi.ResourceOption {
 		o := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(a.KubernetesProvider)}
@@ -110,7 +98,7 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 		return &metav1.ObjectMetaArgs{Name: pulumi.String(objName), Namespace: ns, Labels: labels}
 	}
 
-	dbES, err := newExternalSecret(ctx, name+"-db", dbSecretName, c.DbSecretName, a, meta(dbSecretName), k8s(dbSecretDeps)...)
+	dbES, err := newExternalSecret(ctx, name+"-db", dbSecretName, c.DbSecretName, a, meta(dbSecretName), k8s(nil)...)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +166,6 @@ func NewTemporal(ctx *pulumi.Context, name string, args *TemporalArgs, opts ...p
 		"namespace":        c.Namespace,
 		"frontendAddress":  c.FrontendAddress,
 		"webUrl":           c.WebURL,
-		"dbSecretArn":      c.DbSecretArn,
 		"dbSecretName":     pulumi.String(c.DbSecretName),
 		"schemaJobName":    c.SchemaJobName,
 		"poolConnections":  pulumi.Int(c.PoolConnections),

@@ -268,40 +268,26 @@ func TestSchemaJobName(t *testing.T) {
 }
 
 func TestSecrets(t *testing.T) {
-	for _, protect := range []bool{false, true} {
-		p := capture(t, plan.Update, func(a *TemporalArgs) { a.Protect = protect })
+	p := capture(t, plan.Update, nil)
+	require.Equal(t, "platform-test/temporal-db", DbSecretName("platform-test"))
+	require.Empty(t, p.ByType(tSecret), "the AWS layer makes the password secret (NewDbSecret)")
 
-		sec := testkit.One(t, p, tSecret)
-		require.Equal(t, DbSecretName("platform-test"), testkit.Str(t, sec.Input("name")))
-		require.Equal(t, "platform-test/temporal-db", DbSecretName("platform-test"))
-		require.Equal(t, secretsKey, testkit.Str(t, sec.Input("kmsKeyId")))
-		require.Equal(t, "platform-test/temporal-db", testkit.Str(t, testkit.Key(t, sec.Input("tags"), "Name")))
-		require.Equal(t, protect, sec.Protect)
+	es := p.ByType(tCustom)
+	require.Len(t, es, 2)
+	remote := map[string]string{}
+	for _, e := range es {
+		require.Equal(t, "SecretStore", testkit.Str(t, e.Input("spec.secretStoreRef.kind")))
+		require.Equal(t, "aws-secrets-manager", testkit.Str(t, e.Input("spec.secretStoreRef.name")))
+		remote[testkit.Str(t, e.Input("spec.target.name"))] = testkit.Str(t, e.Input("spec.data[1].remoteRef.key"))
+		require.Equal(t, "password", testkit.Str(t, e.Input("spec.data[1].remoteRef.property")))
+	}
+	require.Equal(t, map[string]string{"temporal-db": "platform-test/temporal-db", "temporal-db-admin": "platform-test/db-app"}, remote)
 
-		ver := testkit.One(t, p, tVersion)
-		require.True(t, ver.Input("secretString").Secret(), "the password document stays secret")
-		require.Contains(t, ver.Input("secretString").WithSecret(false).AsString(), `"username":"temporal"`)
-		pw := testkit.One(t, p, tPassword)
-		require.False(t, testkit.Bool(t, pw.Input("special")))
-		require.Equal(t, 40, testkit.Int(t, pw.Input("length")))
-
-		es := p.ByType(tCustom)
-		require.Len(t, es, 2)
-		remote := map[string]string{}
-		for _, e := range es {
-			require.Equal(t, "SecretStore", testkit.Str(t, e.Input("spec.secretStoreRef.kind")))
-			require.Equal(t, "aws-secrets-manager", testkit.Str(t, e.Input("spec.secretStoreRef.name")))
-			remote[testkit.Str(t, e.Input("spec.target.name"))] = testkit.Str(t, e.Input("spec.data[1].remoteRef.key"))
-			require.Equal(t, "password", testkit.Str(t, e.Input("spec.data[1].remoteRef.property")))
-		}
-		require.Equal(t, map[string]string{"temporal-db": "platform-test/temporal-db", "temporal-db-admin": "platform-test/db-app"}, remote)
-
-		for _, r := range p.Resources {
-			if strings.HasPrefix(r.Type, "kubernetes:") {
-				raw, err := json.Marshal(testkit.PlainMarked(property.New(r.Inputs)))
-				require.NoError(t, err)
-				require.NotContains(t, string(raw), plan.FakeSecretPrefix, "%s carries a generated secret", r.URN)
-			}
+	for _, r := range p.Resources {
+		if strings.HasPrefix(r.Type, "kubernetes:") {
+			raw, err := json.Marshal(testkit.PlainMarked(property.New(r.Inputs)))
+			require.NoError(t, err)
+			require.NotContains(t, string(raw), plan.FakeSecretPrefix, "%s carries a generated secret", r.URN)
 		}
 	}
 }

@@ -41,9 +41,6 @@ func (a TemporalArgs) validate() error {
 	if a.DbHost == nil {
 		missing("DbHost", "the RDS primary's address, database.Postgres.Address")
 	}
-	if a.SecretsKmsKeyArn == nil && !a.ExternalDbSecret {
-		missing("SecretsKmsKeyArn", "the customer-managed key for the password secret, secrets.SecretsKeyArn (or set ExternalDbSecret)")
-	}
 	if !smNameRe.MatchString(a.AdminSecretName) {
 		bad("AdminSecretName", a.AdminSecretName, "want the Secrets Manager name of the RDS master credentials, e.g. \"platform-prod/db-app\"")
 	}
@@ -78,9 +75,6 @@ func (a TemporalArgs) validate() error {
 	}
 	if a.RdsCaBundle != "" && !strings.Contains(a.RdsCaBundle, "-----BEGIN CERTIFICATE-----") {
 		bad("RdsCaBundle", "(not shown)", "want PEM certificates (-----BEGIN CERTIFICATE-----)")
-	}
-	if a.RecoveryWindowInDays < 7 || a.RecoveryWindowInDays > 30 {
-		bad("RecoveryWindowInDays", a.RecoveryWindowInDays, "want 7..30 days")
 	}
 	if !dnsLabelRe.MatchString(a.SecretStoreName) {
 		bad("SecretStoreName", a.SecretStoreName, "want a DNS label")
