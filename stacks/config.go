@@ -112,7 +112,7 @@ type CacheConfig struct {
 // Allowed values, named so error messages and policies agree.
 var (
 	Environments              = []string{"staging", "prod", "dr"}
-	KubernetesVersions        = []string{cluster.DefaultAddonsKubernetesVersion}
+	KubernetesVersions        = cluster.SupportedKubernetesVersions()
 	LogRetentionAllowed       = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 	InterfaceEndpointsAllowed = []string{"ecr.api", "ecr.dkr", "secretsmanager", "sts", "logs", "kms", "ssm", "ec2", "elasticloadbalancing", "autoscaling"}
 )

@@ -178,7 +178,9 @@ func TestAllProblemsReportedAtOnce(t *testing.T) {
 }
 
 func TestDefaultsApplyOnlyToKeysThatHaveOne(t *testing.T) {
-	cfg, err := Load("prod", stackConfig(t, "prod"))
+	raw := stackConfig(t, "prod")
+	delete(raw, "platform:kubernetesVersion") // prod steps through 1.35 (docs/lifecycle.md)
+	cfg, err := Load("prod", raw)
 	require.NoError(t, err)
 	require.Equal(t, cluster.DefaultAddonsKubernetesVersion, cfg.Cluster.KubernetesVersion)
 	require.Equal(t, 90, cfg.LogRetentionDays)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/generic-corp/platform/internal/argcheck"
+	"github.com/generic-corp/platform/internal/lifecycle"
 	"github.com/generic-corp/platform/internal/naming"
 	"github.com/generic-corp/platform/internal/tags"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -135,6 +136,54 @@ var DefaultAddons = map[string]string{
 	"aws-ebs-csi-driver":     "v1.66.0-eksbuild.1",
 }
 
+// AddonsFor returns the default add-on builds for a Kubernetes minor: DefaultAddons for
+// DefaultAddonsKubernetesVersion, else, per add-on, the newest build the lifecycle table
+// lists for that minor (so an upgrade can step through the minor before the pinned one,
+// EKS upgrading one minor at a time). An add-on without a listed build keeps its
+// DefaultAddons pin, which validate and version-lifecycle then refuse by name.
+func AddonsFor(kubernetesVersion string) map[string]string {
+	out := maps.Clone(DefaultAddons)
+	if kubernetesVersion == DefaultAddonsKubernetesVersion {
+		return out
+	}
+	t, err := lifecycle.Load()
+	if err != nil {
+		return out
+	}
+	for name := range out {
+		for _, e := range t.Versions(lifecycle.EKSAddon, name) {
+			if e.Supports(kubernetesVersion) {
+				out[name] = e.Version // table order is oldest first: the last match wins
+			}
+		}
+	}
+	return out
+}
+
+// SupportedKubernetesVersions are the minors the component can deploy: those of the
+// lifecycle table that have a listed build of every default add-on (kube-proxy's minor
+// must match). Whether a minor is still in support on the day is version-lifecycle's
+// verdict, so an old minor is refused with its dates rather than as unknown.
+func SupportedKubernetesVersions() []string {
+	var out []string
+	t, err := lifecycle.Load()
+	if err != nil {
+		return []string{DefaultAddonsKubernetesVersion}
+	}
+	for _, e := range t.Versions(lifecycle.EKS, "") {
+		complete := true
+		for name, build := range AddonsFor(e.Version) {
+			if b, ok := t.Find(lifecycle.EKSAddon, name, build); !ok || !b.Supports(e.Version) {
+				complete = false
+			}
+		}
+		if complete {
+			out = append(out, e.Version)
+		}
+	}
+	return out
+}
+
 // minVPCCNIMinor is the first VPC CNI minor (v1.14) whose node agent enforces
 // NetworkPolicy; older versions have no enableNetworkPolicy setting.
 const minVPCCNIMinor = 14
@@ -194,7 +243,7 @@ func (a ClusterArgs) withDefaults() ClusterArgs {
 		groups[i] = g
 	}
 	a.NodeGroups = groups
-	addons := maps.Clone(DefaultAddons)
+	addons := AddonsFor(a.KubernetesVersion)
 	maps.Copy(addons, a.Addons)
 	a.Addons = addons
 	a.PublicAccessCidrs = slices.Clone(a.PublicAccessCidrs)

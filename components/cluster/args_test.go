@@ -141,3 +141,18 @@ func TestDefaultAddonsAreInTheLifecycleTable(t *testing.T) {
 		require.True(t, e.Supports(DefaultAddonsKubernetesVersion), "%s %s does not list Kubernetes %s", name, version, DefaultAddonsKubernetesVersion)
 	}
 }
+
+// TestAnUpgradeStepsThroughEveryMinor: EKS upgrades one minor at a time, so a cluster
+// still on 1.34 (or one EKS moved to 1.35 on its own) reaches the pinned 1.36 through
+// 1.35; the component can deploy each step with builds the lifecycle table lists.
+func TestAnUpgradeStepsThroughEveryMinor(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []string{"1.34", "1.35", "1.36"}, SupportedKubernetesVersions())
+	step := AddonsFor("1.35")
+	require.Equal(t, "v1.35.3-eksbuild.13", step["kube-proxy"])
+	require.Equal(t, DefaultAddons["coredns"], step["coredns"], "one CoreDNS build serves 1.35 and 1.36")
+	args := testArgs()
+	args.KubernetesVersion = "1.35"
+	require.NoError(t, args.withDefaults().validate())
+	require.Equal(t, DefaultAddons, AddonsFor(DefaultAddonsKubernetesVersion))
+}
