@@ -60,16 +60,7 @@ func keyPolicy(account, region, trail, group string) (string, error) {
 					"StringLike":   context,
 				},
 			},
-			{
-				Sid:       "AllowCloudWatchLogsForTheTrailLogGroup",
-				Effect:    "Allow",
-				Principal: map[string]any{"Service": fmt.Sprintf("logs.%s.amazonaws.com", region)},
-				Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
-				Resource:  "*",
-				Condition: map[string]any{"ArnEquals": map[string]any{
-					"kms:EncryptionContext:aws:logs:arn": logGroupArn(region, account, group),
-				}},
-			},
+			policydoc.LogsKeyUse("AllowCloudWatchLogsForTheTrailLogGroup", region, "ArnEquals", logGroupArn(region, account, group)),
 		},
 	})
 }

@@ -80,10 +80,15 @@ func newNodeGroups(ctx *pulumi.Context, name, clusterName string, a *ClusterArgs
 			NodeGroupNamePrefix: pulumi.String(naming.Name(36, a.NamePrefix, g.Name) + "-"),
 			NodeRoleArn:         role.Arn,
 			SubnetIds:           a.PrivateSubnetIds,
-			AmiType:             pulumi.String(g.AmiType),
-			CapacityType:        pulumi.String(g.CapacityType),
-			InstanceTypes:       pulumi.ToStringArray(g.InstanceTypes),
-			Labels:              pulumi.ToStringMap(g.Labels),
+			// The nodes follow the control plane's minor: without a version a managed node
+			// group keeps the AMI it was created with, and every control-plane upgrade
+			// widens the kubelet skew until EKS refuses the next one. The group waits for
+			// the cluster (ClusterName), so EKS rolls the nodes after the control plane.
+			Version:       pulumi.String(a.KubernetesVersion),
+			AmiType:       pulumi.String(g.AmiType),
+			CapacityType:  pulumi.String(g.CapacityType),
+			InstanceTypes: pulumi.ToStringArray(g.InstanceTypes),
+			Labels:        pulumi.ToStringMap(g.Labels),
 			ScalingConfig: &eks.NodeGroupScalingConfigArgs{
 				MinSize:     pulumi.Int(g.Min),
 				MaxSize:     pulumi.Int(g.Max),

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/generic-corp/platform/internal/testkit"
+	"github.com/generic-corp/platform/internal/tokens"
 	"github.com/generic-corp/platform/plan"
 )
 
@@ -138,4 +139,21 @@ func TestNodeGroupOverrides(t *testing.T) {
 	ebs := versions["aws-ebs-csi-driver"]
 	require.True(t, testkit.WaitsFor(ebs, general.URN) && testkit.WaitsFor(ebs, batch.URN), "the EBS CSI controller waits for every node group")
 	require.Equal(t, "v1.36.0-eksbuild.14", DefaultAddons["kube-proxy"], "args must not leak into DefaultAddons")
+}
+
+// TestNodesFollowTheControlPlaneMinor: a managed node group without a version keeps the
+// AMI it was created with, so each control-plane upgrade would widen the kubelet skew.
+// The groups pin the cluster's minor and wait for the cluster, so EKS rolls them after it.
+func TestNodesFollowTheControlPlaneMinor(t *testing.T) {
+	t.Parallel()
+	for _, minor := range []string{"1.35", DefaultAddonsKubernetesVersion} {
+		args := testArgs()
+		args.KubernetesVersion = minor
+		p := capture(t, plan.Preview, args)
+		cl := testkit.One(t, p, tokens.EKSCluster)
+		for _, ng := range p.ByType(tNodeGroup) {
+			require.Equal(t, minor, testkit.StrOr(ng.Input("version")), ng.Name)
+			require.True(t, testkit.DependsOn(ng, "clusterName", cl.URN), "%s waits for the control plane", ng.Name)
+		}
+	}
 }

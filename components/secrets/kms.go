@@ -95,16 +95,8 @@ func dataKeyStatements(account, region string) []policydoc.Statement {
 // logsKeyStatements let CloudWatch Logs use the key, only for log groups of this account
 // in this region (the encryption context names the log group ARN).
 func logsKeyStatements(account, region string) []policydoc.Statement {
-	return []policydoc.Statement{{
-		Sid:       "AllowCloudWatchLogsOfThisAccount",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": fmt.Sprintf("logs.%s.amazonaws.com", region)},
-		Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
-		Resource:  "*",
-		Condition: map[string]any{"ArnLike": map[string]any{
-			"kms:EncryptionContext:aws:logs:arn": fmt.Sprintf("arn:aws:logs:%s:%s:*", region, account),
-		}},
-	}}
+	return []policydoc.Statement{policydoc.LogsKeyUse("AllowCloudWatchLogsOfThisAccount", region, "ArnLike",
+		fmt.Sprintf("arn:aws:logs:%s:%s:*", region, account))}
 }
 
 // keyPolicy renders the policy of one key; pure so tests can read it directly.

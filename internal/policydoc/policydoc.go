@@ -39,6 +39,20 @@ func Root(account string) Statement {
 	}
 }
 
+// LogsKeyUse lets CloudWatch Logs of a region use a KMS key for the log groups whose ARN
+// matches logGroupArn under the condition operator (ArnEquals for one group, ArnLike for
+// a pattern): the encryption context CloudWatch Logs sends names the log group.
+func LogsKeyUse(sid, region, operator, logGroupArn string) Statement {
+	return Statement{
+		Sid:       sid,
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": fmt.Sprintf("logs.%s.amazonaws.com", region)},
+		Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},
+		Resource:  "*",
+		Condition: map[string]any{operator: map[string]any{"kms:EncryptionContext:aws:logs:arn": logGroupArn}},
+	}
+}
+
 // RootArn is the ARN of the account's root principal.
 func RootArn(account string) string { return fmt.Sprintf("arn:aws:iam::%s:root", account) }
 
