@@ -91,22 +91,27 @@ func executable(path string) bool {
 
 // requireTools skips the test when the tools are absent, or fails it under
 // PLATFORM_E2E_REQUIRED=1, where a silent skip would let CI pass without the tier.
-func requireTools(t *testing.T) tools {
+func requireTools(t testing.TB) tools {
 	t.Helper()
 	tl, err := findToolsOnce()
 	if err == nil {
 		return tl
 	}
-	msg := fmt.Sprintf("real-engine tools not built: run scripts/pulumi-tools.sh (%v)", err)
+	missing(t, fmt.Sprintf("real-engine tools not built: run scripts/pulumi-tools.sh (%v)", err))
+	return tools{}
+}
+
+// missing skips the test for a missing tool, or fails it under PLATFORM_E2E_REQUIRED=1.
+func missing(t testing.TB, msg string) {
+	t.Helper()
 	if os.Getenv(requiredEnv) == "1" {
 		t.Fatalf("%s; %s=1 makes this a failure", msg, requiredEnv)
 	}
 	t.Skip(msg)
-	return tools{}
 }
 
 // repoRoot is the module root: go test runs in the package folder.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	root, err := filepath.Abs("..")
 	require.NoError(t, err)
@@ -117,7 +122,7 @@ func repoRoot(t *testing.T) string {
 // newStack makes a stack of an inline program in a fresh workspace: its own PULUMI_HOME, a
 // file:// backend in a new temp folder and a passphrase, so nothing outside the test's
 // folders is read or written and nothing talks to the network.
-func newStack(t *testing.T, stack string, program pulumi.RunFunc) auto.Stack {
+func newStack(t testing.TB, stack string, program pulumi.RunFunc) auto.Stack {
 	t.Helper()
 	tl := requireTools(t)
 	dir := t.TempDir()
@@ -228,6 +233,7 @@ func TestMain(m *testing.M) {
 	_ = os.Setenv("PULUMI_HOME", home)
 	_ = os.Setenv("PULUMI_SKIP_UPDATE_CHECK", "true")
 	code := m.Run()
+	stopCluster()
 	_ = os.RemoveAll(home)
 	if policyPackDir != "" {
 		_ = os.RemoveAll(policyPackDir)

@@ -44,7 +44,7 @@ func mustDecode(t *testing.T, m manifest) any {
 }
 
 // prodConfig loads the committed prod stack file the way the program does.
-func prodConfig(t *testing.T) *stacks.Config {
+func prodConfig(t testing.TB) *stacks.Config {
 	t.Helper()
 	raw, err := stacks.ReadStackFile(repoRoot(t), "prod")
 	require.NoError(t, err)

@@ -131,3 +131,43 @@ func TestLookupPaths(t *testing.T) {
 	_, ok := plan.Lookup(k.Inputs, "tags[0]")
 	require.False(t, ok)
 }
+
+// The engine refuses a program that registers one URN twice ("Duplicate resource URN");
+// the capture must too, not keep the second registration and drop the first.
+func TestCaptureRejectsDuplicateURNs(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		program pulumi.RunFunc
+		wantErr string
+	}{
+		{name: "same type and name twice", wantErr: "duplicate resource URN urn:pulumi:test::platform::aws:kms/key:Key::data", program: func(ctx *pulumi.Context) error {
+			for range 2 {
+				if _, err := kms.NewKey(ctx, "data", &kms.KeyArgs{}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{name: "same name under parents of different types", program: func(ctx *pulumi.Context) error {
+			for _, typ := range []string{"platform:test:A", "platform:test:B"} {
+				c := &box{}
+				if err := ctx.RegisterComponentResource(typ, "box", c); err != nil {
+					return err
+				}
+				if _, err := kms.NewKey(ctx, "data", &kms.KeyArgs{}, pulumi.Parent(c)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := plan.Capture(tc.program, plan.Options{Mode: plan.Update})
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, tc.wantErr)
+		})
+	}
+}

@@ -145,8 +145,15 @@ func (m *monitor) RegisterResource(_ context.Context, in *pulumirpc.RegisterReso
 	r.ID = id
 
 	m.mu.Lock()
-	m.resources[urn] = r
+	_, dup := m.resources[urn]
+	if !dup {
+		m.resources[urn] = r
+	}
 	m.mu.Unlock()
+	if dup {
+		// As the engine does: two registrations of one URN are a program error, not an update.
+		return nil, fmt.Errorf("duplicate resource URN %s; try giving it a unique name", urn)
+	}
 
 	out, err := plugin.MarshalProperties(state, plugin.MarshalOptions{
 		KeepUnknowns:  true,

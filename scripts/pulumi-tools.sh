@@ -11,6 +11,9 @@
 # (default $HOME/.cache/platform-pulumi-tools/3.274.1-4.32.0/bin):
 #   pulumi                      the Pulumi CLI, github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
 #   pulumi-resource-kubernetes  the Kubernetes provider, github.com/pulumi/pulumi-kubernetes/provider/v4
+# and, into $PLATFORM_PULUMI_TOOLS_CACHE/kube-<version>/bin, a control plane for the e2e tier:
+#   kube-apiserver, kube-controller-manager   k8s.io/kubernetes/cmd/... at KUBE_VERSION
+#   etcd                                      go.etcd.io/etcd/server/v3 at the version KUBE_VERSION requires
 #
 # Why from module paths rather than release archives: this machine reaches only the Go module
 # proxy. Neither build touches a fetched repository; both are plain `go build`s of module
@@ -35,9 +38,15 @@ K8S_PULUMI_VERSION="3.215.0"
 # inherit a dependency's replaces, so it is repeated here. Checked by check_clipboard_replace.
 CLIPBOARD_REPLACE="github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e"
 
+# The control plane's minor must be the one the stacks pin (platform:kubernetesVersion in
+# Pulumi.prod.yaml); the e2e tier checks the running server against it.
+KUBE_VERSION="1.35.4"
+
 CACHE_ROOT="${PLATFORM_PULUMI_TOOLS_CACHE:-$HOME/.cache/platform-pulumi-tools}"
 CACHE="$CACHE_ROOT/$PULUMI_VERSION-$K8S_VERSION"
 BIN="$CACHE/bin"
+KUBE_CACHE="$CACHE_ROOT/kube-$KUBE_VERSION"
+KUBE_BIN="$KUBE_CACHE/bin"
 
 log() { printf 'pulumi-tools: %s\n' "$*" >&2; }
 die() { printf 'pulumi-tools: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -76,17 +85,29 @@ k8s_ok() {
 	[[ "$(cat "$CACHE/pulumi-resource-kubernetes.stamp" 2>/dev/null)" == "$K8S_MODULE_VERSION $K8S_VERSION pkg=$K8S_PULUMI_VERSION" ]]
 }
 
+# kube_ok: the three binaries exist, the API server reports KUBE_VERSION and the stamp
+# written after the build names the etcd it was built with.
+kube_ok() {
+	local b
+	for b in kube-apiserver kube-controller-manager etcd; do
+		[[ -x "$KUBE_BIN/$b" ]] || return 1
+	done
+	[[ "$("$KUBE_BIN/kube-apiserver" --version 2>/dev/null)" == "Kubernetes v$KUBE_VERSION" ]] || return 1
+	[[ "$(cat "$KUBE_CACHE/stamp" 2>/dev/null)" == "k8s.io/kubernetes v$KUBE_VERSION "* ]]
+}
+
 print_env() {
 	cat <<EOF
 export PATH="$BIN:\$PATH"
 export PLATFORM_PULUMI_TOOLS_BIN="$BIN"
+export PLATFORM_KUBE_TOOLS_BIN="$KUBE_BIN"
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 EOF
 }
 
 if [[ "$mode" == check ]]; then
-	if cli_ok && k8s_ok; then
+	if cli_ok && k8s_ok && kube_ok; then
 		print_env
 		exit 0
 	fi
@@ -94,7 +115,7 @@ if [[ "$mode" == check ]]; then
 	exit 1
 fi
 
-mkdir -p "$BIN"
+mkdir -p "$BIN" "$KUBE_BIN"
 # Two concurrent runs (a developer and CI) would otherwise race on the same cache.
 exec 9>"$CACHE/.lock"
 if command -v flock >/dev/null; then
@@ -181,8 +202,43 @@ build_k8s() {
 	log "pulumi-resource-kubernetes v$K8S_VERSION built in $(elapsed $((SECONDS - start)))"
 }
 
+# build_kube builds the control plane in one wrapper module. k8s.io/kubernetes requires its
+# staging modules (k8s.io/api, k8s.io/apiserver, ...) at v0.0.0 and points them at ./staging
+# with replace lines, which a dependent module does not inherit; the wrapper's replace lines
+# point each one at its published v0.<minor>.<patch>, generated from that very go.mod so a
+# version bump cannot miss one. etcd is built in the same module, so it is the etcd server
+# release kube-apiserver's own go.mod requires (what upstream tests the API server with).
+build_kube() {
+	local start=$SECONDS dir="$WORK/kube" src staging
+	local v=k8s.io/component-base/version minor="${KUBE_VERSION#1.}"
+	minor="${minor%%.*}"
+	log "building kube-apiserver, kube-controller-manager v$KUBE_VERSION and etcd (~8 min cold on 2 cores)"
+	mkdir -p "$dir" "$WORK/dl"
+	src="$(cd "$WORK/dl" && go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
+	[[ -n "$src" && -f "$src/go.mod" ]] || die "could not download k8s.io/kubernetes@v$KUBE_VERSION from the Go proxy"
+	staging="$(sed -n "s#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/k8s.io/.*#	\1 => \1 v0.${KUBE_VERSION#1.}#p" "$src/go.mod")"
+	[[ "$(grep -c . <<<"$staging")" -ge 20 ]] || die "k8s.io/kubernetes@v$KUBE_VERSION's go.mod has no ./staging replace block (layout changed?)"
+	printf 'module kubetools\n\ngo 1.26\n\nrequire k8s.io/kubernetes v%s\n\nreplace (\n%s\n)\n' "$KUBE_VERSION" "$staging" >"$dir/go.mod"
+	# Without -X the binaries report v0.0.0-master, which /version would serve and the
+	# emulation-version checks would misread.
+	(cd "$dir" && nice -n 10 go build -trimpath \
+		-ldflags "-s -w -X $v.gitVersion=v$KUBE_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean" \
+		-o "$dir/" k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager go.etcd.io/etcd/server/v3) ||
+		die "building the control plane failed (see the go output above)"
+	mv "$dir/server" "$dir/etcd" # go build names the binary of go.etcd.io/etcd/server/v3 "server"
+	local got etcd
+	got="$("$dir/kube-apiserver" --version)" || die "the built kube-apiserver does not run"
+	[[ "$got" == "Kubernetes v$KUBE_VERSION" ]] || die "the built kube-apiserver reports '$got', want 'Kubernetes v$KUBE_VERSION'"
+	etcd="$(cd "$dir" && go list -m -f '{{.Version}}' go.etcd.io/etcd/server/v3)" || die "cannot tell which etcd was built"
+	"$dir/etcd" --version | grep -q "^etcd Version: ${etcd#v}\$" || die "the built etcd does not report ${etcd#v}"
+	mv -f "$dir/kube-apiserver" "$dir/kube-controller-manager" "$dir/etcd" "$KUBE_BIN/"
+	echo "k8s.io/kubernetes v$KUBE_VERSION go.etcd.io/etcd/server/v3 $etcd" >"$KUBE_CACHE/stamp"
+	log "control plane v$KUBE_VERSION (etcd $etcd) built in $(elapsed $((SECONDS - start)))"
+}
+
 total=$SECONDS
 if cli_ok; then log "pulumi CLI v$PULUMI_VERSION: cached in $BIN"; else build_cli; fi
 if k8s_ok; then log "pulumi-resource-kubernetes v$K8S_VERSION: cached in $BIN"; else build_k8s; fi
+if kube_ok; then log "control plane v$KUBE_VERSION: cached in $KUBE_BIN"; else build_kube; fi
 log "tools ready in $(elapsed $((SECONDS - total))): $BIN"
 print_env

@@ -32,6 +32,8 @@ type inClusterOptions struct {
 	charts bool
 	// dependsOn is what every object waits for (the add-on charts and their CRDs).
 	dependsOn []pulumi.Resource
+	// parent is the layer's top-level components' parent; nil is the stack.
+	parent pulumi.Resource
 }
 
 // DeployInCluster deploys the in-cluster layer on its own, with only a Kubernetes
@@ -42,13 +44,22 @@ func DeployInCluster(ctx *pulumi.Context, cfg *Config, in ClusterInputs, k8s *ku
 	return err
 }
 
+// DeployInClusterUnder is DeployInCluster with the layer's top-level components parented
+// to parent. A URN carries its parents' types, so copies of the layer under parents of
+// distinct types (cells) can share one program; the e2e tier's benchmark grows the program
+// that way.
+func DeployInClusterUnder(ctx *pulumi.Context, cfg *Config, in ClusterInputs, k8s *kubernetes.Provider, parent pulumi.Resource) error {
+	_, err := deployInCluster(ctx, cfg, in, k8s, inClusterOptions{parent: parent})
+	return err
+}
+
 // Tags is the stack-level tag set.
 func (c *Config) Tags() tags.Set {
 	return tags.New(c.Environment, c.ServiceName, c.Owner, c.CostCenter, nil)
 }
 
 func deployInCluster(ctx *pulumi.Context, cfg *Config, in ClusterInputs, k8s *kubernetes.Provider, opt inClusterOptions) (*InCluster, error) {
-	l := &layer{cfg: cfg, in: in, k8s: k8s, tags: cfg.Tags(), deps: opt.dependsOn, out: &InCluster{}}
+	l := &layer{cfg: cfg, in: in, k8s: k8s, tags: cfg.Tags(), deps: opt.dependsOn, parent: opt.parent, out: &InCluster{}}
 	if err := l.namespaces(ctx); err != nil {
 		return nil, err
 	}
@@ -76,7 +87,12 @@ type layer struct {
 	deps  []pulumi.Resource
 	ready map[string][]pulumi.Resource // per namespace: what its objects wait for
 	out   *InCluster
+	// parent of the top-level components (nil: the stack)
+	parent pulumi.Resource
 }
+
+// under parents a top-level component of the layer.
+func (l *layer) under() pulumi.ResourceOption { return pulumi.Parent(l.parent) }
 
 func (l *layer) after(namespace string, extra ...pulumi.Resource) []pulumi.Resource {
 	out := append(append(append([]pulumi.Resource{}, l.deps...), l.ready[namespace]...), extra...)
@@ -94,7 +110,7 @@ func (l *layer) namespaces(ctx *pulumi.Context) error {
 	}{{nsData, true, false}, {nsTemporal, true, true}, {nsApps, false, true}} {
 		n, err := services.NewNamespace(ctx, ns.name+"-namespace", &services.NamespaceArgs{
 			Name: ns.name, ALBReadinessGates: ns.alb, KubernetesProvider: l.k8s, KubernetesDependsOn: l.deps, Tags: l.tags,
-		})
+		}, l.under())
 		if err != nil {
 			return err
 		}
@@ -119,7 +135,7 @@ func (l *layer) store(ctx *pulumi.Context, namespace string, deps []pulumi.Resou
 	return services.NewSecretStore(ctx, namespace+"-secrets", &services.SecretStoreArgs{
 		NamePrefix: l.cfg.NamePrefix(), Namespace: namespace, RoleArn: role, Region: l.cfg.Region,
 		KubernetesProvider: l.k8s, KubernetesDependsOn: deps, Tags: l.tags,
-	})
+	}, l.under())
 }
 
 // mirrored is a Docker Hub image through the stack's pull-through cache, so rollouts and
@@ -152,7 +168,7 @@ func (l *layer) pgbouncer(ctx *pulumi.Context) error {
 			ReservePoolSizeZero: d.ReservePoolSize == 0, MaxClientConn: d.MaxClientConn,
 		},
 		KubernetesProvider: l.k8s, KubernetesDependsOn: l.after(nsData), Tags: l.tags,
-	})
+	}, l.under())
 	return err
 }
 
@@ -172,6 +188,6 @@ func (l *layer) temporal(ctx *pulumi.Context, charts bool) error {
 		WebHost: "temporal." + cfg.Edge.Domain, WebCertificateArn: l.in.TemporalWebCertificateArn,
 		WebIngressGroup: cfg.NamePrefix() + "-internal",
 		Tags:            l.tags,
-	})
+	}, l.under())
 	return err
 }

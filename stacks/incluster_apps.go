@@ -84,7 +84,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 		RoleArn:   migrateRole, Region: cfg.Region,
 		Network:            services.NetworkArgs{VpcCidr: in.VpcCidr, EgressVpcPorts: []int{5432}, EgressInternetPorts: []int{443}},
 		KubernetesProvider: l.k8s, KubernetesDependsOn: deps, Tags: l.tags,
-	}); err != nil {
+	}, l.under()); err != nil {
 		return err
 	}
 	afterMigration := []pulumi.Resource{l.out.Migration.Job}
@@ -114,7 +114,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 			GroupName: prefix, LoadBalancerName: prefix + "-api", DeletionProtection: cfg.Strict(),
 		},
 		KubernetesProvider: l.k8s, KubernetesDependsOn: deps, RolloutDependsOn: afterMigration, Tags: l.tags,
-	}); err != nil {
+	}, l.under()); err != nil {
 		return err
 	}
 
@@ -139,7 +139,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 		},
 		RoleArn: workerRole, Region: cfg.Region, Network: network(cache.Port),
 		KubernetesProvider: l.k8s, KubernetesDependsOn: deps, RolloutDependsOn: afterMigration, Tags: l.tags,
-	}); err != nil {
+	}, l.under()); err != nil {
 		return err
 	}
 
@@ -157,7 +157,7 @@ func (l *layer) workloads(ctx *pulumi.Context) error {
 		},
 		RoleArn: twRole, Region: cfg.Region, Network: network(),
 		KubernetesProvider: l.k8s, KubernetesDependsOn: append(deps, l.out.Temporal), Tags: l.tags,
-	})
+	}, l.under())
 	return err
 }
 

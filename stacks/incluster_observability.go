@@ -37,7 +37,7 @@ func (l *layer) observability(ctx *pulumi.Context, charts bool) error {
 		Aliases: []pulumi.Alias{{URN: pulumi.URN(fmt.Sprintf("urn:pulumi:%s::%s::%s$kubernetes:core/v1:Namespace::observability-namespace",
 			ctx.Stack(), ctx.Project(), observability.Type))}},
 		KubernetesProvider: l.k8s, KubernetesDependsOn: l.deps, Tags: l.tags,
-	})
+	}, l.under())
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (l *layer) observability(ctx *pulumi.Context, charts bool) error {
 		Temporal:       observability.ScrapeTarget{Namespace: t.MetricsNamespace, Selector: t.MetricsSelector, Port: t.MetricsPort},
 		RedisExporters: exporters,
 		Protect:        cfg.Strict(), LokiTeardown: cfg.DR.RepeatableDrill, Tags: l.tags,
-	}); err != nil {
+	}, l.under()); err != nil {
 		return err
 	}
 	return nil
