@@ -5,7 +5,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,7 +14,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 )
@@ -44,7 +42,7 @@ func renderLifecycle(t *testing.T, stack, renderDir string, program pulumi.RunFu
 	for _, m := range ms {
 		rendered = append(rendered, filepath.Base(m.path))
 	}
-	require.ElementsMatch(t, stateObjects(ctx, t, s), rendered, "rendered files match the Kubernetes objects in the state")
+	require.ElementsMatch(t, renderedFileNames(ctx, t, s), rendered, "rendered files match the Kubernetes objects in the state")
 
 	// `pulumi stack output --json`, from the backend's state, not from the up result.
 	outputs, err := s.Outputs(ctx)
@@ -78,32 +76,20 @@ func TestFixtureRendersAndDestroys(t *testing.T) {
 	})
 }
 
-// stateObjects exports the stack's state and returns, for each Kubernetes object in it,
-// the file name the provider renders it to (provider.go renderPathForResource:
+// renderedFileNames are the file names the provider renders the stack's Kubernetes objects
+// to (provider.go renderPathForResource:
 // <apiVersion with / and : as _>-<kind lowercased>-<namespace or default>-<name>.yaml).
-func stateObjects(ctx context.Context, t *testing.T, s auto.Stack) []string {
+func renderedFileNames(ctx context.Context, t *testing.T, s auto.Stack) []string {
 	t.Helper()
-	exported, err := s.Export(ctx)
-	require.NoError(t, err, "pulumi stack export")
-	var state apitype.DeploymentV3
-	require.NoError(t, json.Unmarshal(exported.Deployment, &state))
 	var names []string
-	for _, r := range state.Resources {
-		if !r.Custom || !strings.HasPrefix(string(r.Type), "kubernetes:") {
-			continue // components and providers (pulumi:providers:kubernetes) render nothing
-		}
-		apiVersion, _ := r.Outputs["apiVersion"].(string)
-		kind, _ := r.Outputs["kind"].(string)
-		meta, _ := r.Outputs["metadata"].(map[string]any)
-		name, _ := meta["name"].(string)
-		ns, _ := meta["namespace"].(string)
-		require.NotEmpty(t, apiVersion, "%s has apiVersion in state", r.URN)
-		require.NotEmpty(t, name, "%s has metadata.name in state", r.URN)
+	for _, o := range stateKubeObjects(ctx, t, s) {
+		require.NotEmpty(t, o.apiVersion, "%s has apiVersion in state", o.urn)
+		ns := o.namespace
 		if ns == "" {
 			ns = "default"
 		}
 		names = append(names, fmt.Sprintf("%s-%s-%s-%s.yaml",
-			strings.NewReplacer("/", "_", ":", "_").Replace(apiVersion), strings.ToLower(kind), ns, name))
+			strings.NewReplacer("/", "_", ":", "_").Replace(o.apiVersion), strings.ToLower(o.kind), ns, o.name))
 	}
 	return names
 }

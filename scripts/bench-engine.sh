@@ -5,6 +5,8 @@
 # whether the capture's cost per resource stays flat (linear growth).
 #
 # Usage: scripts/bench-engine.sh [benchtime]      (default 3x)
+# Exit status: 0 measured and linear; 3 measured but not linear (more than 25% apart per
+# resource: a finding, or a noisy machine); anything else, the benchmark itself failed.
 # Needs the e2e tools (scripts/pulumi-tools.sh builds them; this script calls it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,5 +34,5 @@ END {
 		printf "capture, %2d cell(s): %5d resources, %7.1f ms, %6.0f us/resource (%.2fx of 1 cell)\n", c, res[k], ns[k] / 1e6, perres[k] / 1e3, r
 	}
 	printf "%s: cost per resource varies by at most %.0f%% from 1 to 16 cells\n", (worst <= 0.25 ? "linear" : "NOT linear"), worst * 100
-	if (worst > 0.25) exit 1
+	if (worst > 0.25) exit 3
 }'

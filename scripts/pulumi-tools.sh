@@ -140,7 +140,7 @@ check_clipboard_replace() {
 
 build_cli() {
 	local start=$SECONDS dir="$WORK/cli"
-	log "building pulumi CLI v$PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; ~11 min cold on 2 cores)"
+	log "building pulumi CLI v$PULUMI_VERSION (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; 4-9 min cold on 2 cores)"
 	mkdir -p "$dir"
 	check_clipboard_replace
 	cat >"$dir/go.mod" <<EOF
@@ -171,7 +171,7 @@ EOF
 
 build_k8s() {
 	local start=$SECONDS mod="github.com/pulumi/pulumi-kubernetes/provider/v4" src dir="$WORK/k8s"
-	log "building pulumi-resource-kubernetes v$K8S_VERSION ($mod@$K8S_MODULE_VERSION against pulumi v$K8S_PULUMI_VERSION; ~11 min cold)"
+	log "building pulumi-resource-kubernetes v$K8S_VERSION ($mod@$K8S_MODULE_VERSION against pulumi v$K8S_PULUMI_VERSION; 7-15 min cold)"
 	mkdir -p "$WORK/dl"
 	src="$(cd "$WORK/dl" && go mod download -json "$mod@$K8S_MODULE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
 	[[ -n "$src" && -d "$src/cmd/pulumi-resource-kubernetes" ]] || die "could not download $mod@$K8S_MODULE_VERSION from the Go proxy"
@@ -212,7 +212,7 @@ build_kube() {
 	local start=$SECONDS dir="$WORK/kube" src staging
 	local v=k8s.io/component-base/version minor="${KUBE_VERSION#1.}"
 	minor="${minor%%.*}"
-	log "building kube-apiserver, kube-controller-manager v$KUBE_VERSION and etcd (~8 min cold on 2 cores)"
+	log "building kube-apiserver, kube-controller-manager v$KUBE_VERSION and etcd (4-6 min cold on 2 cores)"
 	mkdir -p "$dir" "$WORK/dl"
 	src="$(cd "$WORK/dl" && go mod download -json "k8s.io/kubernetes@v$KUBE_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
 	[[ -n "$src" && -f "$src/go.mod" ]] || die "could not download k8s.io/kubernetes@v$KUBE_VERSION from the Go proxy"
