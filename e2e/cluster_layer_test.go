@@ -26,6 +26,7 @@ import (
 // migration Job and updates the Deployments that run our images, nothing else; `refresh`
 // finds no drift; `destroy` leaves nothing on the server.
 func TestProdInClusterLayerOnAPIServer(t *testing.T) {
+	t.Parallel() // with TestAPIServerRefusesWhatItMust: its own namespaces on the shared server
 	cp := requireCluster(t)
 	cp.installCRDs(t)
 	cfg := prodConfig(t)

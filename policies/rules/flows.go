@@ -62,12 +62,15 @@ type flowModel struct {
 	byURN map[string]*podSet // plan workloads
 	addr  addresses
 	flows []flow
+	// nsLabels caches namespaceLabels: every flow check asks for them, and scanning the
+	// stack's namespaces each time made it most of a policy run's cost.
+	nsLabels map[string]map[string]string
 }
 
 var svcHostRe = regexp.MustCompile(`([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.cluster\.local)?:(\d{1,5})`)
 
 func newFlowModel(s Stack) *flowModel {
-	m := &flowModel{s: s, g: newReadiness(s), byURN: map[string]*podSet{}}
+	m := &flowModel{s: s, g: newReadiness(s), byURN: map[string]*podSet{}, nsLabels: map[string]map[string]string{}}
 	m.addr = newAddresses(s)
 	m.inventory()
 	m.derive()

@@ -55,7 +55,12 @@ func (m *flowModel) netpols() []*networkingv1.NetworkPolicy {
 	return out
 }
 
+// namespaceLabels are the labels namespace ns carries on a cluster (the returned map is
+// shared: callers only read it).
 func (m *flowModel) namespaceLabels(ns string) map[string]string {
+	if labels, ok := m.nsLabels[ns]; ok {
+		return labels
+	}
 	labels := map[string]string{"kubernetes.io/metadata.name": ns}
 	for _, r := range m.s.ofType(tokens.K8sNamespace) {
 		if k8sName(r) == ns {
@@ -66,6 +71,7 @@ func (m *flowModel) namespaceLabels(ns string) map[string]string {
 			labels["kubernetes.io/metadata.name"] = ns
 		}
 	}
+	m.nsLabels[ns] = labels
 	return labels
 }
 
